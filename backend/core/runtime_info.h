@@ -1,0 +1,31 @@
+// What the process runs on: library versions, the BLAS actually loaded, threads,
+// CUDA. Torch-free header so the GUI's About dialog and the CLI can use it.
+#pragma once
+
+#include <string>
+
+namespace rlrf {
+
+struct RuntimeInfo {
+    std::string appVersion;
+    std::string torchVersion;
+    std::string blas;          // the BLAS library mapped into this process, in words
+    bool blasIsReference = false; // the slow reference BLAS: warn the user
+    int threads = 0;           // LibTorch intra-op threads
+    int interopThreads = 0;
+    bool cudaAvailable = false;
+    int cudaDevices = 0;
+    std::string sqliteVersion;
+    std::string spdlogVersion;
+};
+
+// Sets LibTorch's intra-op thread count (0 = the number of cores). Call once at
+// start-up, before any tensor work, from the thread that will run the backend.
+void initTorchRuntime(int threads = 0);
+
+RuntimeInfo runtimeInfo();
+
+// Multi-line human summary, as `rlrf --version` prints it.
+std::string formatRuntimeInfo(const RuntimeInfo &info);
+
+} // namespace rlrf

@@ -1,0 +1,180 @@
+#include "main_window.h"
+
+#include "app_settings.h"
+#include "string_convert.h"
+#include "views/about_dialog.h"
+#include "views/log_view.h"
+#include "views/placeholder_page.h"
+#include "views/project_page.h"
+#include "worker/job_controller.h"
+
+#include "core/logging.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QStatusBar>
+#include <QTabWidget>
+
+namespace rlrf::ui {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent)
+    , m_jobs(new JobController(this))
+    , m_areas(new QTabWidget(this))
+    , m_logDock(new QDockWidget(tr("Log"), this))
+    , m_logView(new LogView(m_logDock))
+    , m_projectPage(new ProjectPage(this))
+{
+    setWindowTitle(tr("RLRF Workbench"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/rlrf-workbench.svg")));
+    createAreas();
+    createMenus();
+    statusBar()->showMessage(tr("Starting the backend…"));
+    connect(m_jobs, &JobController::backendReady, this, [this](const RuntimeInfo &info) {
+        statusBar()->showMessage(tr("Backend ready: LibTorch %1, %2 threads%3")
+                                     .arg(toQString(info.torchVersion))
+                                     .arg(info.threads)
+                                     .arg(info.cudaAvailable ? tr(", CUDA") : QString()));
+    });
+    resize(1280, 800);
+    AppSettings::restoreWindow(*this);
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::createAreas()
+{
+    m_areas->setObjectName(QStringLiteral("areas"));
+    m_areas->setDocumentMode(true);
+
+    m_projectPage->setObjectName(QStringLiteral("area.project"));
+    connect(m_projectPage, &ProjectPage::openRequested, this, &MainWindow::openProject);
+    connect(m_projectPage, &ProjectPage::openDialogRequested, this, &MainWindow::openProjectDialog);
+    m_areas->addTab(m_projectPage, tr("Project"));
+
+    struct Area { const char *id; QString title; QString text; };
+    const Area areas[] = {
+        {"area.rubric", tr("Rubric"),
+         tr("The eight aspects (Factuality, Logical Correctness, Metacognition, Insightfulness, Completeness, "
+            "Comprehension, Readability, Harmlessness), each with three rated levels, a weight and whether it "
+            "applies to the task. Every saved change becomes a new rubric version.")},
+        {"area.explorer", tr("Explorer"),
+         tr("Prompts → candidates with their eight-aspect ratings and critiques → refinements beside what they "
+            "refined, with the changes highlighted.")},
+        {"area.pairs", tr("Pairs"),
+         tr("Chosen and rejected answers side by side: approve, reject, swap or edit each preference pair "
+            "before it is trained.")},
+        {"area.training", tr("Training"),
+         tr("DPO and GRPO runs with their hyper-parameters and live curves of loss, rewards and margins.")},
+        {"area.iterations", tr("Iterations"),
+         tr("M0, M1, M2… side by side: held-out accuracy, per-aspect means, pair yield and training time.")},
+    };
+    for (const auto &area : areas) {
+        auto *page = new PlaceholderPage(area.title, area.text, this);
+        page->setObjectName(QString::fromLatin1(area.id));
+        m_areas->addTab(page, area.title);
+    }
+    setCentralWidget(m_areas);
+
+    m_logDock->setObjectName(QStringLiteral("area.log"));
+    m_logDock->setWidget(m_logView);
+    m_logDock->setAllowedAreas(Qt::BottomDockWidgetArea | Qt::RightDockWidgetArea);
+    addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+}
+
+QStringList MainWindow::areaNames() const
+{
+    QStringList names;
+    for (int i = 0; i < m_areas->count(); ++i)
+        names << m_areas->tabText(i);
+    names << m_logDock->windowTitle();
+    return names;
+}
+
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *open = file->addAction(tr("&Open Project…"), this, &MainWindow::openProjectDialog);
+    open->setShortcut(QKeySequence::Open);
+    m_recentMenu = file->addMenu(tr("Open &Recent"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_logDock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About RLRF Workbench"), this, &MainWindow::showAbout);
+    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::rebuildRecentMenu()
+{
+    m_recentMenu->clear();
+    const QStringList recent = AppSettings::recentProjects();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(QFileInfo(path).fileName(), this, [this, path] { openProject(path); })->setToolTip(path);
+    m_recentMenu->setEnabled(!recent.isEmpty());
+    m_projectPage->refreshRecent();
+}
+
+void MainWindow::openProjectDialog()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open Project"), QString(),
+                                                      tr("RLRF projects (*.rlrf);;All files (*)"));
+    if (!path.isEmpty())
+        openProject(path);
+}
+
+bool MainWindow::openProject(const QString &path)
+{
+    // A project is an SQLite file; check the magic header before going further so a
+    // wrong file gets a clear message instead of an obscure database error.
+    QFile file(path);
+    QString problem;
+    if (!file.exists())
+        problem = tr("the file does not exist");
+    else if (!file.open(QIODevice::ReadOnly))
+        problem = tr("the file cannot be read: %1").arg(file.errorString());
+    else if (file.read(16) != QByteArray("SQLite format 3\0", 16))
+        problem = tr("it is not an RLRF project (not an SQLite database)");
+    if (!problem.isEmpty()) {
+        rlrf::log::get("workbench")->error("cannot open project {}: {}", toStdString(path), toStdString(problem));
+        if (!QFileInfo::exists(path))
+            AppSettings::removeRecentProject(path);
+        rebuildRecentMenu();
+        if (isVisible())
+            QMessageBox::warning(this, tr("Cannot open project"), tr("Cannot open %1:\n%2").arg(path, problem));
+        return false;
+    }
+    m_projectPath = QFileInfo(path).absoluteFilePath();
+    AppSettings::addRecentProject(m_projectPath);
+    rebuildRecentMenu();
+    m_projectPage->setCurrentProject(m_projectPath);
+    setWindowTitle(tr("%1 — RLRF Workbench").arg(QFileInfo(path).fileName()));
+    rlrf::log::get("workbench")->info("opened project {}", toStdString(m_projectPath));
+    return true;
+}
+
+void MainWindow::showAbout()
+{
+    AboutDialog dialog(m_jobs->runtimeInfo(), this);
+    dialog.exec();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    AppSettings::saveWindow(*this);
+    event->accept();
+}
+
+} // namespace rlrf::ui

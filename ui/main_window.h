@@ -1,0 +1,54 @@
+// The top-level window: menus, the work areas and the Log dock. It switches views
+// and forwards user intent; the work itself happens in the views and the backend.
+#pragma once
+
+#include <QMainWindow>
+
+class QTabWidget;
+class QDockWidget;
+class QMenu;
+
+namespace rlrf::ui {
+
+class JobController;
+class LogView;
+class ProjectPage;
+
+class MainWindow : public QMainWindow {
+    Q_OBJECT
+public:
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    // The work areas in tab order: Project, Rubric, Explorer, Pairs, Training,
+    // Iterations (the Log is a dock).
+    QStringList areaNames() const;
+    QTabWidget *areas() const { return m_areas; }
+    LogView *logView() const { return m_logView; }
+    JobController *jobs() const { return m_jobs; }
+    QString currentProject() const { return m_projectPath; }
+
+public Q_SLOTS:
+    // Opens a project file; returns false (and tells the user why) when it is not one.
+    bool openProject(const QString &path);
+    void showAbout();
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void createAreas();
+    void createMenus();
+    void rebuildRecentMenu();
+    void openProjectDialog();
+
+    JobController *m_jobs;
+    QTabWidget *m_areas;
+    QDockWidget *m_logDock;
+    LogView *m_logView;
+    ProjectPage *m_projectPage;
+    QMenu *m_recentMenu = nullptr;
+    QString m_projectPath;
+};
+
+} // namespace rlrf::ui

@@ -1,0 +1,10 @@
+#include "worker/meta_types.h"
+
+namespace rlrf::ui {
+
+void registerMetaTypes()
+{
+    qRegisterMetaType<rlrf::RuntimeInfo>();
+}
+
+} // namespace rlrf::ui
