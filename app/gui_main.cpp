@@ -1,6 +1,7 @@
 // rlrf-workbench: the desktop application. Creates the QApplication, opens the
 // project given on the command line (or the last one) and shows the main window.
 #include "main_window.h"
+#include "screenshot.h"
 
 #include "core/logging.h"
 
@@ -21,6 +22,14 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("An .rlrf project file to open."));
+    const QCommandLineOption areaOption(QStringLiteral("area"), QStringLiteral("Show this work area first (Project, Rubric, …)."),
+                                        QStringLiteral("name"));
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save a PNG of the window once the backend is ready, then quit (for documentation)."),
+        QStringLiteral("file"));
+    parser.addOption(areaOption);
+    parser.addOption(screenshotOption);
     parser.process(app);
 
     rlrf::log::init(spdlog::level::info);
@@ -29,5 +38,12 @@ int main(int argc, char *argv[])
     window.show();
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().constFirst());
+    if (parser.isSet(areaOption) && !window.showArea(parser.value(areaOption))) {
+        qCritical("unknown area '%s'; the areas are: %s", qPrintable(parser.value(areaOption)),
+                  qPrintable(window.areaNames().join(QStringLiteral(", "))));
+        return 2;
+    }
+    if (parser.isSet(screenshotOption))
+        rlrf::ui::saveScreenshotWhenReady(window, parser.value(screenshotOption));
     return QApplication::exec();
 }

@@ -22,19 +22,28 @@
 #include <QStatusBar>
 #include <QTabWidget>
 
+// Resources live in the static rlrf_ui library, so they must be registered by hand
+// (from the global namespace, as Q_INIT_RESOURCE requires).
+static void initUiResources()
+{
+    Q_INIT_RESOURCE(resources);
+}
+
 namespace rlrf::ui {
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
-    , m_jobs(new JobController(this))
     , m_areas(new QTabWidget(this))
     , m_logDock(new QDockWidget(tr("Log"), this))
     , m_logView(new LogView(m_logDock))
     , m_projectPage(new ProjectPage(this))
 {
+    initUiResources();
     setWindowTitle(tr("RLRF Workbench"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/rlrf-workbench.svg")));
     createAreas();
+    // The backend thread starts after the Log panel exists, so its first lines show.
+    m_jobs = new JobController(this);
     createMenus();
     statusBar()->showMessage(tr("Starting the backend…"));
     connect(m_jobs, &JobController::backendReady, this, [this](const RuntimeInfo &info) {
@@ -163,6 +172,17 @@ bool MainWindow::openProject(const QString &path)
     setWindowTitle(tr("%1 — RLRF Workbench").arg(QFileInfo(path).fileName()));
     rlrf::log::get("workbench")->info("opened project {}", toStdString(m_projectPath));
     return true;
+}
+
+bool MainWindow::showArea(const QString &title)
+{
+    for (int i = 0; i < m_areas->count(); ++i) {
+        if (m_areas->tabText(i).compare(title, Qt::CaseInsensitive) == 0) {
+            m_areas->setCurrentIndex(i);
+            return true;
+        }
+    }
+    return false;
 }
 
 void MainWindow::showAbout()

@@ -32,6 +32,8 @@ public Q_SLOTS:
     // Opens a project file; returns false (and tells the user why) when it is not one.
     bool openProject(const QString &path);
     void showAbout();
+    // Brings a work area to the front by its title ("Training"); false if unknown.
+    bool showArea(const QString &title);
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -42,8 +44,8 @@ private:
     void rebuildRecentMenu();
     void openProjectDialog();
 
-    JobController *m_jobs;
     QTabWidget *m_areas;
+    JobController *m_jobs = nullptr;
     QDockWidget *m_logDock;
     LogView *m_logView;
     ProjectPage *m_projectPage;

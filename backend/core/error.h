@@ -8,6 +8,10 @@
 namespace rlrf {
 
 struct ErrorSource {
+    ErrorSource() = default;
+    ErrorSource(std::string file_, long line_ = 0, std::string field_ = {})
+        : file(std::move(file_)), line(line_), field(std::move(field_)) {}
+
     std::string file;   // a path, or empty
     long line = 0;      // 1-based line or row; 0 = none
     std::string field;  // a JSON key, column or tensor name; empty = none

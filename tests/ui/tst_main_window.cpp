@@ -71,6 +71,16 @@ private Q_SLOTS:
         QVERIFY(text.contains(QRegularExpression(QStringLiteral("SQLite: 3\\.\\d+"))));
         QVERIFY(text.contains(QStringLiteral("QCustomPlot: 2.1")));
         QVERIFY(!text.contains(QStringLiteral("starting")));
+        // The backend's first log line (logged on its own thread) reached the panel.
+        QTRY_VERIFY_WITH_TIMEOUT(window.logView()->text().contains(QStringLiteral("backend ready: LibTorch")), 5000);
+    }
+
+    void showAreaSelectsByTitle()
+    {
+        MainWindow window;
+        QVERIFY(window.showArea(QStringLiteral("training")));
+        QCOMPARE(window.areas()->currentWidget()->objectName(), QStringLiteral("area.training"));
+        QVERIFY(!window.showArea(QStringLiteral("nowhere")));
     }
 
     void openRejectsNonProjects()
