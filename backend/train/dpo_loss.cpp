@@ -1,0 +1,55 @@
+#include "train/dpo_loss.h"
+
+#include "core/error.h"
+
+namespace rlrf::train {
+
+PreferenceLoss preferenceLossFromString(const std::string &name)
+{
+    if (name == "sigmoid" || name == "dpo")
+        return PreferenceLoss::Sigmoid;
+    if (name == "ipo")
+        return PreferenceLoss::Ipo;
+    if (name == "hinge")
+        return PreferenceLoss::Hinge;
+    throw Error("unknown preference loss '" + name + "' (sigmoid, ipo, hinge)", {"", 0, "loss_type"});
+}
+
+std::string toString(PreferenceLoss loss)
+{
+    switch (loss) {
+    case PreferenceLoss::Sigmoid: return "sigmoid";
+    case PreferenceLoss::Ipo: return "ipo";
+    case PreferenceLoss::Hinge: return "hinge";
+    }
+    return "sigmoid";
+}
+
+PreferenceLossOutput preferenceLoss(const torch::Tensor &policyChosen, const torch::Tensor &policyRejected,
+                                    const torch::Tensor &referenceChosen, const torch::Tensor &referenceRejected,
+                                    const PreferenceLossConfig &config)
+{
+    if (config.beta <= 0.0)
+        throw Error("beta must be positive", {"", 0, "beta"});
+    const auto h = (policyChosen - referenceChosen) - (policyRejected - referenceRejected);
+    const double beta = config.beta;
+    PreferenceLossOutput out;
+    switch (config.type) {
+    case PreferenceLoss::Sigmoid: {
+        const double ls = config.labelSmoothing;
+        out.losses = -torch::log_sigmoid(beta * h) * (1.0 - ls) - torch::log_sigmoid(-beta * h) * ls;
+        break;
+    }
+    case PreferenceLoss::Ipo:
+        out.losses = (h - 1.0 / (2.0 * beta)).pow(2);
+        break;
+    case PreferenceLoss::Hinge:
+        out.losses = torch::relu(1.0 - beta * h);
+        break;
+    }
+    out.chosenRewards = (beta * (policyChosen - referenceChosen)).detach();
+    out.rejectedRewards = (beta * (policyRejected - referenceRejected)).detach();
+    return out;
+}
+
+} // namespace rlrf::train

@@ -1,0 +1,56 @@
+#include "train/lr_schedule.h"
+
+#include "core/error.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rlrf::train {
+
+double learningRateAt(const ScheduleConfig &c, std::int64_t step)
+{
+    if (c.warmupSteps > 0 && step < c.warmupSteps)
+        return c.peakLearningRate * static_cast<double>(step + 1) / static_cast<double>(c.warmupSteps);
+    const double floor = c.peakLearningRate * c.minLearningRateRatio;
+    const std::int64_t decaySteps = std::max<std::int64_t>(1, c.totalSteps - c.warmupSteps);
+    const double progress = std::clamp(static_cast<double>(step - c.warmupSteps) / static_cast<double>(decaySteps), 0.0, 1.0);
+    switch (c.kind) {
+    case ScheduleKind::Constant:
+        return c.peakLearningRate;
+    case ScheduleKind::Linear:
+        return floor + (c.peakLearningRate - floor) * (1.0 - progress);
+    case ScheduleKind::Cosine:
+        return floor + (c.peakLearningRate - floor) * 0.5 * (1.0 + std::cos(M_PI * progress));
+    }
+    return c.peakLearningRate;
+}
+
+std::int64_t warmupStepsFromRatio(double ratio, std::int64_t totalSteps)
+{
+    if (ratio <= 0.0)
+        return 0;
+    return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(ratio * static_cast<double>(totalSteps))));
+}
+
+ScheduleKind scheduleKindFromString(const std::string &name)
+{
+    if (name == "constant")
+        return ScheduleKind::Constant;
+    if (name == "linear")
+        return ScheduleKind::Linear;
+    if (name == "cosine")
+        return ScheduleKind::Cosine;
+    throw Error("unknown learning-rate schedule '" + name + "' (constant, linear, cosine)", {"", 0, "lr_scheduler"});
+}
+
+std::string toString(ScheduleKind kind)
+{
+    switch (kind) {
+    case ScheduleKind::Constant: return "constant";
+    case ScheduleKind::Linear: return "linear";
+    case ScheduleKind::Cosine: return "cosine";
+    }
+    return "cosine";
+}
+
+} // namespace rlrf::train
