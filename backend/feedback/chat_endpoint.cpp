@@ -5,8 +5,11 @@
 #include "core/logging.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <exception>
+#include <mutex>
 #include <thread>
 
 namespace rlrf::feedback {
@@ -93,6 +96,58 @@ ChatEndpoint::ChatEndpoint(EndpointConfig config)
     if (m_config.apiKey.empty() && !m_config.apiKeyEnv.empty())
         if (const char *key = std::getenv(m_config.apiKeyEnv.c_str()))
             m_config.apiKey = key;
+}
+
+std::string ChatEndpoint::id() const
+{
+    return "endpoint:" + m_config.baseUrl + "#" + m_config.model;
+}
+
+std::vector<std::string> ChatEndpoint::completeBatch(const std::vector<nlohmann::json> &conversations,
+                                                     const RunContext &context) const
+{
+    const size_t total = conversations.size();
+    std::vector<std::string> out(total);
+    std::vector<bool> done(total, false);
+    std::atomic<size_t> next{0};
+    std::atomic<bool> failed{false};
+    std::exception_ptr firstError;
+    std::mutex mutex;
+    std::int64_t finished = 0;
+
+    auto worker = [&] {
+        for (size_t i = next++; i < total; i = next++) {
+            if (failed || context.stopRequested())
+                return;
+            try {
+                std::string reply = complete(conversations[i], &context.cancel);
+                std::lock_guard lock(mutex);
+                out[i] = std::move(reply);
+                done[i] = true;
+                context.progress(++finished, static_cast<std::int64_t>(total), "request");
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                if (!firstError && !context.stopRequested())
+                    firstError = std::current_exception();
+                failed = true;
+                return;
+            }
+        }
+    };
+    const int threads = std::max(1, std::min<int>(m_config.concurrency, static_cast<int>(total)));
+    std::vector<std::thread> pool;
+    for (int t = 0; t < threads; ++t)
+        pool.emplace_back(worker);
+    for (auto &t : pool)
+        t.join();
+    if (firstError)
+        std::rethrow_exception(firstError);
+    // Cancelled: only the finished prefix, so callers can store results in order.
+    size_t prefix = 0;
+    while (prefix < total && done[prefix])
+        ++prefix;
+    out.resize(prefix);
+    return out;
 }
 
 std::string ChatEndpoint::complete(const nlohmann::json &messages, const CancelToken *cancel) const

@@ -3,7 +3,7 @@
 // connections, 429 and 5xx; a clear error naming the URL and the cause otherwise.
 #pragma once
 
-#include "core/cancel_token.h"
+#include "feedback/chat_model.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,14 +31,19 @@ struct EndpointConfig {
 // The full URL of the chat completions route for a base URL.
 std::string chatCompletionsUrl(const std::string &baseUrl);
 
-class ChatEndpoint {
+class ChatEndpoint : public ChatModel {
 public:
     explicit ChatEndpoint(EndpointConfig config);
 
+    std::string id() const override;
     // The assistant message's content. Throws rlrf::Error when every attempt failed
     // or the server's answer is not an OpenAI chat completion. Thread-safe: each
     // call uses its own connection.
-    std::string complete(const nlohmann::json &messages, const CancelToken *cancel = nullptr) const;
+    std::string complete(const nlohmann::json &messages, const CancelToken *cancel = nullptr) const override;
+    // Up to config.concurrency requests in flight; the first failure stops the batch
+    // and is thrown once in-flight requests end.
+    std::vector<std::string> completeBatch(const std::vector<nlohmann::json> &conversations,
+                                           const RunContext &context) const override;
 
     const EndpointConfig &config() const { return m_config; }
 

@@ -1,11 +1,12 @@
-// The remote judge against a real HTTP server on 127.0.0.1 speaking the OpenAI chat
+// The language-model judge behind a remote endpoint, against a real HTTP server on 127.0.0.1 speaking the OpenAI chat
 // format: good answers, slow replies, 500s, malformed JSON, dropped connections,
 // unparsable judge text, the concurrency limit and cancellation.
 #include "common/local_http_server.h"
 #include "common/test_rubrics.h"
 
 #include "core/error.h"
-#include "feedback/endpoint_judge.h"
+#include "feedback/chat_endpoint.h"
+#include "feedback/lm_judge.h"
 
 #include <nlohmann/json.hpp>
 
@@ -46,6 +47,11 @@ std::string goodRatings(int readability = 3)
     return s;
 }
 
+std::shared_ptr<ChatEndpoint> endpoint(const EndpointConfig &config)
+{
+    return std::make_shared<ChatEndpoint>(config);
+}
+
 EndpointConfig configFor(const LocalHttpServer &server)
 {
     EndpointConfig c;
@@ -83,7 +89,7 @@ private Q_SLOTS:
     {
         ::setenv("RLRF_TEST_JUDGE_KEY", "sk-test-123", 1);
         LocalHttpServer server([](const HttpRequest &, int) { return HttpReply{200, completion(goodRatings())}; });
-        EndpointJudge judge(configFor(server));
+        LanguageModelJudge judge(endpoint(configFor(server)));
         const Critique c = judge.judge(kRequest, rlrf::test::eightAspectRubric());
         ::unsetenv("RLRF_TEST_JUDGE_KEY");
         QCOMPARE(int(c.parseStatus), int(ParseStatus::Ok));
@@ -125,7 +131,7 @@ private Q_SLOTS:
             default: { HttpReply r{200, completion(goodRatings())}; r.delayMs = 2500; return r; }
             }
         });
-        EndpointJudge judge(configFor(server));
+        LanguageModelJudge judge(endpoint(configFor(server)));
         const Critique c = judge.judge(kRequest, rlrf::test::eightAspectRubric());
         QCOMPARE(int(c.parseStatus), int(ParseStatus::Ok));
         QCOMPARE(server.requestCount(), 3);
@@ -134,7 +140,7 @@ private Q_SLOTS:
     void persistentFailureNamesUrlAndCause()
     {
         LocalHttpServer server([](const HttpRequest &, int) { return HttpReply{503, "{\"error\": \"down for maintenance\"}"}; });
-        EndpointJudge judge(configFor(server));
+        LanguageModelJudge judge(endpoint(configFor(server)));
         try {
             judge.judge(kRequest, rlrf::test::eightAspectRubric());
             QFAIL("must throw");
@@ -151,7 +157,7 @@ private Q_SLOTS:
     void clientErrorsAreNotRetried()
     {
         LocalHttpServer server([](const HttpRequest &, int) { return HttpReply{401, "{\"error\": \"invalid api key\"}"}; });
-        EndpointJudge judge(configFor(server));
+        LanguageModelJudge judge(endpoint(configFor(server)));
         QVERIFY_THROWS_EXCEPTION(rlrf::Error, judge.judge(kRequest, rlrf::test::eightAspectRubric()));
         QCOMPARE(server.requestCount(), 1);
     }
@@ -163,7 +169,7 @@ private Q_SLOTS:
         config.model = "m";
         config.maxRetries = 1;
         config.backoffSeconds = 0.01;
-        EndpointJudge judge(config);
+        LanguageModelJudge judge(endpoint(config));
         try {
             judge.judge(kRequest, rlrf::test::eightAspectRubric());
             QFAIL("must throw");
@@ -175,7 +181,7 @@ private Q_SLOTS:
     void unparsableAnswerIsRetriedOnceThenRecorded()
     {
         LocalHttpServer server([](const HttpRequest &, int) { return HttpReply{200, completion("Looks fine to me! 3/3")}; });
-        EndpointJudge judge(configFor(server));
+        LanguageModelJudge judge(endpoint(configFor(server)));
         const Critique c = judge.judge(kRequest, rlrf::test::eightAspectRubric());
         QCOMPARE(int(c.parseStatus), int(ParseStatus::Failed));
         QVERIFY(c.aspects.empty());
@@ -187,7 +193,7 @@ private Q_SLOTS:
         LocalHttpServer flaky([](const HttpRequest &, int n) {
             return HttpReply{200, completion(n == 1 ? "Looks fine" : goodRatings())};
         });
-        EndpointJudge second(configFor(flaky));
+        LanguageModelJudge second(endpoint(configFor(flaky)));
         QCOMPARE(int(second.judge(kRequest, rlrf::test::eightAspectRubric()).parseStatus), int(ParseStatus::Ok));
         QCOMPARE(second.parseRetries(), 1);
         QCOMPARE(second.parseFailures(), 0);
@@ -206,7 +212,7 @@ private Q_SLOTS:
         });
         EndpointConfig config = configFor(server);
         config.concurrency = 3;
-        EndpointJudge judge(config);
+        LanguageModelJudge judge(endpoint(config));
         std::vector<JudgeRequest> requests;
         for (int i = 0; i < 9; ++i)
             requests.push_back({"q", "Answer: " + std::to_string(i), std::nullopt});
@@ -232,7 +238,7 @@ private Q_SLOTS:
         });
         EndpointConfig config = configFor(server);
         config.concurrency = 1;
-        EndpointJudge judge(config);
+        LanguageModelJudge judge(endpoint(config));
         const std::vector<JudgeRequest> requests(10, kRequest);
         const auto critiques = judge.judgeBatch(requests, rlrf::test::eightAspectRubric(), context);
         QCOMPARE(critiques.size(), size_t(2));
