@@ -42,6 +42,10 @@ struct ModelConfig {
     std::optional<std::int64_t> bosTokenId;
     std::vector<std::int64_t> eosTokenIds; // config.json allows a number or a list
     std::optional<std::int64_t> padTokenId;
+    // Sliding-window attention span when the config turns it on (Mistral's
+    // sliding_window; Qwen2/Qwen3 only with use_sliding_window true); nullopt means
+    // every position attends to all earlier ones.
+    std::optional<std::int64_t> slidingWindow;
 };
 
 // Validates and fills defaults; throws rlrf::Error naming the file and the field
