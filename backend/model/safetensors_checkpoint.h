@@ -51,10 +51,14 @@ public:
     const std::string &source() const { return m_source; }
 
 private:
+    // Positions, not pointers, so that copies of the checkpoint stay valid.
     struct Location {
         std::size_t shard = 0;
-        const TensorView *view = nullptr;
+        std::size_t tensor = 0; // index in shards()[shard].tensors()
     };
+    void openIndex(const std::string &indexPath, const SafetensorsReadOptions &options);
+    void addShard(SafetensorsFile shard, const std::map<std::string, std::string> *weightMap);
+
     std::string m_source;
     std::vector<SafetensorsFile> m_shards;
     std::map<std::string, Location> m_byName;
