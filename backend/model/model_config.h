@@ -42,9 +42,9 @@ struct ModelConfig {
     std::optional<std::int64_t> bosTokenId;
     std::vector<std::int64_t> eosTokenIds; // config.json allows a number or a list
     std::optional<std::int64_t> padTokenId;
-    // Sliding-window attention span when the config turns it on (Mistral's
-    // sliding_window; Qwen2/Qwen3 only with use_sliding_window true); nullopt means
-    // every position attends to all earlier ones.
+    // Sliding-window attention span (Mistral's sliding_window); nullopt means every
+    // position attends to all earlier ones. Qwen2/Qwen3 configs that turn their
+    // per-layer sliding window on are refused.
     std::optional<std::int64_t> slidingWindow;
 };
 
