@@ -126,7 +126,7 @@ void parseTokens(const ConfigFields &fields, ModelConfig &c)
     c.padTokenId = tokenId(fields, "pad_token_id");
     if (fields.has("eos_token_id") && fields.raw("eos_token_id").is_array()) {
         for (const auto &id : fields.raw("eos_token_id")) {
-            if (!id.is_number_unsigned())
+            if (!id.is_number_integer() || id.get<std::int64_t>() < 0)
                 fields.fail("eos_token_id", "expected a token id or a list of them, found "
                                                 + fields.raw("eos_token_id").dump());
             c.eosTokenIds.push_back(id.get<std::int64_t>());
