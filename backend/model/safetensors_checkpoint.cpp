@@ -126,12 +126,13 @@ void SafetensorsCheckpoint::openIndex(const std::string &indexPath, const Safete
     for (const auto &[tensor, file] : weightMap)
         firstTensorOf.emplace(file, tensor);
     for (const auto &[file, tensor] : firstTensorOf) {
-        const fs::path shardPath = folder / file;
         std::error_code ec;
-        if (!fs::exists(shardPath, ec))
-            throw Error("shard file " + shardPath.string() + " named in the weight_map does not exist", {indexPath, 0, tensor});
-        addShard(SafetensorsFile::open(shardPath.string(), options), &weightMap);
+        if (!fs::exists(folder / file, ec))
+            throw Error("shard file " + (folder / file).string() + " named in the weight_map does not exist",
+                        {indexPath, 0, tensor});
     }
+    for (const auto &[file, tensor] : firstTensorOf)
+        addShard(SafetensorsFile::open((folder / file).string(), options), &weightMap);
     for (const auto &[tensor, file] : weightMap)
         if (m_byName.count(tensor) == 0)
             throw Error("tensor named in the weight_map is missing from its shard " + (folder / file).string(),
@@ -153,7 +154,7 @@ void SafetensorsCheckpoint::addShard(SafetensorsFile shard, const std::map<std::
             if (listed == weightMap->end())
                 throw Error("tensor is in the shard but not in the index's weight_map", {file.path(), 0, view.name});
             if (listed->second != fileName)
-                throw Error("tensor is also in " + file.path() + " but the weight_map puts it in " + listed->second,
+                throw Error("tensor is in this shard but the weight_map puts it in " + listed->second,
                             {file.path(), 0, view.name});
         }
         if (!m_byName.emplace(view.name, Location{shardIndex, i}).second)
