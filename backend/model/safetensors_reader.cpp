@@ -12,6 +12,11 @@
 #include <limits>
 #include <set>
 
+// Views hand out the file's little-endian bytes as they are.
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "safetensors views assume a little-endian host"
+#endif
+
 namespace rlrf::model {
 
 namespace {
@@ -46,6 +51,9 @@ json parseHeader(const std::string &text, const std::string &path)
         }
         return true;
     };
+    // The reference reader insists on this too; it rules out stray bytes before the JSON.
+    if (text.empty() || text[0] != '{')
+        throw Error("header does not start with '{'", {path, 0, {}});
     json header;
     try {
         header = json::parse(text, noteKeys);

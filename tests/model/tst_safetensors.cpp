@@ -208,7 +208,9 @@ void TestSafetensors::corruptFilesAreNamed_data()
     row("header over the limit", u64le(200'000'000) + "{}", "", "exceeds the limit of 100000000 bytes");
     row("invalid JSON", fileWithHeader("{\"t\": [", 0), "", "header is not valid JSON");
     row("invalid UTF-8", fileWithHeader("{\"\xff\": 1}", 0), "", "header is not valid JSON");
-    row("not an object", fileWithHeader("[1, 2]", 0), "", "header is not a JSON object but array");
+    row("not an object", fileWithHeader("[1, 2]", 0), "", "header does not start with '{'");
+    row("leading space", fileWithHeader(" {}", 0), "", "header does not start with '{'");
+    row("empty header", fileWithHeader("", 0), "", "header does not start with '{'");
     row("entry not an object", fileWithHeader(t("[0, 4]"), 4), "t", "tensor entry is not an object");
     row("unknown dtype", fileWithHeader(t(R"({"dtype":"F12","shape":[1],"data_offsets":[0,4]})"), 4), "t",
         "unknown dtype \"F12\"");
