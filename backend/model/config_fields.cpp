@@ -3,6 +3,8 @@
 
 #include "core/error.h"
 
+#include <cmath>
+
 namespace rlrf::model::detail {
 
 ConfigFields::ConfigFields(const nlohmann::json &object, std::string file, std::string prefix)
@@ -34,8 +36,12 @@ std::optional<std::int64_t> ConfigFields::integer(const std::string &key) const
         return std::nullopt;
     const auto &v = raw(key);
     // 4096.0 is accepted as 4096 (some exporters write floats); 4096.5 is not.
-    if (v.is_number_float() && v.get<double>() == static_cast<double>(static_cast<std::int64_t>(v.get<double>())))
-        return static_cast<std::int64_t>(v.get<double>());
+    if (v.is_number_float()) {
+        const double d = v.get<double>();
+        if (!(std::fabs(d) < 9.0e15) || d != std::floor(d))
+            fail(key, "expected an integer, found " + v.dump());
+        return static_cast<std::int64_t>(d);
+    }
     if (!v.is_number_integer())
         fail(key, "expected an integer, found " + v.dump());
     return v.get<std::int64_t>();

@@ -18,6 +18,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+bool isIndexFileName(const std::string &name)
+{
+    const std::string suffix = ".index.json";
+    return name.size() > suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
 bool startsLikePickle(const std::string &path)
 {
     // torch.save writes a zip archive ("PK\3\4") since 1.6, a bare pickle
@@ -102,8 +108,7 @@ SafetensorsCheckpoint SafetensorsCheckpoint::open(const std::string &path, const
             checkpoint.openIndex((p / kSafetensorsIndexFile).string(), options);
         else
             failWithoutWeights(p);
-    } else if (p.filename().string().size() > 11 && p.string().rfind(".index.json") == p.string().size() - 11
-               && !looksLikePickleCheckpoint(path)) {
+    } else if (isIndexFileName(p.filename().string()) && !looksLikePickleCheckpoint(path)) {
         checkpoint.openIndex(path, options);
     } else {
         if (looksLikePickleCheckpoint(path) || (p.extension() != ".safetensors" && startsLikePickle(path)))

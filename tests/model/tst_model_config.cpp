@@ -248,6 +248,13 @@ void TestModelConfig::missingAndMistypedFieldsAreNamed()
     j["hidden_size"] = "64";
     expectError(j, "hidden_size", {"expected an integer", "\"64\""});
     j = minimalLlama();
+    j["hidden_size"] = 64.5;
+    expectError(j, "hidden_size", {"expected an integer", "64.5"});
+    j["hidden_size"] = 1e300;
+    expectError(j, "hidden_size", {"expected an integer"});
+    j["hidden_size"] = 64.0; // some exporters write whole numbers as floats
+    QCOMPARE(rlrf::model::parseModelConfig(j, "config.json").hiddenSize, std::int64_t(64));
+    j = minimalLlama();
     j["num_hidden_layers"] = 0;
     expectError(j, "num_hidden_layers", {"positive"});
     j = minimalLlama();

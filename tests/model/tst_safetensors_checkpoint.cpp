@@ -151,6 +151,11 @@ void TestSafetensorsCheckpoint::shardedRoundTrip()
     QCOMPARE(checkpoint.totalTensorBytes(), std::uint64_t(864));
     QVERIFY(checkpoint.find("nope") == nullptr);
     expectError([&] { checkpoint.at("nope"); }, dir, "nope", {"no such tensor"});
+    // Copies share the mappings and stay valid when the original is gone.
+    std::optional<SafetensorsCheckpoint> original = SafetensorsCheckpoint::open(dir);
+    const SafetensorsCheckpoint copy = *original;
+    original.reset();
+    expectSameTensors(copy);
     // Opening the index file directly is the same as opening the folder.
     expectSameTensors(SafetensorsCheckpoint::open(result.indexFile));
 }
