@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A read-only POSIX memory mapping of a whole file, unmapped when the last owner
-// goes away. Backend-internal (used by the safetensors reader).
+// goes away. Backend-internal (used by the safetensors reader). A file replaced by
+// rename (as the writer does) leaves existing mappings intact; one truncated in
+// place by another program would fault on access, which is why nothing here
+// rewrites files in place.
 #pragma once
 
 #include <cstddef>

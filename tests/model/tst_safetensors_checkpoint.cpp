@@ -183,6 +183,16 @@ void TestSafetensorsCheckpoint::resavingRemovesStaleShards()
     saveSafetensorsCheckpoint(dir, m_model.views, options);
     QCOMPARE(QDir(QString::fromStdString(dir)).entryList(QDir::Files).size(), 6); // 4 shards, index, config
     expectSameTensors(SafetensorsCheckpoint::open(dir));
+
+    // Saving the views of the open checkpoint over its own files: the new files
+    // replace the old by rename, so the mapped old ones stay readable meanwhile.
+    const auto open = SafetensorsCheckpoint::open(dir);
+    std::vector<TensorView> views;
+    for (const auto &view : m_model.views)
+        views.push_back(open.at(view.name));
+    saveSafetensorsCheckpoint(dir, views);
+    expectSameTensors(SafetensorsCheckpoint::open(dir));
+    expectSameTensors(open);
 }
 
 void TestSafetensorsCheckpoint::brokenIndexesAreNamed()
@@ -212,6 +222,12 @@ void TestSafetensorsCheckpoint::brokenIndexesAreNamed()
     withIndex(index);
     expectError([&] { SafetensorsCheckpoint::open(dir); }, dir + "/model-00003-of-00003.safetensors", "lm_head.bias",
                 {"not in the index's weight_map"});
+
+    index = good;
+    index["weight_map"]["lm_head.bias"] = "model-00001-of-00003.safetensors";
+    withIndex(index);
+    expectError([&] { SafetensorsCheckpoint::open(dir); }, dir + "/model-00003-of-00003.safetensors", "lm_head.bias",
+                {"the weight_map puts it in model-00001-of-00003.safetensors"});
 
     index = good;
     index["weight_map"]["lm_head.bias"] = "../elsewhere.safetensors";
