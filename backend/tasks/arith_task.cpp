@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Generation, splits and verification of the arith task. Numbers stay small and
-// whole: additions and subtractions of up to 20, multiplications by 2-5,
+// whole: additions and subtractions of 2 to 20, multiplications by 2-5,
 // divisions by 2-9 that come out exact, every amount between 1 and maxValue.
 #include "tasks/arith_task.h"
 
@@ -18,8 +18,9 @@ namespace rlrf::tasks {
 namespace {
 
 // One step applied to `value`: an operator that keeps the amount in [1, maxValue]
-// and a number for it. Addition is always possible because value < maxValue
-// is kept by the caller's range, and subtraction needs value >= 2.
+// and a number for it. Story numbers are at least 2 ("1 more apples" reads
+// badly). Addition needs value + 2 <= maxValue, subtraction value >= 3; one of
+// them is always possible because maxValue >= 30.
 ArithStep randomStep(SplitMix64 &rng, long value, long maxValue)
 {
     std::vector<long> divisors;
@@ -27,9 +28,9 @@ ArithStep randomStep(SplitMix64 &rng, long value, long maxValue)
         if (value % d == 0 && value / d >= 1)
             divisors.push_back(d);
     std::vector<ArithOp> ops;
-    if (value < maxValue)
+    if (value + 2 <= maxValue)
         ops.push_back(ArithOp::Add);
-    if (value >= 2)
+    if (value >= 3)
         ops.push_back(ArithOp::Sub);
     if (value * 2 <= maxValue)
         ops.push_back(ArithOp::Mul);
@@ -39,8 +40,8 @@ ArithStep randomStep(SplitMix64 &rng, long value, long maxValue)
     step.left = value;
     step.op = ops[rng.index(ops.size())];
     switch (step.op) {
-    case ArithOp::Add: step.right = rng.uniform(1, std::min(20L, maxValue - value)); break;
-    case ArithOp::Sub: step.right = rng.uniform(1, std::min(20L, value - 1)); break;
+    case ArithOp::Add: step.right = rng.uniform(2, std::min(20L, maxValue - value)); break;
+    case ArithOp::Sub: step.right = rng.uniform(2, std::min(20L, value - 1)); break;
     case ArithOp::Mul: step.right = rng.uniform(2, std::min(5L, maxValue / value)); break;
     case ArithOp::Div: step.right = divisors[rng.index(divisors.size())]; break;
     }
