@@ -20,7 +20,8 @@ std::string stringField(const nlohmann::json &record, const char *key, const std
     return it->get<std::string>();
 }
 
-tasks::ArithProblem problemOf(const nlohmann::json &record, const std::string &path, long line)
+tasks::ArithProblem problemOf(const nlohmann::json &record, const std::string &path, long line,
+                              tasks::ArithIdCache &ids)
 {
     const bool hasPrompt = record.contains("prompt");
     const bool hasId = record.contains("prompt_id");
@@ -29,7 +30,7 @@ tasks::ArithProblem problemOf(const nlohmann::json &record, const std::string &p
     const char *key = hasPrompt ? "prompt" : "prompt_id";
     const std::string value = stringField(record, key, path, line);
     try {
-        return hasPrompt ? tasks::ArithTask::problemFromPrompt(value) : tasks::ArithTask::problemFromId(value);
+        return hasPrompt ? tasks::ArithTask::problemFromPrompt(value) : ids.problem(value);
     } catch (const Error &e) {
         throw Error(e.message(), {path, line, key});
     }
@@ -39,11 +40,12 @@ tasks::ArithProblem problemOf(const nlohmann::json &record, const std::string &p
 
 void judgeArithRecords(const std::string &path, const std::function<void(const nlohmann::json &)> &emit)
 {
+    tasks::ArithIdCache ids;
     jsonl::forEachLine(path, [&](const nlohmann::json &record, long line) {
         const std::string name = path == "-" ? "<stdin>" : path;
         if (!record.is_object())
             throw Error("expected a JSON object", {name, line, {}});
-        const tasks::ArithProblem problem = problemOf(record, name, line);
+        const tasks::ArithProblem problem = problemOf(record, name, line, ids);
         const std::string response = stringField(record, "response", name, line);
         nlohmann::json out = critiqueToJson(judgeArith(problem, response));
         out["line"] = line;

@@ -11,6 +11,7 @@
 #include "core/error.h"
 
 #include <algorithm>
+#include <iterator>
 #include <sstream>
 #include <unordered_set>
 
@@ -170,7 +171,7 @@ ArithProblem ArithTask::problemFromPrompt(const std::string &prompt)
     return problem;
 }
 
-ArithProblem ArithTask::problemFromId(const std::string &id)
+ArithTask::IdParts ArithTask::parseId(const std::string &id)
 {
     std::vector<std::string> parts;
     std::istringstream in(id);
@@ -182,22 +183,50 @@ ArithProblem ArithTask::problemFromId(const std::string &id)
     };
     if (parts.size() != 6 || parts[0] != "arith")
         throw bad();
+    const auto dash = parts[3].find('-');
+    // Length limits keep every number below its type's range.
+    const auto digits = [](const std::string &s, std::size_t most) {
+        return !s.empty() && s.size() <= most && s.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (dash == std::string::npos || !digits(parts[2], 19) || !digits(parts[3].substr(0, dash), 2)
+        || !digits(parts[3].substr(dash + 1), 2) || !digits(parts[4], 9) || !digits(parts[5], 6))
+        throw bad();
+    IdParts p;
     try {
-        const Split split = parseSplit(parts[1]);
-        const auto dash = parts[3].find('-');
-        if (dash == std::string::npos)
-            throw bad();
-        ArithConfig config;
-        config.minSteps = std::stoi(parts[3].substr(0, dash));
-        config.maxSteps = std::stoi(parts[3].substr(dash + 1));
-        config.maxValue = std::stol(parts[4]);
-        const std::size_t index = std::stoul(parts[5]);
-        if (index >= 1000000)
-            throw bad();
-        return ArithTask(config).generate(split, index + 1, std::stoull(parts[2])).back();
-    } catch (const std::logic_error &) { // std::stoi and friends
+        p.split = parseSplit(parts[1]);
+    } catch (const Error &) {
         throw bad();
     }
+    p.seed = std::stoull(parts[2]);
+    p.config.minSteps = std::stoi(parts[3].substr(0, dash));
+    p.config.maxSteps = std::stoi(parts[3].substr(dash + 1));
+    p.config.maxValue = std::stol(parts[4]);
+    p.index = std::stoul(parts[5]);
+    p.list = id.substr(0, id.rfind('/'));
+    return p;
+}
+
+ArithProblem ArithTask::problemFromId(const std::string &id)
+{
+    const IdParts p = parseId(id);
+    return ArithTask(p.config).generate(p.split, p.index + 1, p.seed).back();
+}
+
+const ArithProblem &ArithIdCache::problem(const std::string &id)
+{
+    const ArithTask::IdParts p = ArithTask::parseId(id);
+    auto it = std::find_if(m_lists.begin(), m_lists.end(), [&](const auto &l) { return l.first == p.list; });
+    if (it == m_lists.end()) {
+        m_lists.emplace_back(p.list, std::vector<ArithProblem>{});
+        it = std::prev(m_lists.end());
+    }
+    auto &list = it->second;
+    if (p.index >= list.size()) {
+        // Doubling keeps the total work linear in the largest index asked for.
+        const std::size_t count = std::max(p.index + 1, 2 * list.size());
+        list = ArithTask(p.config).generate(p.split, count, p.seed);
+    }
+    return list[p.index];
 }
 
 } // namespace rlrf::tasks

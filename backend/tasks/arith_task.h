@@ -47,12 +47,33 @@ public:
     /// the step whose numbers do not work out (inexact division, negative result).
     static ArithProblem problemFromPrompt(const std::string &prompt);
 
-    /// Regenerates the problem behind an id made by problems(); throws
-    /// rlrf::Error for an id in another form.
+    /// What an id made by problems() says: "arith/SPLIT/SEED/MIN-MAX/MAXVALUE/INDEX".
+    struct IdParts {
+        Split split = Split::Train;
+        std::uint64_t seed = 0;
+        ArithConfig config;
+        std::size_t index = 0;
+        std::string list; // the id without its index: names the generated list
+    };
+    /// Throws rlrf::Error (field "prompt_id") for an id in another form.
+    static IdParts parseId(const std::string &id);
+
+    /// Regenerates the problem behind an id made by problems() (generating the
+    /// list up to it: use ArithIdCache for many ids); throws like parseId.
     static ArithProblem problemFromId(const std::string &id);
 
 private:
     ArithConfig m_config;
+};
+
+/// Problems by id for many ids: keeps each generated list and extends it as
+/// needed, so resolving n ids of one list costs one generation of that list.
+class ArithIdCache {
+public:
+    const ArithProblem &problem(const std::string &id);
+
+private:
+    std::vector<std::pair<std::string, std::vector<ArithProblem>>> m_lists;
 };
 
 } // namespace rlrf::tasks

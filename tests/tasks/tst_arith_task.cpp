@@ -140,8 +140,16 @@ private Q_SLOTS:
         const auto list = ArithTask().problems(Split::Validation, 50, 3);
         const ArithProblem p = ArithTask::problemFromId(list[49].id);
         QCOMPARE(p.prompt, list[49].prompt);
+        // Many ids, out of order, through the cache: the same problems.
+        ArithIdCache cache;
+        for (size_t i : {7, 0, 49, 3, 48, 7})
+            QCOMPARE(cache.problem(list[i].id).prompt, list[i].prompt);
+        const auto other = ArithTask().problems(Split::Train, 5, 3);
+        QCOMPARE(cache.problem(other[4].id).prompt, other[4].prompt);
         for (const char *bad : {"arith/train/1/2-4/100", "arith/nope/1/2-4/100/0", "arith/train/x/2-4/100/0",
-                                "gsm8k/train/1/2-4/100/0", "arith/train/1/24/100/0"})
+                                "gsm8k/train/1/2-4/100/0", "arith/train/1/24/100/0", "arith/train/1/999-4/100/0",
+                                "arith/train/1/2-9/100/0", "arith/train/1/2-4/5/0", "arith/train/1/2-4/100/12345678",
+                                "arith/train/-1/2-4/100/0"})
             QVERIFY_THROWS_EXCEPTION(rlrf::Error, ArithTask::problemFromId(bad));
     }
 

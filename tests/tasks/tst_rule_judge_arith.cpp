@@ -58,7 +58,7 @@ private Q_SLOTS:
     {
         const ArithTask task;
         for (auto split : {rlrf::tasks::Split::Train, rlrf::tasks::Split::Validation, rlrf::tasks::Split::Test})
-            for (const auto &p : task.generate(split, 2000, 2024)) {
+            for (const auto &p : task.generate(split, 10000, 2024)) {
                 const Critique c = judgeArith(p, p.canonical());
                 QCOMPARE(c.judge, std::string("rule:arith"));
                 QCOMPARE(c.reward, std::optional<double>(1.0));
