@@ -116,7 +116,7 @@ std::vector<ArithProblem> ArithTask::generate(Split split, std::size_t count, st
                             + toString(split) + "; ask for fewer or allow more steps",
                         {{}, 0, "count"});
         ArithProblem p = randomProblem(rng, m_config);
-        if (splitOf(p.prompt) != split || !seen.insert(p.prompt).second)
+        if (splitOf(p) != split || !seen.insert(p.prompt).second)
             continue;
         out.push_back(std::move(p));
     }
@@ -145,9 +145,9 @@ Verdict ArithTask::verify(const Problem &problem, const std::string &response) c
     return {false, "answer " + given + " is wrong"};
 }
 
-Split ArithTask::splitOf(const std::string &prompt)
+Split ArithTask::splitOf(const ArithProblem &problem)
 {
-    const std::uint64_t bucket = fnv1a64(prompt) % 10;
+    const std::uint64_t bucket = fnv1a64(problem.canonical()) % 10;
     return bucket < 8 ? Split::Train : bucket == 8 ? Split::Validation : Split::Test;
 }
 

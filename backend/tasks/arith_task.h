@@ -3,9 +3,11 @@
 // arithmetic steps over small whole numbers, told as short stories, with the
 // canonical answer "a op b = c" per line and "Answer: N".
 //
-// Splits: a problem's split is fixed by a hash of its prompt text (80 % train,
-// 10 % validation, 10 % test), so the same text can never be in two splits,
-// whatever seed or step count produced it.
+// Splits: a problem's split is fixed by a hash of its canonical answer (80 %
+// train, 10 % validation, 10 % test). The story text determines the canonical
+// answer, so the same text can never be in two splits, and neither can the same
+// chain of numbers told with other names or objects, whatever seed or step
+// count produced it.
 #pragma once
 
 #include "tasks/arith_problem.h"
@@ -39,8 +41,8 @@ public:
     /// Correct when the one "Answer: N" line (see answer_line.h) equals the truth.
     Verdict verify(const Problem &problem, const std::string &response) const override;
 
-    /// The split a prompt text belongs to.
-    static Split splitOf(const std::string &prompt);
+    /// The split a problem belongs to (by its canonical answer).
+    static Split splitOf(const ArithProblem &problem);
 
     /// The problem told by an arith prompt (a generated one or one typed in the
     /// same templates); throws rlrf::Error naming the sentence it cannot read or

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The arith demo task: the generator is deterministic per seed, its splits are
-// disjoint (10,000 problems each), its problems keep to the promised ranges, the
+// disjoint in texts and in chains of numbers (10,000 problems each), its problems keep to the promised ranges, the
 // stories read back into the same steps, and the verifier accepts exactly the
 // documented "Answer: N" forms. All fixtures are generated or written here.
 #include "tasks/answer_line.h"
@@ -10,6 +10,7 @@
 
 #include <QtTest/QtTest>
 
+#include <map>
 #include <set>
 
 using namespace rlrf::tasks;
@@ -61,17 +62,24 @@ private Q_SLOTS:
     void splitsAreDisjoint()
     {
         const ArithTask task;
-        std::set<std::string> all;
+        std::set<std::string> allPrompts;
+        std::map<std::string, Split> chains; // canonical answer -> its split
         for (Split split : {Split::Train, Split::Validation, Split::Test}) {
-            const auto list = prompts(task.generate(split, 10000, 123));
+            const auto list = task.generate(split, 10000, 123);
             QCOMPARE(list.size(), size_t(10000));
-            const std::set<std::string> distinct(list.begin(), list.end());
+            const auto texts = prompts(list);
+            const std::set<std::string> distinct(texts.begin(), texts.end());
             QCOMPARE(distinct.size(), size_t(10000)); // no repeats inside a split
-            for (const auto &p : list)
+            allPrompts.insert(distinct.begin(), distinct.end());
+            for (const auto &p : list) {
                 QVERIFY(ArithTask::splitOf(p) == split);
-            all.insert(distinct.begin(), distinct.end());
+                // The same chain of numbers never shows up in another split.
+                const auto [it, added] = chains.emplace(p.canonical(), split);
+                QVERIFY2(it->second == split, p.canonical().c_str());
+            }
         }
-        QCOMPARE(all.size(), size_t(30000)); // no text in two splits
+        QCOMPARE(allPrompts.size(), size_t(30000)); // no text in two splits
+        qInfo("%zu distinct canonical answers in 30000 problems", chains.size());
     }
 
     void problemsKeepTheirPromises()
