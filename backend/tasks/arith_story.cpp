@@ -51,7 +51,7 @@ std::string substitute(const std::string &tmpl, const Fill &f)
 }
 
 // The words a placeholder may stand for ({n} is handled apart: any digits).
-std::vector<std::string> allowedWords(char key)
+std::vector<std::string> buildAllowedWords(char key)
 {
     std::vector<std::string> words;
     switch (key) {
@@ -72,6 +72,19 @@ std::vector<std::string> allowedWords(char key)
     default: break;
     }
     return words;
+}
+
+const std::vector<std::string> &allowedWords(char key)
+{
+    static const std::map<char, std::vector<std::string>> table = [] {
+        std::map<char, std::vector<std::string>> t;
+        for (char k : std::string("NFPspqo"))
+            t[k] = buildAllowedWords(k);
+        return t;
+    }();
+    static const std::vector<std::string> none;
+    const auto it = table.find(key);
+    return it == table.end() ? none : it->second;
 }
 
 // Matches `text` from `pos` against `tmpl` from `ti`; collects the {n} values.
