@@ -64,7 +64,7 @@ void Walker::checkAgainst(const ArithStep &s, const ArithStep &event, int line)
     // The number carried in: the story's start for the first step, else the
     // response's own previous result (an earlier slip is not counted twice).
     const bool first = m_results.empty();
-    const long carried = first ? event.left : m_results.back();
+    const long carried = first ? m_truth.front().left : m_results.back();
     long storyOperand = s.right;
     if (s.left == carried) {
         storyOperand = s.right;

@@ -2,8 +2,9 @@
 // The mistakes in an arith response, found by walking its step lines against the
 // problem's chain of steps. The rule judge turns them into ratings and critique.
 //
-// Step lines are matched to story events in order. + and * may take their two
-// numbers in either order. A step that uses the next event's operation and number
+// Step lines are matched to story events in the story's order; a right answer
+// reached in another order is rated down (missing, wrong and extra steps). +
+// and * may take their two numbers in either order. A step that uses the next event's operation and number
 // means the current event was skipped (a missing step). A step right after an
 // unreadable line is not checked for chaining (the chain may pass through that
 // line, which already counts as malformed).

@@ -103,10 +103,14 @@ private Q_SLOTS:
                                              << QList<int>{3, 3, 2, 3, 3} << 0.0 << "At the end: missing answer line";
         QTest::newRow("missing step") << "12 + 5 = 17\n17 * 2 = 34\nAnswer: 34"
                                       << QList<int>{3, 3, 2, 3, 3} << 0.0 << "Step 2 (line 2): missing step";
+        QTest::newRow("missing first step") << "12 - 3 = 9\n9 * 2 = 18\nAnswer: 18"
+                                            << QList<int>{3, 3, 2, 3, 3} << 0.0 << "Step 1 (line 1): missing step";
         QTest::newRow("not chained") << "12 + 5 = 17\n16 - 3 = 13\n13 * 2 = 26\nAnswer: 26"
                                      << QList<int>{2, 3, 3, 3, 3} << 0.0 << "Step 2 (line 2): step not chained";
         QTest::newRow("extra step") << "12 + 5 = 17\n17 - 3 = 14\n14 * 2 = 28\n28 + 1 = 29\nAnswer: 29"
                                     << QList<int>{3, 3, 3, 2, 3} << 0.0 << "Step 4 (line 4): extra step";
+        QTest::newRow("events out of order") << "12 - 3 = 9\n9 + 5 = 14\n14 * 2 = 28\nAnswer: 28"
+                                             << QList<int>{3, 2, 2, 1, 3} << 1.0 << "Step 1 (line 1): missing step";
         QTest::newRow("answer does not follow") << "12 + 5 = 17\n17 - 3 = 14\n14 * 2 = 28\nAnswer: 27"
                                                 << QList<int>{2, 3, 3, 3, 3} << 0.0 << "On line 4: answer does not follow";
         QTest::newRow("two answer lines") << "12 + 5 = 17\n17 - 3 = 14\n14 * 2 = 28\nAnswer: 28\nAnswer: 29"
