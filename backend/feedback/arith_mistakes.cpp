@@ -25,7 +25,7 @@ bool usesEvent(const ArithStep &s, const ArithStep &event)
 
 class Walker {
 public:
-    Walker(const tasks::ArithProblem &problem) : m_truth(problem.steps), m_story(problem.storyNumbers()) {}
+    explicit Walker(const tasks::ArithProblem &problem) : m_truth(problem.steps), m_story(problem.storyNumbers()) {}
 
     void step(const ResponseLine &line);
     void answer(const ResponseLine &line) { m_answers.push_back(line); }
