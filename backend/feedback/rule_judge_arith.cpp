@@ -76,6 +76,15 @@ AspectRating rate(const std::string &name, const std::vector<ArithMistake> &mist
 
 } // namespace
 
+Critique judgeArith(const tasks::ArithProblem &problem, const std::string &response, const Rubric &rubric)
+{
+    Critique critique = judgeArith(problem, response);
+    critique.overall = overallScore(critique.aspects, rubric).value_or(0.0);
+    const auto summaryEnd = critique.rawOutput.find('\n');
+    critique.rawOutput = critique.rawOutput.substr(0, summaryEnd + 1) + renderCritique(critique);
+    return critique;
+}
+
 Critique judgeArith(const tasks::ArithProblem &problem, const std::string &response)
 {
     const auto mistakes = findArithMistakes(problem, response);

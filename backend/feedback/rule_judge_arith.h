@@ -20,6 +20,7 @@
 #pragma once
 
 #include "feedback/critique.h"
+#include "feedback/rubric.h"
 #include "tasks/arith_problem.h"
 
 #include <string>
@@ -28,7 +29,13 @@ namespace rlrf::feedback {
 
 inline constexpr const char *kArithJudgeName = "rule:arith";
 
-/// Never throws on any response text.
+/// Never throws on any response text. The overall score weighs every
+/// applicable aspect equally.
 Critique judgeArith(const tasks::ArithProblem &problem, const std::string &response);
+
+/// The same ratings, with the overall score from `rubric`'s weights and
+/// applicability (scoring.h); throws rlrf::Error naming an aspect the rubric
+/// lacks. An overall of 0 stands for "no score" when the rubric leaves nothing.
+Critique judgeArith(const tasks::ArithProblem &problem, const std::string &response, const Rubric &rubric);
 
 } // namespace rlrf::feedback

@@ -10,6 +10,8 @@
 #include "feedback/rule_judge_arith.h"
 #include "tasks/arith_task.h"
 
+#include "core/error.h"
+
 #include <QtTest/QtTest>
 
 using namespace rlrf::feedback;
@@ -159,6 +161,22 @@ private Q_SLOTS:
         const Critique c = judgeArith(ArithTask::problemFromPrompt(kStory), "12 + 5 = 17\n17 - 3 = 15\n15 * 2 = 30\nAnswer: 30");
         // Logical Correctness 2 -> 0.5, four aspects at 3 -> 1 each: 4.5 / 5.
         QCOMPARE(c.overall, 0.9);
+    }
+
+    void rubricWeightsTheOverall()
+    {
+        Rubric rubric;
+        rubric.name = "arith";
+        for (const char *name : aspect::kAll)
+            rubric.aspects.push_back(RubricAspect{name, {}, {}, 1.0, true});
+        rubric.aspects[1].weight = 3.0; // Logical Correctness
+        const std::string slip = "12 + 5 = 17\n17 - 3 = 15\n15 * 2 = 30\nAnswer: 30";
+        const Critique c = judgeArith(ArithTask::problemFromPrompt(kStory), slip, rubric);
+        // Logical Correctness 2 (0.5) weighs 3, four aspects at 3 weigh 1: (1.5 + 4) / 7.
+        QCOMPARE(c.overall, 5.5 / 7.0);
+        QVERIFY(c.rawOutput.find("Overall: 0.786") != std::string::npos);
+        rubric.aspects.pop_back(); // no Harmlessness: the rubric must name every aspect rated
+        QVERIFY_THROWS_EXCEPTION(rlrf::Error, judgeArith(ArithTask::problemFromPrompt(kStory), slip, rubric));
     }
 
     void renderingListsEveryAspect()
