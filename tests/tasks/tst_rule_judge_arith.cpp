@@ -7,7 +7,9 @@
 #include "feedback/arith_mistakes.h"
 #include "feedback/aspect_names.h"
 #include "feedback/critique_text.h"
+#include "feedback/rule_judge.h"
 #include "feedback/rule_judge_arith.h"
+#include "common/test_rubrics.h"
 #include "tasks/arith_task.h"
 
 #include "core/error.h"
@@ -70,6 +72,24 @@ private Q_SLOTS:
                     QVERIFY2(a.rating == 3 || a.rating == kNotApplicable, (p.canonical() + "\n" + a.rationale).c_str());
                 QVERIFY(refinementFeedback(c).empty());
             }
+    }
+
+    void judgeInterfaceReadsTheProblemFromThePrompt()
+    {
+        // Through the common Judge interface the judge only sees prompt and response.
+        rlrf::feedback::ArithRuleJudge judge;
+        const auto rubric = rlrf::test::eightAspectRubric();
+        std::vector<rlrf::feedback::JudgeRequest> requests;
+        requests.push_back({kStory, "12 + 5 = 17\n17 - 3 = 14\n14 * 2 = 28\nAnswer: 28", std::nullopt});
+        requests.push_back({kStory, "12 + 5 = 17\n17 - 3 = 15\n15 * 2 = 30\nAnswer: 30", std::nullopt});
+        const auto critiques = judge.judgeBatch(requests, rubric, rlrf::RunContext{});
+        QCOMPARE(critiques.size(), size_t(2));
+        QCOMPARE(critiques[0].overall, 1.0);
+        QCOMPARE(critiques[0].reward, std::optional<double>(1.0));
+        QVERIFY(critiques[1].overall < 1.0);
+        QCOMPARE(critiques[1].reward, std::optional<double>(0.0));
+        QCOMPARE(judge.id(), std::string("rule:arith"));
+        QVERIFY_THROWS_EXCEPTION(rlrf::Error, judge.judge({"What is the capital of France?", "Paris", std::nullopt}, rubric));
     }
 
     void notApplicableAspects()
