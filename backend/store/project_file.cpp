@@ -41,6 +41,10 @@ Project Project::create(const std::string &path, const ProjectInfo &info)
 Project Project::open(const std::string &path)
 {
     Database db(path, OpenMode::OpenExisting);
+    // An empty SQLite file (or a zero-byte one) is not silently turned into a project.
+    if (db.userVersion() == 0 && db.scalar("SELECT count(*) FROM sqlite_master") == 0)
+        throw Error("not an RLRF project (it has no project schema); create one with `rlrf project new`",
+                    {path, 0, {}});
     migrate(db);
     Statement check = db.prepare("PRAGMA quick_check");
     if (check.step() && check.textAt(0) != "ok")

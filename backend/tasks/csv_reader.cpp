@@ -110,6 +110,11 @@ private:
 
 std::vector<CsvRecord> parseCsv(const std::string &text, const std::string &name)
 {
+    // Spreadsheet programs often start UTF-8 CSV with a byte-order mark; it is
+    // not part of the first column's name.
+    static const std::string kBom = "\xEF\xBB\xBF";
+    if (text.compare(0, kBom.size(), kBom) == 0)
+        return CsvParser(text.substr(kBom.size()), name).run();
     return CsvParser(text, name).run();
 }
 

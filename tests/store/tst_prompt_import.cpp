@@ -200,7 +200,7 @@ private Q_SLOTS:
     void csvWithQuotedNewlinesAndCommas()
     {
         const std::string path = write("quoted.csv",
-            "id,prompt,answer\r\n"
+            "\xEF\xBB\xBFid,prompt,answer\r\n" // with the byte-order mark spreadsheets write
             "1,\"Line one,\nline two\",\"say \"\"hi\"\"\"\r\n"
             "\n"
             "2,plain,42\n");

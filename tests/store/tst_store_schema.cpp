@@ -108,6 +108,12 @@ private Q_SLOTS:
         f.close();
         RLRF_VERIFY_THROWS_WITH(store::Project::open(text), "not a usable project file");
 
+        const std::string empty = file("empty.rlrf");
+        QFile e(QString::fromStdString(empty));
+        QVERIFY(e.open(QIODevice::WriteOnly));
+        e.close();
+        RLRF_VERIFY_THROWS_WITH(store::Project::open(empty), "empty.rlrf: not an RLRF project (it has no project schema)");
+
         const std::string foreign = file("foreign.sqlite");
         {
             store::Database db(foreign, store::OpenMode::CreateNew);
