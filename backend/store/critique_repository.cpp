@@ -6,8 +6,11 @@
 #include "store/paging.h"
 #include "store/transaction.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <set>
+#include <unordered_map>
 
 namespace rlrf::store {
 namespace {
@@ -97,15 +100,24 @@ std::vector<std::int64_t> CritiqueRepository::insertBatch(const std::vector<NewC
 std::vector<CritiqueRecord> CritiqueRepository::readWithAspects(Statement &st)
 {
     std::vector<CritiqueRecord> list;
-    while (st.step())
+    std::unordered_map<std::int64_t, size_t> position;
+    nlohmann::json ids = nlohmann::json::array();
+    while (st.step()) {
         list.push_back(readCritique(st));
-    for (auto &r : list) {
-        Statement &a = m_db.cached(
-            "SELECT aspect, rating, rationale FROM critique_aspects WHERE critique_id = ? ORDER BY position");
-        a.bind(1, r.id);
-        while (a.step())
-            r.critique.aspects.push_back({a.textAt(0), a.intAt(1), a.textAt(2)});
+        position[list.back().id] = list.size() - 1;
+        ids.push_back(list.back().id);
     }
+    if (list.empty())
+        return list;
+    // One query for the aspects of the whole list (ids passed as a JSON array)
+    // instead of one per critique: listing a prompt's 50 critiques stays at two
+    // index walks however large the project is.
+    Statement &a = m_db.cached("SELECT critique_id, aspect, rating, rationale FROM critique_aspects "
+                               "WHERE critique_id IN (SELECT value FROM json_each(?)) ORDER BY critique_id, position");
+    a.bind(1, ids.dump());
+    while (a.step())
+        list[position.at(a.int64At(0))].critique.aspects.push_back({a.textAt(1), a.intAt(2), a.textAt(3)});
+    a.reset();
     return list;
 }
 
