@@ -83,6 +83,15 @@ private Q_SLOTS:
         r = runCli(base + QStringList{path(QStringLiteral("absent"))});
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("absent: model folder does not exist"), r.err.constData());
+        QFile rubric(path(QStringLiteral("bad-rubric.json")));
+        QVERIFY(rubric.open(QIODevice::WriteOnly));
+        rubric.write("{\"name\": \"r\", \"aspects\": [{\"name\": \"A\", \"description\": \"d\", \"levels\": [\"1\", \"2\"]}]}");
+        rubric.close();
+        QStringList withBadRubric = base + QStringList{path(QStringLiteral("model"))};
+        withBadRubric[6] = rubric.fileName();
+        r = runCli(withBadRubric);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("bad-rubric.json: 'aspects[0].levels': needs exactly three levels"), r.err.constData());
         QVERIFY(!QFile::exists(path(QStringLiteral("e.rlrf")))); // nothing half made
         r = runCli({QStringLiteral("project"), QStringLiteral("new"), path(QStringLiteral("e.rlrf")), QStringLiteral("--task"), QStringLiteral("x")});
         QCOMPARE(r.exitCode, 2);

@@ -135,6 +135,24 @@ private Q_SLOTS:
         QCOMPARE(prompts.count(), 0);
     }
 
+    void readerSeesOnlyCommittedRowsWithoutBlocking()
+    {
+        // The GUI reads through its own connection while the worker writes (WAL).
+        const std::string path = file("wal.rlrf");
+        auto writer = store::Project::create(path, {"arith", "m", {}, 0});
+        auto reader = store::Project::open(path);
+        store::PromptRepository written(writer.db());
+        store::PromptRepository read(reader.db());
+        {
+            store::Transaction tx(writer.db());
+            const auto set = written.createSet({0, "s", "jsonl", "a", {}});
+            written.insert({0, set, "in flight", std::nullopt, store::Split::Train, "a", 1, "{}"});
+            QCOMPARE(read.count(), 0); // answered at once, without the uncommitted row
+            tx.commit();
+        }
+        QCOMPARE(read.count(), 1);
+    }
+
     void transactionRollsBackUnlessCommitted()
     {
         auto project = store::Project::create(file("tx.rlrf"), {"arith", "m", {}, 0});
