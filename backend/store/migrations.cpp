@@ -187,9 +187,12 @@ int latestSchemaVersion()
 
 void migrate(Database &db, int targetVersion)
 {
-    const int latest = latestSchemaVersion();
-    if (targetVersion < 0)
-        targetVersion = latest;
+    migrate(db, migrations(), targetVersion < 0 ? latestSchemaVersion() : targetVersion);
+}
+
+void migrate(Database &db, const std::vector<Migration> &steps, int targetVersion)
+{
+    const int latest = steps.empty() ? 0 : steps.back().version;
     checkItIsOurs(db);
     const int current = db.userVersion();
     if (current > latest)
@@ -197,11 +200,18 @@ void migrate(Database &db, int targetVersion)
                         + " but this build of RLRF Workbench knows versions up to "
                         + std::to_string(latest) + "; open it with a newer version",
                     {db.path(), 0, {}});
-    for (const auto &m : migrations()) {
+    for (const auto &m : steps) {
         if (m.version <= current || m.version > targetVersion)
             continue;
         Transaction tx(db);
-        db.exec(m.sql);
+        try {
+            db.exec(m.sql);
+        } catch (const Error &e) {
+            throw Error("migration to schema version " + std::to_string(m.version) + " (" + m.description
+                            + ") failed, file left at version " + std::to_string(db.userVersion()) + ": "
+                            + e.message(),
+                        {db.path(), 0, {}});
+        }
         db.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
         db.setUserVersion(m.version); // inside the transaction: schema and number move together
         tx.commit();

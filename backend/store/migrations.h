@@ -29,4 +29,8 @@ int latestSchemaVersion();
 /// SQLite file of some other program.
 void migrate(Database &db, int targetVersion = -1);
 
+/// The same over an explicit list (ascending versions). A step that fails is
+/// rolled back whole and reported with its version; earlier steps stay applied.
+void migrate(Database &db, const std::vector<Migration> &steps, int targetVersion);
+
 } // namespace rlrf::store

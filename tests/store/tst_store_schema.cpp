@@ -86,6 +86,21 @@ private Q_SLOTS:
         QVERIFY(project.integrityProblems().empty());
     }
 
+    void aFailingMigrationStepIsRolledBackWhole()
+    {
+        const std::string path = file("broken-step.rlrf");
+        store::Database db(path, store::OpenMode::CreateNew);
+        auto steps = store::migrations();
+        // A third step whose second statement fails after its first one succeeded.
+        steps.push_back({3, "broken on purpose", "CREATE TABLE notes (text TEXT); CREATE INDEX x ON nowhere (y);"});
+        RLRF_VERIFY_THROWS_WITH(store::migrate(db, steps, 3),
+                                "migration to schema version 3 (broken on purpose) failed, file left at version 2");
+        QCOMPARE(db.userVersion(), 2);
+        QCOMPARE(db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'notes'"), 0); // no half step
+        QCOMPARE(indexCount(db), 12);
+        QVERIFY(!db.inTransaction());
+    }
+
     void refusesANewerFile()
     {
         const std::string path = file("future.rlrf");
