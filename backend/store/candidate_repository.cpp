@@ -87,6 +87,16 @@ CandidateRecord CandidateRepository::byId(std::int64_t id)
     return record;
 }
 
+std::int64_t CandidateRepository::count(std::optional<std::int64_t> promptId)
+{
+    Statement st = m_db.prepare(promptId ? "SELECT count(*) FROM candidates WHERE prompt_id = ?"
+                                         : "SELECT count(*) FROM candidates");
+    if (promptId)
+        st.bind(1, *promptId);
+    st.step();
+    return st.int64At(0);
+}
+
 std::int64_t CandidateRepository::countSamples()
 {
     return m_db.scalar("SELECT count(*) FROM candidates WHERE parent_candidate_id IS NULL");

@@ -22,6 +22,9 @@ public:
     std::int64_t insert(const CandidateRecord &candidate);
     CandidateRecord byId(std::int64_t id);
 
+    /// Everything (samples and refinements), or those of one prompt: the row
+    /// count of a paged view over page().
+    std::int64_t count(std::optional<std::int64_t> promptId = {});
     std::int64_t countSamples();      // candidates that are not refinements
     std::int64_t countRefinements();
     std::vector<CandidateRecord> page(const PageRequest &page, std::optional<std::int64_t> promptId = {});

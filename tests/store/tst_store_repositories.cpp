@@ -98,6 +98,9 @@ private Q_SLOTS:
         QCOMPARE(candidates.refinementsOf(m_ids.candA2).size(), size_t(1));
         QCOMPARE(candidates.countSamples(), 3);
         QCOMPARE(candidates.countRefinements(), 1);
+        QCOMPARE(candidates.count(), 4);
+        QCOMPARE(candidates.count(m_ids.promptA), 3);
+        QCOMPARE(candidates.page({1, 10, "id", false}, m_ids.promptA).size(), size_t(2));
         QCOMPARE(candidates.forPrompt(m_ids.promptA).size(), size_t(3));
         const auto longest = candidates.page({0, 1, "token_count", true});
         QCOMPARE(longest.at(0).id, m_ids.refinedA2);
