@@ -189,10 +189,17 @@ int main(int argc, char **argv)
     });
     row("critiques of one candidate (5)", std::to_string(total),
         format("median %.2f, p95 %.2f ms", byCandidate.medianMs, byCandidate.p95Ms), "");
-    const auto pageStart = timeMany(50, [&](int) { critiques.page({0, 100, "overall", true}); });
+    const auto pageStart = timeMany(50, [&](int) { critiques.page({0, 100, "overall", true, std::nullopt}); });
     row("page of 100 by overall, offset 0", std::to_string(total), format("median %.2f ms", pageStart.medianMs), "");
-    const auto pageMiddle = timeMany(10, [&](int) { critiques.page({total / 2, 100, "id", false}); });
+    const auto pageMiddle = timeMany(10, [&](int) { critiques.page({total / 2, 100, "id", false, std::nullopt}); });
     row("page of 100 by id, offset n/2", std::to_string(total), format("median %.2f ms", pageMiddle.medianMs), "");
+    const auto middleRow = critiques.page({total / 2, 1, "id", false, std::nullopt}).at(0).id;
+    const auto keyset = timeMany(50, [&](int) { critiques.page({0, 100, "id", false, middleRow}); });
+    row("page of 100 by id after row n/2 (keyset)", std::to_string(total), format("median %.2f ms", keyset.medianMs), "");
+    const auto middleByOverall = critiques.page({total / 2, 1, "overall", true, std::nullopt}).at(0).id;
+    const auto keysetOverall = timeMany(50, [&](int) { critiques.page({0, 100, "overall", true, middleByOverall}); });
+    row("page of 100 by overall after row n/2 (keyset)", std::to_string(total),
+        format("median %.2f ms", keysetOverall.medianMs), "");
     const auto counting = timeMany(10, [&](int) { critiques.count(); });
     row("count critiques", std::to_string(total), format("median %.2f ms", counting.medianMs), "");
     const auto status = timeMany(5, [&](int) { store::projectStatus(project); });

@@ -111,10 +111,13 @@ std::vector<CandidateRecord> CandidateRepository::page(const PageRequest &page, 
 {
     static const std::map<std::string, std::string> kSort{
         {"id", "id"}, {"prompt", "prompt_id"}, {"iteration", "iteration"}, {"token_count", "token_count"}};
-    Statement st = m_db.prepare(std::string(kColumns) + (promptId ? " WHERE prompt_id = ?" : "")
-                                + detail::orderAndLimit(page, kSort, "id"));
+    Statement st = m_db.prepare(std::string(kColumns)
+                                + detail::pageClause(page, kSort, "id", "candidates", promptId ? "prompt_id = ?" : ""));
+    int next = 1;
     if (promptId)
-        st.bind(1, *promptId);
+        st.bind(next++, *promptId);
+    if (page.afterId)
+        st.bind(next, *page.afterId);
     return readAll(st);
 }
 

@@ -161,7 +161,9 @@ std::vector<CritiqueRecord> CritiqueRepository::page(const PageRequest &page)
 {
     static const std::map<std::string, std::string> kSort{
         {"id", "id"}, {"candidate", "candidate_id"}, {"overall", "overall"}, {"judge", "judge"}};
-    Statement st = m_db.prepare(std::string(kColumns) + detail::orderAndLimit(page, kSort, "id"));
+    Statement st = m_db.prepare(std::string(kColumns) + detail::pageClause(page, kSort, "id", "critiques"));
+    if (page.afterId)
+        st.bind(1, *page.afterId);
     return readWithAspects(st);
 }
 

@@ -5,8 +5,8 @@
 
 namespace rlrf::store::detail {
 
-std::string orderAndLimit(const PageRequest &page, const std::map<std::string, std::string> &sortColumns,
-                          const std::string &tieBreak)
+std::string pageClause(const PageRequest &page, const std::map<std::string, std::string> &sortColumns,
+                       const std::string &tieBreak, const std::string &from, const std::string &filter)
 {
     const auto it = sortColumns.find(page.sortKey);
     if (it == sortColumns.end()) {
@@ -17,9 +17,17 @@ std::string orderAndLimit(const PageRequest &page, const std::map<std::string, s
     }
     if (page.offset < 0 || page.limit < 0)
         throw Error("page offset and limit must not be negative", {{}, 0, "page"});
+    const std::string &column = it->second;
+    std::string where = filter;
+    if (page.afterId) {
+        // Row values compare (sort value, id) as a pair, which the sort index serves.
+        const std::string after = "(" + column + ", " + tieBreak + ") " + (page.descending ? "<" : ">") + " (SELECT "
+            + column + ", " + tieBreak + " FROM " + from + " WHERE " + tieBreak + " = ?)";
+        where = where.empty() ? after : "(" + where + ") AND " + after;
+    }
     const std::string dir = page.descending ? " DESC" : " ASC";
-    return " ORDER BY " + it->second + dir + ", " + tieBreak + dir + " LIMIT " + std::to_string(page.limit)
-        + " OFFSET " + std::to_string(page.offset);
+    return (where.empty() ? "" : " WHERE " + where) + " ORDER BY " + column + dir + ", " + tieBreak + dir
+        + " LIMIT " + std::to_string(page.limit) + " OFFSET " + std::to_string(page.offset);
 }
 
 void throwMissing(const std::string &dbPath, const std::string &what, std::int64_t id)

@@ -10,11 +10,14 @@
 
 namespace rlrf::store::detail {
 
-/// " ORDER BY <column> [DESC], <tieBreak> LIMIT n OFFSET m"; throws rlrf::Error
+/// " [WHERE <filter> [AND <after>]] ORDER BY <column> [DESC], <tieBreak> LIMIT n
+/// OFFSET m". With page.afterId the page starts after that row in this order
+/// (keyset paging: the cost does not grow with the position), and the caller binds
+/// the id as the last parameter, after those of `filter`. Throws rlrf::Error
 /// listing the allowed keys when `page.sortKey` is not one of them, or when the
 /// offset or limit is negative.
-std::string orderAndLimit(const PageRequest &page, const std::map<std::string, std::string> &sortColumns,
-                          const std::string &tieBreak);
+std::string pageClause(const PageRequest &page, const std::map<std::string, std::string> &sortColumns,
+                       const std::string &tieBreak, const std::string &from, const std::string &filter = {});
 
 /// Throws rlrf::Error "<what> <id> does not exist" naming the project file.
 [[noreturn]] void throwMissing(const std::string &dbPath, const std::string &what, std::int64_t id);

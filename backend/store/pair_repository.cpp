@@ -93,10 +93,13 @@ std::vector<PairRecord> PairRepository::page(const PageRequest &page, std::optio
 {
     static const std::map<std::string, std::string> kSort{
         {"id", "p.id"}, {"gap", "p.gap"}, {"prompt", "p.prompt_id"}, {"state", "p.review_state"}};
-    Statement st = m_db.prepare(std::string(kColumns) + (state ? " WHERE p.review_state = ?" : "")
-                                + detail::orderAndLimit(page, kSort, "p.id"));
+    Statement st = m_db.prepare(std::string(kColumns)
+                                + detail::pageClause(page, kSort, "p.id", "pairs p", state ? "p.review_state = ?" : ""));
+    int next = 1;
     if (state)
-        st.bind(1, toString(*state));
+        st.bind(next++, toString(*state));
+    if (page.afterId)
+        st.bind(next, *page.afterId);
     std::vector<PairRecord> list;
     while (st.step())
         list.push_back(readPair(st));

@@ -89,10 +89,13 @@ std::vector<PromptRecord> PromptRepository::page(const PageRequest &page, std::o
 {
     static const std::map<std::string, std::string> kSort{
         {"id", "id"}, {"split", "split"}, {"source_row", "source_row"}, {"text", "text"}};
-    Statement st = m_db.prepare(std::string(kColumns) + (split ? " WHERE split = ?" : "")
-                                + detail::orderAndLimit(page, kSort, "id"));
+    Statement st = m_db.prepare(std::string(kColumns)
+                                + detail::pageClause(page, kSort, "id", "prompts", split ? "split = ?" : ""));
+    int next = 1;
     if (split)
-        st.bind(1, toString(*split));
+        st.bind(next++, toString(*split));
+    if (page.afterId)
+        st.bind(next, *page.afterId);
     std::vector<PromptRecord> list;
     while (st.step())
         list.push_back(readPrompt(st));

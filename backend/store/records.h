@@ -28,6 +28,10 @@ struct PageRequest {
     std::int64_t limit = 100;
     std::string sortKey = "id";
     bool descending = false;
+    /// Keyset paging: start after the row with this id (the last row of the previous
+    /// page) instead of counting `offset` rows from the start; fast at any depth.
+    /// A row outside the listing gives an empty page.
+    std::optional<std::int64_t> afterId;
 };
 
 struct ProjectInfo {

@@ -76,7 +76,7 @@ private Q_SLOTS:
         QCOMPARE(store::toString(summary.split), split.toStdString());
         store::PromptRepository prompts(db());
         QCOMPARE(prompts.count(), static_cast<std::int64_t>(rows));
-        const auto last = prompts.page({0, 1, "source_row", true}).at(0);
+        const auto last = prompts.page({0, 1, "source_row", true, std::nullopt}).at(0);
         QCOMPARE(last.source, request.inputPath);
         QCOMPARE(last.sourceRow, static_cast<std::int64_t>(rows)); // one prompt per line or item
         QCOMPARE(prompts.sets().at(0).format, format.toStdString());
@@ -89,11 +89,11 @@ private Q_SLOTS:
         store::PromptRepository prompts(db());
         // Values from: python3 -c "import json; r=[json.loads(l) for l in open('train.jsonl')];
         // print(r[0]['answer'].split('#### ')[-1], r[345]['answer'].split('#### ')[-1])" -> 72 1,080
-        const auto first = prompts.page({0, 1, "source_row", false}).at(0);
+        const auto first = prompts.page({0, 1, "source_row", false, std::nullopt}).at(0);
         QCOMPARE(*first.referenceAnswer, std::string("72"));
         QVERIFY(first.text.rfind("Natalia sold clips", 0) == 0);
         QVERIFY(nlohmann::json::parse(first.metadataJson).at("solution").get<std::string>().find("#### 72") != std::string::npos);
-        const auto withComma = prompts.page({345, 1, "source_row", false}).at(0);
+        const auto withComma = prompts.page({345, 1, "source_row", false, std::nullopt}).at(0);
         QCOMPARE(withComma.sourceRow, 346);
         QCOMPARE(*withComma.referenceAnswer, std::string("1080"));
         QCOMPARE(tasks::gsm8kFinalAnswer("so 3 - 5 = -2\n#### -2"), std::string("-2"));
@@ -103,7 +103,7 @@ private Q_SLOTS:
     {
         tasks::ImportRequest request{tasks::ImportFormat::Bfcl, requireShared("bfcl/BFCL_v4_simple_python.json"), {}, {}, {}, {}};
         tasks::importPrompts(db(), request);
-        const auto first = store::PromptRepository(db()).page({0, 1, "source_row", false}).at(0);
+        const auto first = store::PromptRepository(db()).page({0, 1, "source_row", false, std::nullopt}).at(0);
         QCOMPARE(first.text, std::string("Find the area of a triangle with a base of 10 units and height of 5 units."));
         // python3: json.dumps(answers[0]['ground_truth'], separators=(',',':'), sort_keys=True)
         QCOMPARE(*first.referenceAnswer,
@@ -115,7 +115,7 @@ private Q_SLOTS:
         // Live row 59 (live_simple_58-27-0) is the first with a system message.
         tasks::ImportRequest live{tasks::ImportFormat::Bfcl, requireShared("bfcl/BFCL_v4_live_simple.json"), {}, {}, {}, {}};
         tasks::importPrompts(db(), live);
-        const auto rows = store::PromptRepository(db()).page({400 + 58, 1, "id", false});
+        const auto rows = store::PromptRepository(db()).page({400 + 58, 1, "id", false, std::nullopt});
         QCOMPARE(rows.at(0).sourceRow, 59);
         QCOMPARE(rows.at(0).text, std::string("list movies in Mumbai?"));
         QVERIFY(nlohmann::json::parse(rows.at(0).metadataJson).contains("system_messages"));
@@ -140,7 +140,7 @@ private Q_SLOTS:
         tasks::importPrompts(db(), request);
         store::PromptRepository prompts(db());
         QCOMPARE(prompts.count(store::Split::Test), 1000);
-        const auto last = prompts.page({0, 1, "source_row", true}).at(0);
+        const auto last = prompts.page({0, 1, "source_row", true, std::nullopt}).at(0);
         const auto meta = nlohmann::json::parse(last.metadataJson);
         QCOMPARE(meta.at("id").get<int>(), 999); // python: d[999]['id'], d[999]['category']
         QCOMPARE(meta.at("category").get<std::string>(), std::string("safety"));
@@ -156,7 +156,7 @@ private Q_SLOTS:
         tasks::ImportRequest request{tasks::ImportFormat::Jsonl, path, store::Split::Validation, {"input.q", "target"}, {}, "mine"};
         const auto s = tasks::importPrompts(db(), request);
         QCOMPARE(s.count, 2);
-        const auto rows = store::PromptRepository(db()).page({0, 10, "id", false});
+        const auto rows = store::PromptRepository(db()).page({0, 10, "id", false, std::nullopt});
         QCOMPARE(rows[0].text, std::string("What is 1 + 1?"));
         QCOMPARE(*rows[0].referenceAnswer, std::string("2"));
         QCOMPARE(nlohmann::json::parse(rows[0].metadataJson).at("tag").get<std::string>(), std::string("easy"));
@@ -206,7 +206,7 @@ private Q_SLOTS:
             "2,plain,42\n");
         tasks::ImportRequest request{tasks::ImportFormat::Csv, path, {}, {"prompt", "answer"}, {}, {}};
         QCOMPARE(tasks::importPrompts(db(), request).count, 2);
-        const auto rows = store::PromptRepository(db()).page({0, 10, "id", false});
+        const auto rows = store::PromptRepository(db()).page({0, 10, "id", false, std::nullopt});
         QCOMPARE(rows[0].text, std::string("Line one,\nline two"));
         QCOMPARE(*rows[0].referenceAnswer, std::string("say \"hi\""));
         QCOMPARE(rows[0].sourceRow, 2);

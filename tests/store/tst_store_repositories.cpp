@@ -69,16 +69,16 @@ private Q_SLOTS:
         QCOMPARE(prompts.count(), 2);
         QCOMPARE(prompts.count(store::Split::Test), 1);
         QCOMPARE(prompts.countBySplit().at(store::Split::Validation), 0);
-        const auto byTextDesc = prompts.page({0, 10, "text", true});
+        const auto byTextDesc = prompts.page({0, 10, "text", true, std::nullopt});
         QCOMPARE(byTextDesc.size(), size_t(2));
         QCOMPARE(byTextDesc[0].id, m_ids.promptB); // "What is 7..." > "What is 2..."
-        const auto second = prompts.page({1, 1, "id", false});
+        const auto second = prompts.page({1, 1, "id", false, std::nullopt});
         QCOMPARE(second.size(), size_t(1));
         QCOMPARE(second[0].id, m_ids.promptB);
-        QCOMPARE(prompts.page({0, 10, "id", false}, store::Split::Test).size(), size_t(1));
-        RLRF_VERIFY_THROWS_WITH(prompts.page({0, 10, "text; DROP TABLE prompts", false}),
+        QCOMPARE(prompts.page({0, 10, "id", false, std::nullopt}, store::Split::Test).size(), size_t(1));
+        RLRF_VERIFY_THROWS_WITH(prompts.page({0, 10, "text; DROP TABLE prompts", false, std::nullopt}),
                                 "unknown sort key 'text; DROP TABLE prompts' (allowed: id, source_row, split, text)");
-        RLRF_VERIFY_THROWS_WITH(prompts.page({-1, 10, "id", false}), "must not be negative");
+        RLRF_VERIFY_THROWS_WITH(prompts.page({-1, 10, "id", false, std::nullopt}), "must not be negative");
         RLRF_VERIFY_THROWS_WITH(prompts.byId(999), "prompt 999 does not exist");
     }
 
@@ -100,9 +100,9 @@ private Q_SLOTS:
         QCOMPARE(candidates.countRefinements(), 1);
         QCOMPARE(candidates.count(), 4);
         QCOMPARE(candidates.count(m_ids.promptA), 3);
-        QCOMPARE(candidates.page({1, 10, "id", false}, m_ids.promptA).size(), size_t(2));
+        QCOMPARE(candidates.page({1, 10, "id", false, std::nullopt}, m_ids.promptA).size(), size_t(2));
         QCOMPARE(candidates.forPrompt(m_ids.promptA).size(), size_t(3));
-        const auto longest = candidates.page({0, 1, "token_count", true});
+        const auto longest = candidates.page({0, 1, "token_count", true, std::nullopt});
         QCOMPARE(longest.at(0).id, m_ids.refinedA2);
 
         store::CandidateRecord bad = r;
@@ -160,7 +160,44 @@ private Q_SLOTS:
         QCOMPARE(ofA.size(), size_t(3)); // candA1, candA2 and the refinement
         QCOMPARE(ofA[0].candidateId, m_ids.candA1);
         QCOMPARE(ofA[2].candidateId, m_ids.refinedA2);
-        QCOMPARE(critiques.page({0, 2, "overall", true}).size(), size_t(2));
+        QCOMPARE(critiques.page({0, 2, "overall", true, std::nullopt}).size(), size_t(2));
+    }
+
+    void keysetPagingMatchesOffsetPaging()
+    {
+        store::CritiqueRepository critiques(db());
+        std::vector<store::NewCritique> batch;
+        for (int i = 0; i < 57; ++i) // ties in overall on purpose: the id breaks them
+            batch.push_back({m_ids.candB1, std::nullopt, test::makeCritique(2, (i % 5) / 4.0)});
+        critiques.insertBatch(batch);
+        for (const bool descending : {false, true}) {
+            store::PageRequest request{0, 7, "overall", descending, std::nullopt};
+            std::vector<std::int64_t> byOffset, byKeyset;
+            for (std::int64_t offset = 0;; offset += 7) {
+                const auto page = critiques.page({offset, 7, "overall", descending, std::nullopt});
+                for (const auto &c : page)
+                    byOffset.push_back(c.id);
+                if (page.size() < 7)
+                    break;
+            }
+            for (;;) {
+                const auto page = critiques.page(request);
+                for (const auto &c : page)
+                    byKeyset.push_back(c.id);
+                if (page.size() < 7)
+                    break;
+                request.afterId = page.back().id;
+                QCOMPARE(page.back().critique.aspects.size(), size_t(8));
+            }
+            QCOMPARE(byKeyset.size(), size_t(61)); // 57 + the fixture's 4
+            QCOMPARE(byKeyset, byOffset);
+        }
+        store::PairRepository pairs(db());
+        const auto afterFirst = pairs.page({0, 10, "gap", false, m_ids.pairA}, store::ReviewState::Pending);
+        QCOMPARE(afterFirst.size(), size_t(1));
+        QCOMPARE(afterFirst[0].id, m_ids.pairRefined);
+        QCOMPARE(store::PromptRepository(db()).page({0, 10, "text", false, m_ids.promptA}).at(0).id, m_ids.promptB);
+        QVERIFY(store::CandidateRepository(db()).page({0, 10, "id", false, 999999}).empty());
     }
 
     void critiqueValidationNamesTheField()
@@ -230,7 +267,7 @@ private Q_SLOTS:
         QCOMPARE(counts.at(store::ReviewState::Rejected), 1);
         QCOMPARE(counts.at(store::ReviewState::Edited), 1);
         QCOMPARE(counts.at(store::ReviewState::Pending), 0);
-        QCOMPARE(pairs.page({0, 10, "gap", false}, store::ReviewState::Edited).at(0).id, m_ids.pairRefined);
+        QCOMPARE(pairs.page({0, 10, "gap", false, std::nullopt}, store::ReviewState::Edited).at(0).id, m_ids.pairRefined);
 
         RLRF_VERIFY_THROWS_WITH(pairs.setReviewState(m_ids.pairA, store::ReviewState::Edited, "x"), "by editing a text");
         store::PairRecord wrong;

@@ -79,7 +79,7 @@ private Q_SLOTS:
         QCOMPARE(project.db().scalar("SELECT count(*) FROM sqlite_master WHERE name = 'critiques_by_candidate'"), 1);
         store::PromptRepository prompts(project.db());
         QCOMPARE(prompts.count(), 1);
-        const auto p = prompts.page({0, 10, "id", false}).at(0);
+        const auto p = prompts.page({0, 10, "id", false, std::nullopt}).at(0);
         QCOMPARE(p.text, std::string("kept across the migration"));
         QVERIFY(p.split == store::Split::Validation);
         QCOMPARE(p.sourceRow, 3);
