@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store/project_file.h"
+
+#include "core/error.h"
+#include "store/migrations.h"
+#include "store/transaction.h"
+
+namespace rlrf::store {
+namespace {
+
+void setMeta(Database &db, const std::string &key, const std::string &value)
+{
+    db.prepare("INSERT INTO project_meta (key, value) VALUES (?, ?) "
+               "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+        .bindAll(key, value)
+        .run();
+}
+
+} // namespace
+
+Project::Project(Database db)
+    : m_db(std::move(db))
+{
+}
+
+Project Project::create(const std::string &path, const ProjectInfo &info)
+{
+    if (info.task.empty())
+        throw Error("a project needs a task name", {path, 0, "task"});
+    Database db(path, OpenMode::CreateNew);
+    migrate(db);
+    Transaction tx(db);
+    setMeta(db, "task", info.task);
+    setMeta(db, "model_dir", info.modelDir);
+    db.exec("INSERT INTO project_meta (key, value) "
+            "VALUES ('created_at', strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))");
+    tx.commit();
+    return Project(std::move(db));
+}
+
+Project Project::open(const std::string &path)
+{
+    Database db(path, OpenMode::OpenExisting);
+    // An empty SQLite file (or a zero-byte one) is not silently turned into a project.
+    if (db.userVersion() == 0 && db.scalar("SELECT count(*) FROM sqlite_master") == 0)
+        throw Error("not an RLRF project (it has no project schema); create one with `rlrf project new`",
+                    {path, 0, {}});
+    migrate(db);
+    Statement check = db.prepare("PRAGMA quick_check");
+    if (check.step() && check.textAt(0) != "ok")
+        throw Error("the project file is damaged: " + check.textAt(0), {path, 0, {}});
+    return Project(std::move(db));
+}
+
+ProjectInfo Project::info()
+{
+    ProjectInfo info;
+    Statement st = m_db.prepare("SELECT key, value FROM project_meta");
+    while (st.step()) {
+        const std::string key = st.textAt(0);
+        if (key == "task")
+            info.task = st.textAt(1);
+        else if (key == "model_dir")
+            info.modelDir = st.textAt(1);
+        else if (key == "created_at")
+            info.createdAt = st.textAt(1);
+    }
+    info.schemaVersion = m_db.userVersion();
+    return info;
+}
+
+std::vector<std::string> Project::integrityProblems()
+{
+    std::vector<std::string> problems;
+    Statement integrity = m_db.prepare("PRAGMA integrity_check");
+    while (integrity.step())
+        if (integrity.textAt(0) != "ok")
+            problems.push_back(integrity.textAt(0));
+    Statement keys = m_db.prepare("PRAGMA foreign_key_check");
+    while (keys.step())
+        problems.push_back("foreign key: table " + keys.textAt(0) + " row "
+                           + std::to_string(keys.int64At(1)) + " points to a missing row in "
+                           + keys.textAt(2));
+    return problems;
+}
+
+} // namespace rlrf::store

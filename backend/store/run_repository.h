@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Training and evaluation runs (kind, iteration, hyper-parameters, outcome) and
+// the evaluation results they produce.
+#pragma once
+
+#include "store/run_records.h"
+
+#include <optional>
+#include <vector>
+
+namespace rlrf::store {
+
+class Database;
+
+class RunRepository {
+public:
+    explicit RunRepository(Database &db) : m_db(db) {}
+
+    /// Records a run as "running"; `hyperParametersJson` must be a JSON object.
+    std::int64_t start(RunKind kind, int iteration, const std::string &hyperParametersJson);
+    /// Sets the outcome and the end time; a run ends once.
+    void finish(std::int64_t id, RunStatus status, const std::string &message = {});
+    RunRecord byId(std::int64_t id);
+    std::vector<RunRecord> list();
+
+    std::int64_t addEvalResult(const EvalResult &result);
+    /// All results, or those of one run; by iteration, split, metric.
+    std::vector<EvalResult> evalResults(std::optional<std::int64_t> runId = {});
+
+private:
+    Database &m_db;
+};
+
+} // namespace rlrf::store

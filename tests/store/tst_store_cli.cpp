@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The store's commands through the built `rlrf` binary, as users run them:
+// project new -> import (GSM8K test split from the shared data folder) -> status
+// --json -> export; and the errors users meet (a model folder without config.json,
+// an existing file, a bad input line, a misspelt format) with their exit codes.
+#include "common/cli_runner.h"
+#include "common/test_paths.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+using rlrf::test::runCli;
+
+class TestStoreCli : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("model")));
+        QFile config(path(QStringLiteral("model/config.json")));
+        QVERIFY(config.open(QIODevice::WriteOnly));
+        config.write("{\"model_type\": \"llama\"}\n");
+        QVERIFY(QDir(m_dir.path()).mkpath(QStringLiteral("empty-model")));
+        m_rubric = rlrf::test::sourceDir() + QStringLiteral("/rubrics/math.json");
+    }
+
+    void newImportStatusExport()
+    {
+        const QString project = path(QStringLiteral("gsm8k.rlrf"));
+        auto r = runCli({QStringLiteral("project"), QStringLiteral("new"), project, QStringLiteral("--model"),
+                         path(QStringLiteral("model")), QStringLiteral("--task"), QStringLiteral("gsm8k"),
+                         QStringLiteral("--rubric"), m_rubric});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject created = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(created[QStringLiteral("rubric")].toObject()[QStringLiteral("name")].toString(), QStringLiteral("math"));
+        QCOMPARE(created[QStringLiteral("rubric")].toObject()[QStringLiteral("version")].toInt(), 1);
+
+        const QString gsm8k = rlrf::test::sharedData(QStringLiteral("gsm8k/test.jsonl"));
+        QVERIFY2(!gsm8k.isEmpty(), qPrintable(QStringLiteral("gsm8k/test.jsonl missing under ") + rlrf::test::sharedDataDir()));
+        r = runCli({QStringLiteral("import"), project, QStringLiteral("--format"), QStringLiteral("gsm8k"),
+                    QStringLiteral("--input"), gsm8k});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject imported = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(imported[QStringLiteral("prompts")].toInt(), 1319); // README table; wc -l test.jsonl
+        QCOMPARE(imported[QStringLiteral("split")].toString(), QStringLiteral("test"));
+
+        r = runCli({QStringLiteral("status"), project, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QJsonObject status = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(status[QStringLiteral("prompts")].toInt(), 1319);
+        QCOMPARE(status[QStringLiteral("prompts_by_split")].toObject()[QStringLiteral("test")].toInt(), 1319);
+        QCOMPARE(status[QStringLiteral("task")].toString(), QStringLiteral("gsm8k"));
+        for (const char *key : {"candidates", "critiques", "refinements", "iterations"})
+            QVERIFY2(status.contains(QLatin1String(key)) && status[QLatin1String(key)].toInt(-1) == 0, key);
+        const QJsonObject pairs = status[QStringLiteral("pairs")].toObject();
+        QCOMPARE(pairs.keys(), (QStringList{QStringLiteral("approved"), QStringLiteral("edited"),
+                                            QStringLiteral("pending"), QStringLiteral("rejected")}));
+
+        r = runCli({QStringLiteral("status"), project});
+        QCOMPARE(r.exitCode, 0);
+        QVERIFY(r.out.contains("prompts:      1319 (train 0, validation 0, test 1319)"));
+
+        r = runCli({QStringLiteral("export"), project, QStringLiteral("--what"), QStringLiteral("pairs"),
+                    QStringLiteral("--format"), QStringLiteral("trl"), QStringLiteral("--out"), path(QStringLiteral("pairs.jsonl"))});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()[QStringLiteral("rows")].toInt(), 0);
+        QVERIFY(QFile::exists(path(QStringLiteral("pairs.provenance.jsonl"))));
+    }
+
+    void projectNewErrors()
+    {
+        const QStringList base{QStringLiteral("project"), QStringLiteral("new"), path(QStringLiteral("e.rlrf")),
+                               QStringLiteral("--task"), QStringLiteral("gsm8k"), QStringLiteral("--rubric"), m_rubric,
+                               QStringLiteral("--model")};
+        auto r = runCli(base + QStringList{path(QStringLiteral("empty-model"))});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("empty-model: model folder has no config.json"), r.err.constData());
+        r = runCli(base + QStringList{path(QStringLiteral("absent"))});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("absent: model folder does not exist"), r.err.constData());
+        QFile rubric(path(QStringLiteral("bad-rubric.json")));
+        QVERIFY(rubric.open(QIODevice::WriteOnly));
+        rubric.write("{\"name\": \"r\", \"aspects\": [{\"name\": \"A\", \"description\": \"d\", \"levels\": [\"1\", \"2\"]}]}");
+        rubric.close();
+        QStringList withBadRubric = base + QStringList{path(QStringLiteral("model"))};
+        withBadRubric[6] = rubric.fileName();
+        r = runCli(withBadRubric);
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("bad-rubric.json: 'aspects[0].levels': needs exactly three levels"), r.err.constData());
+        QVERIFY(!QFile::exists(path(QStringLiteral("e.rlrf")))); // nothing half made
+        r = runCli({QStringLiteral("project"), QStringLiteral("new"), path(QStringLiteral("e.rlrf")), QStringLiteral("--task"), QStringLiteral("x")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("missing required option --model"), r.err.constData());
+    }
+
+    void importErrorsLeaveTheProjectUnchanged()
+    {
+        const QString project = path(QStringLiteral("err.rlrf"));
+        QCOMPARE(runCli({QStringLiteral("project"), QStringLiteral("new"), project, QStringLiteral("--model"),
+                         path(QStringLiteral("model")), QStringLiteral("--task"), QStringLiteral("custom"),
+                         QStringLiteral("--rubric"), m_rubric}).exitCode, 0);
+        QFile bad(path(QStringLiteral("bad.jsonl")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("{\"q\": \"one\"}\n{\"q\": \"two\"\n");
+        bad.close();
+        auto r = runCli({QStringLiteral("import"), project, QStringLiteral("--format"), QStringLiteral("jsonl"),
+                         QStringLiteral("--input"), bad.fileName(), QStringLiteral("--prompt-field"), QStringLiteral("q")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("bad.jsonl:2: invalid JSON"), r.err.constData());
+        r = runCli({QStringLiteral("status"), project, QStringLiteral("--json")});
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()[QStringLiteral("prompts")].toInt(-1), 0);
+
+        r = runCli({QStringLiteral("import"), project, QStringLiteral("--format"), QStringLiteral("parquet"),
+                    QStringLiteral("--input"), bad.fileName()});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("unknown import format 'parquet'"), r.err.constData());
+        r = runCli({QStringLiteral("import"), project, QStringLiteral("--format"), QStringLiteral("gsm8k"),
+                    QStringLiteral("--input"), bad.fileName(), QStringLiteral("--prompt-field"), QStringLiteral("q")});
+        QCOMPARE(r.exitCode, 2);
+        r = runCli({QStringLiteral("status"), path(QStringLiteral("nothing.rlrf"))});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("nothing.rlrf: project file does not exist"), r.err.constData());
+        r = runCli({QStringLiteral("export"), project, QStringLiteral("--what"), QStringLiteral("ratings"),
+                    QStringLiteral("--out"), path(QStringLiteral("x.jsonl"))});
+        QCOMPARE(r.exitCode, 2);
+    }
+
+private:
+    QString path(const QString &name) const { return m_dir.path() + QLatin1Char('/') + name; }
+
+    QTemporaryDir m_dir;
+    QString m_rubric;
+};
+
+QTEST_GUILESS_MAIN(TestStoreCli)
+#include "tst_store_cli.moc"
