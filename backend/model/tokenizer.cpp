@@ -52,7 +52,7 @@ Tokenizer Tokenizer::fromModelDir(const std::string &dir)
 {
     const std::string json = dir + "/tokenizer.json";
     if (!std::ifstream(json))
-        throw Error("no tokenizer.json in the model folder", {dir});
+        throw Error("no tokenizer.json in the model folder", {dir, 0, {}});
     const std::string config = dir + "/tokenizer_config.json";
     return fromFiles(json, std::ifstream(config) ? config : std::string());
 }
@@ -81,7 +81,7 @@ std::string Tokenizer::decode(const std::vector<std::int32_t> &ids, bool skipSpe
         const std::string *token = m_impl->model->idToToken(id);
         if (!token)
             throw Error("token id " + std::to_string(id) + " is not in the vocabulary (size "
-                        + std::to_string(vocabSize()) + ")", {m_impl->path});
+                        + std::to_string(vocabSize()) + ")", {m_impl->path, 0, {}});
         if (skipSpecialTokens && m_impl->specialIds.count(id)) continue;
         tokens.push_back(*token);
     }

@@ -44,7 +44,7 @@ AddedTokenSpec readAddedToken(const nlohmann::json &t, std::int32_t id, const st
 void readTokenizerJson(Tokenizer::Impl &impl, const nlohmann::json &root, const std::string &file)
 {
     if (!root.is_object())
-        throw Error("expected a JSON object at the top level", {file, 1});
+        throw Error("expected a JSON object at the top level", {file, 1, {}});
     const auto model = root.find("model");
     if (model == root.end() || !model->is_object())
         throw Error("missing \"model\" object", {file, 0, "model"});
@@ -84,7 +84,7 @@ std::optional<std::string> tokenString(const nlohmann::json &config, const char 
 void readTokenizerConfig(Tokenizer::Impl &impl, const nlohmann::json &config, const std::string &file)
 {
     if (!config.is_object())
-        throw Error("expected a JSON object at the top level", {file, 1});
+        throw Error("expected a JSON object at the top level", {file, 1, {}});
     if (const auto it = config.find("added_tokens_decoder"); it != config.end() && it->is_object()) {
         for (const auto &[key, t] : it->items()) {
             const std::string field = "added_tokens_decoder." + key;
