@@ -179,39 +179,41 @@ void BpeModel::appendUnknownChar(std::string_view ch, std::vector<std::int32_t> 
     ids.push_back(*m_unkId);
 }
 
-void BpeModel::mergeWord(std::string_view word, std::vector<std::int32_t> &ids) const
+// Symbols form a doubly linked list over the characters. Characters missing from
+// the vocabulary become "fixed" symbols (id -2 - tokenId) that cut the list:
+// they never take part in merges.
+std::vector<BpeModel::Symbol> BpeModel::initialSymbols(std::string_view word) const
 {
-    // Symbols form a doubly linked list over the characters; a merge marks the
-    // right symbol dead (id -1) and rewrites the left one.
-    struct Symbol { std::int32_t id; int prev; int next; };
     std::vector<Symbol> symbols;
-    std::vector<std::int32_t> direct; // ids of unknown characters, kept in place
     symbols.reserve(word.size());
+    std::vector<std::int32_t> direct;
     for (std::size_t pos = 0; pos < word.size();) {
         const std::size_t len = std::min(utf8SequenceLength(static_cast<unsigned char>(word[pos])), word.size() - pos);
         const std::string_view ch = word.substr(pos, len);
         pos += len;
         if (const auto id = tokenToId(ch)) {
-            symbols.push_back({*id, static_cast<int>(symbols.size()) - 1, static_cast<int>(symbols.size()) + 1});
-        } else {
-            // Unknown characters never take part in merges: close the list here.
-            direct.clear();
-            appendUnknownChar(ch, direct);
-            for (std::int32_t d : direct) {
-                const bool fuse = m_fuseUnk && m_unkId && d == *m_unkId && !symbols.empty()
-                                  && symbols.back().id == -2 - d;
-                if (!fuse)
-                    symbols.push_back({-2 - d, -1, -1}); // encoded as "fixed" symbols
-            }
+            symbols.push_back({*id, -1, -1});
+            continue;
+        }
+        direct.clear();
+        appendUnknownChar(ch, direct);
+        for (std::int32_t d : direct) {
+            const bool fuse = m_fuseUnk && m_unkId && d == *m_unkId && !symbols.empty() && symbols.back().id == -2 - d;
+            if (!fuse) symbols.push_back({-2 - d, -1, -1});
         }
     }
-    // Re-link so that fixed symbols split the word into independent runs.
     for (std::size_t i = 0; i < symbols.size(); ++i) {
-        const bool fixed = symbols[i].id <= -2;
-        symbols[i].prev = (!fixed && i > 0 && symbols[i - 1].id >= 0) ? static_cast<int>(i) - 1 : -1;
-        symbols[i].next = (!fixed && i + 1 < symbols.size() && symbols[i + 1].id >= 0) ? static_cast<int>(i) + 1 : -1;
+        if (symbols[i].id <= -2) continue;
+        if (i > 0 && symbols[i - 1].id >= 0) symbols[i].prev = static_cast<int>(i) - 1;
+        if (i + 1 < symbols.size() && symbols[i + 1].id >= 0) symbols[i].next = static_cast<int>(i) + 1;
     }
+    return symbols;
+}
 
+// Lowest rank first, leftmost on ties; a merge rewrites the left symbol and marks
+// the right one dead (id -1). Queue entries whose pair has changed are skipped.
+void BpeModel::applyMerges(std::vector<Symbol> &symbols) const
+{
     struct Candidate {
         std::int32_t rank; int pos; std::int32_t newId;
         bool operator<(const Candidate &o) const { return rank != o.rank ? rank > o.rank : pos > o.pos; }
@@ -232,7 +234,6 @@ void BpeModel::mergeWord(std::string_view word, std::vector<std::int32_t> &ids) 
         Symbol &left = symbols[static_cast<std::size_t>(top.pos)];
         if (left.id < 0 || left.next < 0) continue;
         Symbol &right = symbols[static_cast<std::size_t>(left.next)];
-        // Stale entry: the pair changed since it was queued.
         const auto it = m_merges.find(pairKey(left.id, right.id));
         if (it == m_merges.end() || it->second.newId != top.newId) continue;
         left.id = top.newId;
@@ -242,6 +243,12 @@ void BpeModel::mergeWord(std::string_view word, std::vector<std::int32_t> &ids) 
         consider(left.prev);
         consider(top.pos);
     }
+}
+
+void BpeModel::mergeWord(std::string_view word, std::vector<std::int32_t> &ids) const
+{
+    std::vector<Symbol> symbols = initialSymbols(word);
+    applyMerges(symbols);
     for (const Symbol &s : symbols) {
         if (s.id >= 0) ids.push_back(s.id);
         else if (s.id <= -2) ids.push_back(-2 - s.id);

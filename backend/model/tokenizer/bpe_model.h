@@ -42,6 +42,9 @@ private:
 
     void readVocab(const nlohmann::json &vocab, const std::string &file);
     void readMerges(const nlohmann::json &merges, const std::string &file);
+    struct Symbol { std::int32_t id; int prev; int next; }; // a linked list over a word
+    std::vector<Symbol> initialSymbols(std::string_view word) const;
+    void applyMerges(std::vector<Symbol> &symbols) const;
     void mergeWord(std::string_view word, std::vector<std::int32_t> &ids) const;
     void appendUnknownChar(std::string_view ch, std::vector<std::int32_t> &ids) const;
 
