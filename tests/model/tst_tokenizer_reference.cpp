@@ -72,7 +72,7 @@ private:
         QTest::addColumn<QString>("expectedIds");
         QTest::addColumn<QString>("decodedWithSpecial");
         QTest::addColumn<QString>("decodedSkipSpecial");
-        for (const QString family : {QStringLiteral("gpt2"), QStringLiteral("qwen2.5")}) {
+        for (const QString &family : {QStringLiteral("gpt2"), QStringLiteral("qwen2.5")}) {
             const QString inputs = rlrf::test::sharedData(QStringLiteral("tokenizers/%1/reference_inputs.json").arg(family));
             const QString refs = rlrf::test::sharedData(QStringLiteral("tokenizers/%1/reference_encodings.json").arg(family));
             QVERIFY2(!inputs.isEmpty() && !refs.isEmpty(), qPrintable(QStringLiteral("missing references for ") + family));

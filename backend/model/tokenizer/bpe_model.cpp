@@ -73,8 +73,11 @@ void BpeModel::readVocab(const nlohmann::json &vocab, const std::string &file)
         maxId = std::max(maxId, id);
     }
     m_idToToken.assign(static_cast<std::size_t>(maxId) + 1, std::string());
-    for (const auto &[token, id] : m_tokenToId)
+    m_smallCharIds.assign(0x800, -1);
+    for (const auto &[token, id] : m_tokenToId) {
         m_idToToken[static_cast<std::size_t>(id)] = token;
+        indexSmallChar(token, id);
+    }
 }
 
 void BpeModel::readMerges(const nlohmann::json &merges, const std::string &file)
@@ -106,9 +109,18 @@ void BpeModel::readMerges(const nlohmann::json &merges, const std::string &file)
     }
 }
 
+void BpeModel::indexSmallChar(const std::string &token, std::int32_t id)
+{
+    std::size_t pos = 0;
+    const char32_t cp = decodeUtf8(token, pos);
+    if (pos == token.size() && cp < m_smallCharIds.size() && cp != kReplacementChar)
+        m_smallCharIds[cp] = id;
+}
+
 void BpeModel::addToken(const std::string &token, std::int32_t id)
 {
     if (id < 0) return;
+    indexSmallChar(token, id);
     if (static_cast<std::size_t>(id) >= m_idToToken.size())
         m_idToToken.resize(static_cast<std::size_t>(id) + 1);
     m_idToToken[static_cast<std::size_t>(id)] = token;
@@ -190,8 +202,15 @@ std::vector<BpeModel::Symbol> BpeModel::initialSymbols(std::string_view word) co
     for (std::size_t pos = 0; pos < word.size();) {
         const std::size_t len = std::min(utf8SequenceLength(static_cast<unsigned char>(word[pos])), word.size() - pos);
         const std::string_view ch = word.substr(pos, len);
+        std::size_t end = pos;
+        const char32_t cp = len <= 2 ? decodeUtf8(word, end) : 0x10000;
         pos += len;
-        if (const auto id = tokenToId(ch)) {
+        if (cp < m_smallCharIds.size() && end == pos) {
+            if (const std::int32_t id = m_smallCharIds[cp]; id >= 0) {
+                symbols.push_back({id, -1, -1});
+                continue;
+            }
+        } else if (const auto id = tokenToId(ch)) {
             symbols.push_back({*id, -1, -1});
             continue;
         }

@@ -30,6 +30,7 @@ public:
     std::optional<std::int32_t> tokenToId(std::string_view token) const;
     const std::string *idToToken(std::int32_t id) const; // nullptr when unknown
     std::size_t vocabSize() const { return m_idToToken.size(); }
+    void indexSmallChar(const std::string &token, std::int32_t id);
     std::optional<std::int32_t> unkId() const { return m_unkId; }
     std::int32_t maxId() const { return static_cast<std::int32_t>(m_idToToken.size()) - 1; }
 
@@ -58,6 +59,9 @@ private:
     std::unordered_map<std::uint64_t, Merge> m_merges;
     std::optional<std::int32_t> m_unkId;
     std::int32_t m_byteIds[256];
+    // Ids of one-character tokens below U+0800 (ASCII, Latin, GPT-2's byte
+    // stand-ins), -1 if absent: the hot lookup of initialSymbols without hashing.
+    std::vector<std::int32_t> m_smallCharIds;
     bool m_byteFallback = false;
     bool m_fuseUnk = false;
     bool m_ignoreMerges = false;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// UTF-8 helpers of the tokenizer (see utf8.h).
+// UTF-8 decoding and encoding for the tokenizer (see utf8.h).
 #include "model/tokenizer/utf8.h"
 
 namespace rlrf::model::detail {
