@@ -10,7 +10,9 @@
 // (SentencePiece style: Prepend/Replace, byte fallback, Sequence decoder). A fourth
 // tokenizer, "llama2-metaspace", is the Llama 2 file rewritten here the way Mistral
 // and newer Llama-2-style files are written (no normalizer, a Metaspace
-// pre-tokenizer with prepend_scheme "first"), to cover Metaspace.
+// pre-tokenizer with prepend_scheme "first"), to cover Metaspace; its <s> and </s>
+// also get rstrip / lstrip. One Tokenizer must also give the same ids when
+// several threads encode at once.
 // tests/reference/tokenize.mjs prints the reference ids and decodes; every row
 // must agree exactly, and decode(encode(text)) must give the (normalized) text back.
 #include "model/tokenizer.h"
@@ -23,6 +25,7 @@
 #include <QtTest/QtTest>
 
 #include <map>
+#include <thread>
 
 using rlrf::model::Tokenizer;
 
@@ -130,6 +133,24 @@ private Q_SLOTS:
         }
     }
 
+    void concurrentEncodingAgrees()
+    {
+        const Tokenizer &tok = m_tokenizers.at(QStringLiteral("qwen3"));
+        std::vector<std::vector<std::int32_t>> expected;
+        for (const auto &text : m_corpus) expected.push_back(tok.encode(text));
+        std::vector<int> mismatches(4, 0);
+        std::vector<std::thread> threads;
+        for (int t = 0; t < 4; ++t)
+            threads.emplace_back([&, t] {
+                for (int round = 0; round < 20; ++round)
+                    for (std::size_t i = 0; i < m_corpus.size(); ++i)
+                        mismatches[std::size_t(t)] += tok.encode(m_corpus[(i + std::size_t(t)) % m_corpus.size()])
+                                                      != expected[(i + std::size_t(t)) % m_corpus.size()];
+            });
+        for (auto &th : threads) th.join();
+        QCOMPARE(mismatches, std::vector<int>(4, 0));
+    }
+
     // Our NFC against JavaScript's String.prototype.normalize("NFC") (ICU).
     void nfcMatchesReference()
     {
@@ -149,6 +170,11 @@ private:
         auto json = rlrf::test::readJsonFile(source + QStringLiteral("/tokenizer.json"));
         json["normalizer"] = nullptr;
         json["pre_tokenizer"] = {{"type", "Metaspace"}, {"replacement", "\u2581"}, {"prepend_scheme", "first"}, {"split", false}};
+        // Exercise lstrip / rstrip: <s> eats the spaces after it, </s> those before it.
+        for (auto &t : json["added_tokens"]) {
+            if (t["content"] == "<s>") t["rstrip"] = true;
+            if (t["content"] == "</s>") t["lstrip"] = true;
+        }
         const QString dir = m_tmp.filePath(QStringLiteral("llama2-metaspace"));
         QDir().mkpath(dir);
         std::ofstream(QString(dir + QStringLiteral("/tokenizer.json")).toStdString()) << json.dump();
