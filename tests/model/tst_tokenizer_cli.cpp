@@ -4,7 +4,7 @@
 // (shared/data/tokenizers/gpt2, see its README), one {"ids": [...]} line per input
 // line; bad input lines give exit code 1 and a message naming the line.
 #include "common/cli_runner.h"
-#include "tokenizer_test_support.h"
+#include "common/tokenizer_fixtures.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

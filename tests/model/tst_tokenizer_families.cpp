@@ -17,10 +17,8 @@
 // must agree exactly, and decode(encode(text)) must give the (normalized) text back.
 #include "model/tokenizer.h"
 #include "model/tokenizer/unicode_nfc.h"
-#include "tokenizer_test_support.h"
+#include "common/tokenizer_fixtures.h"
 
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -56,23 +54,16 @@ class TestTokenizerFamilies : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
-        const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-        QVERIFY2(!node.isEmpty(), "node (Node.js) not found on PATH: run ./build.sh deps");
         QVERIFY(m_tmp.isValid());
         for (const QString &family : kFamilies) {
             const QString dir = family == QLatin1String("llama2-metaspace") ? writeMetaspaceVariant()
                                                                            : rlrf::test::lenmlModelDir(family);
             QVERIFY2(!dir.isEmpty(), qPrintable(rlrf::test::missingModulesMessage()));
             m_tokenizers.emplace(family, Tokenizer::fromModelDir(dir.toStdString()));
-            QProcess p;
-            p.setWorkingDirectory(rlrf::test::sourceDir() + QStringLiteral("/tests/reference"));
-            p.start(node, {QStringLiteral("tokenize.mjs"), dir + QStringLiteral("/tokenizer.json"),
-                           dir + QStringLiteral("/tokenizer_config.json"), corpusPath()});
-            QVERIFY(p.waitForFinished(300000));
-            QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-            auto &refs = m_references[family];
-            for (const QByteArray &line : p.readAllStandardOutput().split('\n'))
-                if (!line.trimmed().isEmpty()) refs.push_back(nlohmann::json::parse(line.toStdString()));
+            auto run = rlrf::test::runReferenceTokenizer(dir + QStringLiteral("/tokenizer.json"),
+                                                         dir + QStringLiteral("/tokenizer_config.json"), corpusPath());
+            QVERIFY2(run.error.isEmpty(), qPrintable(run.error));
+            m_references[family] = std::move(run.lines);
         }
         m_corpus = readCorpus();
         QVERIFY2(m_corpus.size() >= 30, "the corpus is missing or too short");

@@ -9,7 +9,7 @@
 //   from the Qwen2.5 tokenizer_config.json stored beside the references.
 // Both ids and both decodes (with and without special tokens) are compared.
 #include "model/tokenizer.h"
-#include "tokenizer_test_support.h"
+#include "common/tokenizer_fixtures.h"
 
 #include <QtTest/QtTest>
 

@@ -7,10 +7,8 @@
 // and a message naming the line.
 #include "common/cli_runner.h"
 #include "model/tokenizer.h"
-#include "tokenizer_test_support.h"
+#include "common/tokenizer_fixtures.h"
 
-#include <QProcess>
-#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -59,17 +57,10 @@ private Q_SLOTS:
     {
         QFETCH(QString, corpus);
         QVERIFY2(!m_outDir.isEmpty(), "trainsRequestedVocabulary must run first");
-        const QString node = QStandardPaths::findExecutable(QStringLiteral("node"));
-        QVERIFY2(!node.isEmpty(), "node (Node.js) not found on PATH: run ./build.sh deps");
-        QVERIFY2(QFileInfo::exists(rlrf::test::referenceModulesDir() + QStringLiteral("/@huggingface/tokenizers")),
-                 qPrintable(rlrf::test::missingModulesMessage()));
-        QProcess p;
-        p.setWorkingDirectory(rlrf::test::sourceDir() + QStringLiteral("/tests/reference"));
-        p.start(node, {QStringLiteral("tokenize.mjs"), m_outDir + QStringLiteral("/tokenizer.json"),
-                       m_outDir + QStringLiteral("/tokenizer_config.json"), corpus});
-        QVERIFY(p.waitForFinished(300000));
-        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
-        const QList<QByteArray> refLines = p.readAllStandardOutput().trimmed().split('\n');
+        const auto run = rlrf::test::runReferenceTokenizer(m_outDir + QStringLiteral("/tokenizer.json"),
+                                                           m_outDir + QStringLiteral("/tokenizer_config.json"), corpus);
+        QVERIFY2(run.error.isEmpty(), qPrintable(run.error));
+        const auto &refLines = run.lines;
 
         const Tokenizer tok = Tokenizer::fromModelDir(m_outDir.toStdString());
         std::ifstream in(corpus.toStdString());
@@ -78,9 +69,9 @@ private Q_SLOTS:
         std::size_t bytes = 0, tokens = 0;
         while (std::getline(in, line)) {
             if (line.empty()) continue;
-            QVERIFY(row < refLines.size());
+            QVERIFY(std::size_t(row) < refLines.size());
             const std::string text = nlohmann::json::parse(line)["text"].get<std::string>();
-            const auto ref = nlohmann::json::parse(refLines[row++].toStdString());
+            const auto &ref = refLines[std::size_t(row++)];
             const auto ids = tok.encode(text);
             QCOMPARE(rlrf::test::idsToString(ids), QString::fromStdString(ref["ids"].dump()));
             QCOMPARE(QString::fromStdString(tok.decode(ids)), QString::fromStdString(ref["decoded"].get<std::string>()));
@@ -88,7 +79,7 @@ private Q_SLOTS:
             bytes += text.size();
             tokens += ids.size();
         }
-        QCOMPARE(row, int(refLines.size()));
+        QCOMPARE(std::size_t(row), refLines.size());
         qInfo("%zu bytes -> %zu tokens", bytes, tokens);
     }
 
