@@ -288,8 +288,12 @@ const std::map<std::string, FilterFn> &filterTable()
          }},
         {"round", [](const Value &v, const CallArgs &a) {
              const Value *p = a.get(0, "precision");
+             const std::string method = stringArg(a, 1, "method", "common");
              const double scale = std::pow(10.0, p ? double(p->asInt()) : 0.0);
-             return Value::floating(std::round(v.asNumber() * scale) / scale);
+             const double x = v.asNumber() * scale;
+             // "common" is Python's round(): halves go to the even neighbour.
+             const double r = method == "ceil" ? std::ceil(x) : method == "floor" ? std::floor(x) : std::nearbyint(x);
+             return Value::floating(r / scale);
          }},
         {"indent", indentFilter},
         {"safe", [](const Value &v, const CallArgs &) { return v; }},
