@@ -20,7 +20,7 @@ int run(const rlrf::cli::ParsedArgs &args)
     }
     std::ifstream in(input, std::ios::binary);
     if (!in)
-        throw rlrf::Error("cannot open file for reading", {input});
+        throw rlrf::Error("cannot open file for reading", {input, 0, {}});
     rlrf::model::renderChatJsonl(chatTemplate, in, input, std::cout);
     return 0;
 }

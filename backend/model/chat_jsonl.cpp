@@ -17,14 +17,14 @@ ojson parseLine(const std::string &line, const std::string &inputName, long line
     } catch (const nlohmann::json::parse_error &e) {
         std::string cause = e.what();
         const auto at = cause.find("parse error");
-        throw Error("invalid JSON: " + (at == std::string::npos ? cause : cause.substr(at)), {inputName, lineNo});
+        throw Error("invalid JSON: " + (at == std::string::npos ? cause : cause.substr(at)), {inputName, lineNo, {}});
     }
 }
 
 std::string renderRecord(const ChatTemplate &chatTemplate, const ojson &record, const std::string &inputName, long lineNo)
 {
     if (!record.is_object())
-        throw Error("expected a JSON object with \"messages\"", {inputName, lineNo});
+        throw Error("expected a JSON object with \"messages\"", {inputName, lineNo, {}});
     if (!record.contains("messages"))
         throw Error("missing required field", {inputName, lineNo, "messages"});
     bool addGenerationPrompt = false;
@@ -44,7 +44,7 @@ std::string renderRecord(const ChatTemplate &chatTemplate, const ojson &record, 
         // Keep the template's own location in the message and add the input line.
         if (e.source().file.empty())
             throw Error(e.message(), {inputName, lineNo, e.source().field});
-        throw Error(e.what(), {inputName, lineNo});
+        throw Error(e.what(), {inputName, lineNo, {}});
     }
 }
 
@@ -65,7 +65,7 @@ long renderChatJsonl(const ChatTemplate &chatTemplate, std::istream &in, const s
         ++rendered;
     }
     if (in.bad())
-        throw Error("read error", {inputName});
+        throw Error("read error", {inputName, 0, {}});
     return rendered;
 }
 

@@ -117,7 +117,7 @@ ChatTemplate ChatTemplate::load(const std::string &modelDir, const std::string &
 {
     const fs::path dir(modelDir);
     if (!fs::is_directory(dir))
-        throw Error("model folder not found", {modelDir});
+        throw Error("model folder not found", {modelDir, 0, {}});
     const std::string configPath = (dir / kConfigFile).string();
     const std::string jinjaPath = (dir / kJinjaFile).string();
     const bool hasConfig = fs::exists(configPath);
@@ -128,7 +128,7 @@ ChatTemplate ChatTemplate::load(const std::string &modelDir, const std::string &
     }
     if (!hasConfig)
         throw Error("no chat template: neither chat_template.jinja nor tokenizer_config.json is in the model folder",
-                    {modelDir});
+                    {modelDir, 0, {}});
     return fromSource(templateFromConfig(config, configPath, name), configPath + " (chat_template)", config);
 }
 
@@ -157,11 +157,11 @@ void saveChatTemplate(const std::string &modelDir, const std::string &source)
 {
     const fs::path dir(modelDir);
     if (!fs::is_directory(dir))
-        throw Error("model folder not found", {modelDir});
+        throw Error("model folder not found", {modelDir, 0, {}});
     const std::string configPath = (dir / kConfigFile).string();
     ojson config = fs::exists(configPath) ? readConfig(configPath) : ojson::object();
     if (!config.is_object())
-        throw Error("expected a JSON object", {configPath});
+        throw Error("expected a JSON object", {configPath, 0, {}});
     config["chat_template"] = source;
     json::writeFileAtomically(configPath, config.dump(2) + "\n");
     json::writeFileAtomically((dir / kJinjaFile).string(), source);

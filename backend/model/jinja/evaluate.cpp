@@ -25,7 +25,7 @@ Value Interpreter::eval(const Expr &e)
     try {
         return evalInner(e);
     } catch (const RaisedError &raised) {
-        throw Error(std::string("raise_exception: ") + raised.what(), {m_name, e.line});
+        throw Error(std::string("raise_exception: ") + raised.what(), {m_name, e.line, {}});
     } catch (const EvalError &err) {
         fail(err.what(), e.line);
     }

@@ -77,7 +77,7 @@ std::string Interpreter::run(const NodeList &nodes)
 
 void Interpreter::fail(const std::string &message, int line) const
 {
-    throw Error("template error: " + message, {m_name, line});
+    throw Error("template error: " + message, {m_name, line, {}});
 }
 
 Value Interpreter::lookup(const std::string &name) const

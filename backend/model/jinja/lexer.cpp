@@ -70,6 +70,7 @@ public:
             const bool lineStarting = trimLeft(text, prev);
             if (next == std::string::npos) {
                 push(Token::Kind::Text, text, textLine);
+                advanceTo(m_src.size());
                 break;
             }
             advanceTo(next);
@@ -88,7 +89,7 @@ public:
     }
 
 private:
-    [[noreturn]] void fail(const std::string &message) const { throw Error("template syntax error: " + message, {m_name, m_line}); }
+    [[noreturn]] void fail(const std::string &message) const { throw Error("template syntax error: " + message, {m_name, m_line, {}}); }
 
     size_t findTagStart(size_t from) const
     {

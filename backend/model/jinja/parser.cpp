@@ -52,7 +52,7 @@ private:
 
     [[noreturn]] void fail(const std::string &message, int line = 0) const
     {
-        throw Error("template syntax error: " + message, {m_name, line ? line : peek().line});
+        throw Error("template syntax error: " + message, {m_name, line ? line : peek().line, {}});
     }
 
     std::string describe(const Token &t) const
