@@ -17,6 +17,9 @@ struct ChatTemplate::Impl {
     std::string sourceName;
     ojson specialTokens;
     jinja::Template compiled;
+    // A list of named templates may hold a "tool_use" one, which transformers
+    // picks instead of "default" when tools are given.
+    std::shared_ptr<const jinja::Template> toolUse;
 };
 
 namespace {
@@ -129,7 +132,20 @@ ChatTemplate ChatTemplate::load(const std::string &modelDir, const std::string &
     if (!hasConfig)
         throw Error("no chat template: neither chat_template.jinja nor tokenizer_config.json is in the model folder",
                     {modelDir, 0, {}});
-    return fromSource(templateFromConfig(config, configPath, name), configPath + " (chat_template)", config);
+    const std::string sourceName = configPath + " (chat_template)";
+    ChatTemplate result = fromSource(templateFromConfig(config, configPath, name), sourceName, config);
+    const ojson &entries = config["chat_template"];
+    if (name.empty() && entries.is_array()) {
+        for (const auto &entry : entries) {
+            if (entry["name"] == "tool_use") {
+                auto impl = std::make_shared<Impl>(*result.m_impl);
+                impl->toolUse = std::make_shared<const jinja::Template>(entry["template"].get<std::string>(),
+                                                                        configPath + " (chat_template 'tool_use')");
+                return ChatTemplate(std::move(impl));
+            }
+        }
+    }
+    return result;
 }
 
 std::string ChatTemplate::render(const ojson &messages, bool addGenerationPrompt, const ojson &extra) const
@@ -146,7 +162,8 @@ std::string ChatTemplate::render(const ojson &messages, bool addGenerationPrompt
         context.emplace_back(it.key(), jinja::Value::fromJson(it.value()));
     context.emplace_back("messages", jinja::Value::fromJson(messages));
     context.emplace_back("add_generation_prompt", jinja::Value::boolean(addGenerationPrompt));
-    return m_impl->compiled.render(context);
+    const bool hasTools = extra.contains("tools") && !extra["tools"].is_null();
+    return (hasTools && m_impl->toolUse ? *m_impl->toolUse : m_impl->compiled).render(context);
 }
 
 const std::string &ChatTemplate::source() const { return m_impl->source; }

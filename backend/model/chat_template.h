@@ -15,7 +15,8 @@ class ChatTemplate {
 public:
     // From a model folder. chat_template.jinja wins; otherwise "chat_template" in
     // tokenizer_config.json: a string, or a list of {"name", "template"} of which
-    // `name` (default: "default") is used. Special tokens (bos_token, eos_token,
+    // `name` (default: "default") is used; with no `name`, a "tool_use" entry
+    // renders conversations given tools, as in transformers. Special tokens (bos_token, eos_token,
     // pad_token, ... as strings or {"content": ...}) come from tokenizer_config.json.
     // Throws rlrf::Error naming the file when there is no template or it is malformed.
     static ChatTemplate load(const std::string &modelDir, const std::string &name = {});

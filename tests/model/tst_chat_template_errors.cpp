@@ -186,6 +186,10 @@ private Q_SLOTS:
         const QString dir = modelDir(config);
         QCOMPARE(ChatTemplate::load(dir.toStdString()).render(oneUser(), false), std::string("DEFAULT hi"));
         QCOMPARE(ChatTemplate::load(dir.toStdString(), "tool_use").render(oneUser(), false), std::string("TOOLS 1"));
+        // As in transformers: given tools, "tool_use" is chosen over "default".
+        const ojson tools = {{"tools", ojson::array({{{"type", "function"}}})}};
+        QCOMPARE(ChatTemplate::load(dir.toStdString()).render(oneUser(), false, tools), std::string("TOOLS 1"));
+        QCOMPARE(ChatTemplate::load(dir.toStdString()).render(oneUser(), false, {{"tools", nullptr}}), std::string("DEFAULT hi"));
         auto e = expectError([&] { ChatTemplate::load(dir.toStdString(), "rag"); });
         QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("no chat template named 'rag' (there are: tool_use, default)")), e.what());
 

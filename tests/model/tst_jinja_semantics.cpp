@@ -74,6 +74,16 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(t.render({{"messages", messages}})), QStringLiteral("2 -1"));
     }
 
+    void strftimeNowUsesLocalTime()
+    {
+        // transformers' strftime_now(format) = datetime.now().strftime(format).
+        const rlrf::jinja::Template t("{{ strftime_now('%Y-%m-%d') }}|{{ strftime_now('%d %B %Y') }}", "date.jinja");
+        const QDate today = QDate::currentDate();
+        const QString expected = today.toString(QStringLiteral("yyyy-MM-dd")) + QLatin1Char('|')
+            + today.toString(QStringLiteral("dd ")) + QLocale::c().monthName(today.month()) + today.toString(QStringLiteral(" yyyy"));
+        QCOMPARE(QString::fromStdString(t.render({})), expected);
+    }
+
     void contextIsNotChangedByRendering()
     {
         // A template that appends to a list it was given must not leak into the next render.
