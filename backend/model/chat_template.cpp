@@ -3,6 +3,7 @@
 #include "core/error.h"
 #include "core/json_io.h"
 #include "core/logging.h"
+#include "model/jinja/eval_error.h"
 #include "model/jinja/template.h"
 
 #include <filesystem>
@@ -154,13 +155,20 @@ std::string ChatTemplate::render(const ojson &messages, bool addGenerationPrompt
     if (!extra.is_object())
         throw Error("extra template variables must be a JSON object");
     jinja::NamedValues context;
+    auto convert = [](const ojson &value, const std::string &field) {
+        try {
+            return jinja::Value::fromJson(value);
+        } catch (const jinja::EvalError &e) {
+            throw Error(e.what(), {{}, 0, field});
+        }
+    };
     for (auto it = m_impl->specialTokens.begin(); it != m_impl->specialTokens.end(); ++it)
-        context.emplace_back(it.key(), jinja::Value::fromJson(it.value()));
+        context.emplace_back(it.key(), convert(it.value(), it.key()));
     context.emplace_back("tools", jinja::Value::none());
     context.emplace_back("documents", jinja::Value::none());
     for (auto it = extra.begin(); it != extra.end(); ++it)
-        context.emplace_back(it.key(), jinja::Value::fromJson(it.value()));
-    context.emplace_back("messages", jinja::Value::fromJson(messages));
+        context.emplace_back(it.key(), convert(it.value(), it.key()));
+    context.emplace_back("messages", convert(messages, "messages"));
     context.emplace_back("add_generation_prompt", jinja::Value::boolean(addGenerationPrompt));
     const bool hasTools = extra.contains("tools") && !extra["tools"].is_null();
     return (hasTools && m_impl->toolUse ? *m_impl->toolUse : m_impl->compiled).render(context);

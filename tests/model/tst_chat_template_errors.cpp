@@ -82,6 +82,13 @@ private Q_SLOTS:
         QTest::newRow("bad character") << QByteArray("\n{{ a ! b }}") << 2 << QStringLiteral("unexpected character '!'");
         QTest::newRow("unknown filter") << QByteArray("line one\n{{ messages | frobnicate }}") << 2 << QStringLiteral("unknown filter 'frobnicate'");
         QTest::newRow("unknown test") << QByteArray("{% if x is frobnicated %}{% endif %}") << 1 << QStringLiteral("unknown test 'frobnicated'");
+        // Hostile nesting must fail cleanly, not overflow the stack.
+        QTest::newRow("deep parentheses") << "\n{{ " + QByteArray(100000, '(') + "1" + QByteArray(100000, ')') + " }}" << 2
+                                          << QStringLiteral("nested too deeply");
+        QTest::newRow("long chain") << "{{ 1" + QByteArray(" + 1").repeated(100000) + " }}" << 1 << QStringLiteral("nested too deeply");
+        QTest::newRow("deep ifs") << QByteArray("{% if x %}").repeated(100000) << 1 << QStringLiteral("nested too deeply");
+        QTest::newRow("long elif chain") << "{% if x %}" + QByteArray("{% elif x %}").repeated(100000) + "{% endif %}" << 1
+                                         << QStringLiteral("nested too deeply");
     }
 
     void syntaxErrorNamesFileAndLine()
@@ -134,6 +141,9 @@ private Q_SLOTS:
         QTest::newRow("calling a string") << QByteArray("{{ 'text'() }}") << 1 << QStringLiteral("'str' object is not callable");
         QTest::newRow("division by zero") << QByteArray("{{ 1 // 0 }}") << 1 << QStringLiteral("division or modulo by zero");
         QTest::newRow("tojson of undefined") << QByteArray("{{ nothing | tojson }}") << 1 << QStringLiteral("'nothing' is undefined");
+        QTest::newRow("integer overflow") << QByteArray("{{ 2 ** 64 }}") << 1 << QStringLiteral("integer overflow");
+        QTest::newRow("huge exponent") << QByteArray("{{ 3 ** 1000000000000 }}") << 1 << QStringLiteral("integer overflow");
+        QTest::newRow("huge repetition") << QByteArray("{{ 'abc' * 100000000 }}") << 1 << QStringLiteral("too large");
         QTest::newRow("endless recursion") << QByteArray("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}") << 1 << QStringLiteral("nested too deeply");
     }
 
@@ -223,6 +233,12 @@ private Q_SLOTS:
         e = expectError([&] { tmpl.render(ojson::array({{{"content", "no role"}}}), false); });
         QCOMPARE(QString::fromStdString(e.source().field), QStringLiteral("messages[0]"));
         QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("\"role\"")), e.what());
+        ojson deep = "bottom";
+        for (int i = 0; i < 5000; ++i)
+            deep = ojson::array({deep});
+        e = expectError([&] { tmpl.render(ojson::array({{{"role", "user"}, {"content", deep}}}), false); });
+        QCOMPARE(QString::fromStdString(e.source().field), QStringLiteral("messages"));
+        QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("nested too deeply")), e.what());
         e = expectError([&] { tmpl.render(oneUser(), false, ojson::array()); });
         QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("extra template variables")), e.what());
     }

@@ -23,12 +23,19 @@ Value arithmetic(const std::string &op, const Value &a, const Value &b)
     const bool ints = isIntLike(a) && isIntLike(b);
     const std::int64_t x = a.asInt(), y = b.asInt();
     const double dx = a.asNumber(), dy = b.asNumber();
+    std::int64_t r = 0;
+    // Python integers never overflow; ours are 64-bit, so say so instead of wrapping.
+    auto checked = [](bool overflow, std::int64_t value) {
+        if (overflow)
+            throw EvalError("integer overflow (beyond 64 bits)");
+        return Value::integer(value);
+    };
     if (op == "+")
-        return ints ? Value::integer(x + y) : Value::floating(dx + dy);
+        return ints ? checked(__builtin_add_overflow(x, y, &r), r) : Value::floating(dx + dy);
     if (op == "-")
-        return ints ? Value::integer(x - y) : Value::floating(dx - dy);
+        return ints ? checked(__builtin_sub_overflow(x, y, &r), r) : Value::floating(dx - dy);
     if (op == "*")
-        return ints ? Value::integer(x * y) : Value::floating(dx * dy);
+        return ints ? checked(__builtin_mul_overflow(x, y, &r), r) : Value::floating(dx * dy);
     if (dy == 0 && op != "**")
         throw EvalError(ints && op != "/" ? "integer division or modulo by zero" : "division by zero");
     if (op == "/")
@@ -51,9 +58,13 @@ Value arithmetic(const std::string &op, const Value &a, const Value &b)
     }
     // **
     if (ints && y >= 0) {
-        std::int64_t result = 1;
-        for (std::int64_t i = 0; i < y; ++i)
-            result *= x;
+        std::int64_t result = 1, base = x;
+        for (std::int64_t e = y; e > 0; e >>= 1) { // by squaring: 2 ** 10**12 must not loop forever
+            if ((e & 1) && __builtin_mul_overflow(result, base, &result))
+                throw EvalError("integer overflow (beyond 64 bits)");
+            if (e > 1 && __builtin_mul_overflow(base, base, &base))
+                throw EvalError("integer overflow (beyond 64 bits)");
+        }
         return Value::integer(result);
     }
     return Value::floating(std::pow(dx, dy));
@@ -61,6 +72,9 @@ Value arithmetic(const std::string &op, const Value &a, const Value &b)
 
 Value repeat(const Value &seq, std::int64_t times)
 {
+    const auto unit = std::int64_t(seq.isString() ? seq.asString().size() : seq.items().size());
+    if (times > 0 && unit > 0 && times > (std::int64_t(1) << 26) / unit)
+        throw EvalError("repetition result too large");
     if (seq.isString()) {
         std::string out;
         for (std::int64_t i = 0; i < times; ++i)

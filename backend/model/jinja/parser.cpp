@@ -136,6 +136,7 @@ private:
 
     NodePtr parseStatement()
     {
+        DepthGuard guard(*this);
         const Token &word = peek();
         if (word.kind != K::Name)
             fail("expected a statement name, found " + describe(word));
@@ -161,6 +162,7 @@ private:
 
     NodePtr parseIf(int line)
     {
+        DepthGuard guard(*this); // elif chains recurse here
         auto n = newNode(Node::Kind::If, line);
         n->expr = parseExpression();
         expect(K::BlockEnd, "'%}'");
@@ -311,7 +313,8 @@ private:
     ExprPtr parseOr()
     {
         ExprPtr left = parseAnd();
-        while (acceptName("or"))
+        SpineGuard spine(*this);
+        while (acceptName("or") && (spine.deeper(), true))
             left = binary("or", std::move(left), parseAnd());
         return left;
     }
@@ -319,7 +322,8 @@ private:
     ExprPtr parseAnd()
     {
         ExprPtr left = parseNot();
-        while (acceptName("and"))
+        SpineGuard spine(*this);
+        while (acceptName("and") && (spine.deeper(), true))
             left = binary("and", std::move(left), parseNot());
         return left;
     }
@@ -337,6 +341,7 @@ private:
     ExprPtr parseCompare()
     {
         ExprPtr left = parseMath1();
+        SpineGuard spine(*this);
         static const char *ops[] = {"==", "!=", "<", "<=", ">", ">="};
         while (true) {
             std::string op;
@@ -351,6 +356,7 @@ private:
                 m_pos += 2, op = "not in";
             else
                 return left;
+            spine.deeper();
             left = binary(op, std::move(left), parseMath1());
         }
     }
@@ -359,6 +365,7 @@ private:
     ExprPtr parseBinaryLevel(std::initializer_list<const char *> ops, Next nextLevel)
     {
         ExprPtr left = (this->*nextLevel)();
+        SpineGuard spine(*this);
         while (true) {
             const char *found = nullptr;
             for (const char *o : ops)
@@ -367,6 +374,7 @@ private:
             if (!found)
                 return left;
             ++m_pos;
+            spine.deeper();
             left = binary(found, std::move(left), (this->*nextLevel)());
         }
     }
@@ -377,8 +385,35 @@ private:
     ExprPtr parsePow() { return parseBinaryLevel({"**"}, &Parser::parseUnaryWithFilters); }
     ExprPtr parseUnaryWithFilters() { return parseUnary(true); }
 
+    // Bounds recursion so that "((((..." or thousands of nested ifs fail cleanly
+    // instead of overflowing the stack.
+    struct DepthGuard {
+        Parser &parser;
+        explicit DepthGuard(Parser &p) : parser(p)
+        {
+            if (++parser.m_depth > kMaxDepth)
+                parser.fail("template nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+        }
+        ~DepthGuard() { --parser.m_depth; }
+    };
+    // Left-deep chains (a + b + c, x.y.z, s|f|g) deepen the tree one level a link.
+    struct SpineGuard {
+        Parser &parser;
+        int added = 0;
+        explicit SpineGuard(Parser &p) : parser(p) {}
+        void deeper()
+        {
+            ++added;
+            if (++parser.m_depth > kMaxDepth)
+                parser.fail("expression nested too deeply (more than " + std::to_string(kMaxDepth) + " levels)");
+        }
+        ~SpineGuard() { parser.m_depth -= added; }
+    };
+    static constexpr int kMaxDepth = 512;
+
     ExprPtr parseUnary(bool withFilters)
     {
+        DepthGuard guard(*this);
         ExprPtr node;
         if (isOp("-") || isOp("+")) {
             const Token &t = next();
@@ -399,6 +434,7 @@ private:
     const std::vector<Token> &m_tokens;
     std::string m_name;
     size_t m_pos = 0;
+    int m_depth = 0;
 };
 
 ExprPtr Parser::parsePrimary()
@@ -468,7 +504,8 @@ ExprPtr Parser::parsePrimary()
 
 ExprPtr Parser::parsePostfix(ExprPtr node)
 {
-    while (true) {
+    SpineGuard spine(*this);
+    for (;; spine.deeper()) {
         if (isOp(".")) {
             const int line = next().line;
             if (peek().kind == K::Integer) { // tuple.0
@@ -537,7 +574,8 @@ void Parser::parseCallArguments(Expr &call)
 
 ExprPtr Parser::parseFilters(ExprPtr node)
 {
-    while (true) {
+    SpineGuard spine(*this);
+    for (;; spine.deeper()) {
         if (isOp("|")) {
             const int line = next().line;
             const std::string name = expectName();

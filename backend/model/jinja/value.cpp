@@ -1,5 +1,7 @@
 #include "model/jinja/value.h"
 
+#include "model/jinja/eval_error.h"
+
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -230,8 +232,10 @@ std::string Value::typeName() const
     return {};
 }
 
-Value Value::fromJson(const nlohmann::ordered_json &j)
+Value Value::fromJson(const nlohmann::ordered_json &j, int maxDepth)
 {
+    if ((j.is_array() || j.is_object()) && maxDepth <= 0)
+        throw EvalError("JSON nested too deeply");
     switch (j.type()) {
     case nlohmann::ordered_json::value_t::null: return none();
     case nlohmann::ordered_json::value_t::boolean: return boolean(j.get<bool>());
@@ -243,14 +247,14 @@ Value Value::fromJson(const nlohmann::ordered_json &j)
         ValueList items;
         items.reserve(j.size());
         for (const auto &item : j)
-            items.push_back(fromJson(item));
+            items.push_back(fromJson(item, maxDepth - 1));
         return list(std::move(items));
     }
     case nlohmann::ordered_json::value_t::object: {
         NamedValues entries;
         entries.reserve(j.size());
         for (auto it = j.begin(); it != j.end(); ++it)
-            entries.emplace_back(it.key(), fromJson(it.value()));
+            entries.emplace_back(it.key(), fromJson(it.value(), maxDepth - 1));
         return dict(std::move(entries));
     }
     default: return undefined();

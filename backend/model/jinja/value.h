@@ -93,7 +93,8 @@ public:
     // Jinja's type names for messages: "str", "list", "dict", ...
     std::string typeName() const;
 
-    static Value fromJson(const nlohmann::ordered_json &j);
+    // Throws EvalError beyond `maxDepth` levels of nesting (hostile input).
+    static Value fromJson(const nlohmann::ordered_json &j, int maxDepth = 256);
     // Same order of keys as the source; undefined becomes null.
     nlohmann::ordered_json toJson() const;
 
