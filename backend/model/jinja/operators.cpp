@@ -23,19 +23,22 @@ Value arithmetic(const std::string &op, const Value &a, const Value &b)
     const bool ints = isIntLike(a) && isIntLike(b);
     const std::int64_t x = a.asInt(), y = b.asInt();
     const double dx = a.asNumber(), dy = b.asNumber();
-    std::int64_t r = 0;
     // Python integers never overflow; ours are 64-bit, so say so instead of wrapping.
-    auto checked = [](bool overflow, std::int64_t value) {
+    if (ints && (op == "+" || op == "-" || op == "*")) {
+        std::int64_t r = 0;
+        const bool overflow = op == "+" ? __builtin_add_overflow(x, y, &r)
+                              : op == "-" ? __builtin_sub_overflow(x, y, &r)
+                                          : __builtin_mul_overflow(x, y, &r);
         if (overflow)
             throw EvalError("integer overflow (beyond 64 bits)");
-        return Value::integer(value);
-    };
+        return Value::integer(r);
+    }
     if (op == "+")
-        return ints ? checked(__builtin_add_overflow(x, y, &r), r) : Value::floating(dx + dy);
+        return Value::floating(dx + dy);
     if (op == "-")
-        return ints ? checked(__builtin_sub_overflow(x, y, &r), r) : Value::floating(dx - dy);
+        return Value::floating(dx - dy);
     if (op == "*")
-        return ints ? checked(__builtin_mul_overflow(x, y, &r), r) : Value::floating(dx * dy);
+        return Value::floating(dx * dy);
     if (dy == 0 && op != "**")
         throw EvalError(ints && op != "/" ? "integer division or modulo by zero" : "division by zero");
     if (op == "/")
