@@ -142,6 +142,7 @@ private Q_SLOTS:
         QTest::newRow("division by zero") << QByteArray("{{ 1 // 0 }}") << 1 << QStringLiteral("division or modulo by zero");
         QTest::newRow("tojson of undefined") << QByteArray("{{ nothing | tojson }}") << 1 << QStringLiteral("'nothing' is undefined");
         QTest::newRow("integer overflow") << QByteArray("{{ 2 ** 64 }}") << 1 << QStringLiteral("integer overflow");
+        QTest::newRow("trapping division") << QByteArray("{{ (-9223372036854775807 - 1) // -1 }}") << 1 << QStringLiteral("integer overflow");
         QTest::newRow("huge exponent") << QByteArray("{{ 3 ** 1000000000000 }}") << 1 << QStringLiteral("integer overflow");
         QTest::newRow("huge repetition") << QByteArray("{{ 'abc' * 100000000 }}") << 1 << QStringLiteral("too large");
         QTest::newRow("endless recursion") << QByteArray("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}") << 1 << QStringLiteral("nested too deeply");

@@ -5,6 +5,7 @@
 #include "model/jinja/utf8.h"
 
 #include <cmath>
+#include <cstdint>
 
 namespace rlrf::jinja {
 
@@ -43,6 +44,8 @@ Value arithmetic(const std::string &op, const Value &a, const Value &b)
         throw EvalError(ints && op != "/" ? "integer division or modulo by zero" : "division by zero");
     if (op == "/")
         return Value::floating(dx / dy);
+    if (ints && y == -1 && x == INT64_MIN) // the one quotient that does not fit (and traps)
+        throw EvalError("integer overflow (beyond 64 bits)");
     if (op == "//") {
         if (!ints)
             return Value::floating(std::floor(dx / dy));
@@ -183,6 +186,8 @@ Value unaryOp(const std::string &op, const Value &a)
         throw EvalError("bad operand type for unary " + op + ": '" + a.typeName() + "'");
     if (op == "+")
         return a.isFloat() ? a : Value::integer(a.asInt());
+    if (!a.isFloat() && a.asInt() == INT64_MIN)
+        throw EvalError("integer overflow (beyond 64 bits)");
     return a.isFloat() ? Value::floating(-a.asNumber()) : Value::integer(-a.asInt());
 }
 
