@@ -78,6 +78,7 @@ private Q_SLOTS:
         QTest::newRow("unclosed string") << QByteArray("\n\n{{ 'open }}") << 3 << QStringLiteral("string literal is not closed");
         QTest::newRow("unclosed comment") << QByteArray("x\n{# note") << 2 << QStringLiteral("comment is not closed");
         QTest::newRow("unclosed tag") << QByteArray("{% for m in messages") << 1 << QStringLiteral("not closed with '%}'");
+        QTest::newRow("unclosed raw") << QByteArray("\n{% raw %}{{ x }}") << 2 << QStringLiteral("raw block is not closed");
         QTest::newRow("for without in") << QByteArray("{% for m messages %}{% endfor %}") << 1 << QStringLiteral("expected 'in'");
         QTest::newRow("bad character") << QByteArray("\n{{ a ! b }}") << 2 << QStringLiteral("unexpected character '!'");
         QTest::newRow("unknown filter") << QByteArray("line one\n{{ messages | frobnicate }}") << 2 << QStringLiteral("unknown filter 'frobnicate'");

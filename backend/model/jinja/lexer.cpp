@@ -81,7 +81,7 @@ public:
             advanceTo(m_pos + 2 + ((control == '-' || control == '+') ? 1 : 0));
             if (kind == '#')
                 prev = comment();
-            else
+            else if (kind != '%' || !rawBlock(prev))
                 prev = tag(kind == '%');
         }
         m_tokens.push_back({Token::Kind::End, {}, m_line});
@@ -148,6 +148,57 @@ private:
             return;
         if (lineStart < text.size() && std::all_of(text.begin() + long(lineStart), text.end(), isSpace))
             text.erase(lineStart);
+    }
+
+    bool isWordChar(size_t i) const { return std::isalnum(static_cast<unsigned char>(at(i))) || at(i) == '_'; }
+
+    size_t skipSpaces(size_t i) const
+    {
+        while (i < m_src.size() && isSpace(m_src[i]))
+            ++i;
+        return i;
+    }
+
+    // Matches `word [-|+]%}` at i (after the opener); returns the end and the control sign.
+    bool closesWith(size_t i, const char *word, size_t &end, char &control) const
+    {
+        i = skipSpaces(i);
+        const size_t n = std::strlen(word);
+        if (m_src.compare(i, n, word) != 0 || isWordChar(i + n))
+            return false;
+        i = skipSpaces(i + n);
+        control = at(i) == '-' || at(i) == '+' ? at(i) : '\0';
+        i += control ? 1 : 0;
+        if (at(i) != '%' || at(i + 1) != '}')
+            return false;
+        end = i + 2;
+        return true;
+    }
+
+    // {% raw %}...{% endraw %}: the content is text, tags in it included.
+    bool rawBlock(Close &prev)
+    {
+        size_t contentStart = 0;
+        char control = '\0';
+        if (!closesWith(m_pos, "raw", contentStart, control))
+            return false;
+        if (control == '-')
+            contentStart = skipSpaces(contentStart);
+        advanceTo(contentStart);
+        for (size_t open = m_src.find("{%", m_pos); open != std::string::npos; open = m_src.find("{%", open + 2)) {
+            const char endControl = at(open + 2) == '-' || at(open + 2) == '+' ? at(open + 2) : '\0';
+            size_t end = 0;
+            char closeControl = '\0';
+            if (!closesWith(open + 2 + (endControl ? 1 : 0), "endraw", end, closeControl))
+                continue;
+            std::string text = m_src.substr(m_pos, open - m_pos);
+            trimRight(text, '%', endControl, m_pos == 0 || m_src[m_pos - 1] == '\n');
+            push(Token::Kind::Text, std::move(text), m_line);
+            advanceTo(end);
+            prev = closeControl == '-' ? Close::Strip : closeControl == '+' ? Close::Keep : Close::Block;
+            return true;
+        }
+        fail("raw block is not closed with '{% endraw %}'");
     }
 
     Close comment()

@@ -136,6 +136,51 @@ std::int64_t normalizeIndex(std::int64_t index, std::int64_t size)
     return index < 0 ? index + size : index;
 }
 
+// Python's printf-style `text % values` for %s, %r, %d, %i, %% and %(key)s.
+std::string percentFormat(const std::string &format, const Value &values)
+{
+    const ValueList args = values.isList() && values.listRef().isTuple ? values.items() : ValueList{values};
+    std::string out;
+    size_t next = 0;
+    for (size_t i = 0; i < format.size(); ++i) {
+        if (format[i] != '%') {
+            out += format[i];
+            continue;
+        }
+        if (++i >= format.size())
+            throw EvalError("incomplete format");
+        const Value *arg = nullptr;
+        if (format[i] == '(') {
+            const size_t close = format.find(')', i);
+            if (close == std::string::npos || !values.isDict())
+                throw EvalError("format requires a mapping");
+            arg = values.dictRef().find(format.substr(i + 1, close - i - 1));
+            if (!arg)
+                throw EvalError("no key '" + format.substr(i + 1, close - i - 1) + "' for the format");
+            i = close + 1;
+        }
+        const char conv = i < format.size() ? format[i] : '\0';
+        if (conv == '%' && !arg) {
+            out += '%';
+            continue;
+        }
+        if (!arg && next >= args.size())
+            throw EvalError("not enough arguments for format string");
+        const Value &v = arg ? *arg : args[next++];
+        if (conv == 's')
+            out += v.str();
+        else if (conv == 'r')
+            out += v.repr();
+        else if ((conv == 'd' || conv == 'i') && (isNumeric(v)))
+            out += std::to_string(v.isFloat() ? std::int64_t(v.asNumber()) : v.asInt());
+        else
+            throw EvalError(std::string("unsupported format character '") + conv + "' for a " + v.typeName());
+    }
+    if (!values.isDict() && next < args.size())
+        throw EvalError("not all arguments converted during string formatting");
+    return out;
+}
+
 } // namespace
 
 void requireDefined(const Value &v)
@@ -172,6 +217,8 @@ Value binaryOp(const std::string &op, const Value &a, const Value &b)
         out.insert(out.end(), b.items().begin(), b.items().end());
         return Value::list(std::move(out));
     }
+    if (op == "%" && a.isString())
+        return Value::string(percentFormat(a.asString(), b));
     if (op == "*" && (a.isString() || a.isList()) && isIntLike(b))
         return repeat(a, b.asInt());
     if (op == "*" && (b.isString() || b.isList()) && isIntLike(a))
