@@ -79,6 +79,7 @@ private Q_SLOTS:
         QTest::newRow("unclosed comment") << QByteArray("x\n{# note") << 2 << QStringLiteral("comment is not closed");
         QTest::newRow("unclosed tag") << QByteArray("{% for m in messages") << 1 << QStringLiteral("not closed with '%}'");
         QTest::newRow("unclosed raw") << QByteArray("\n{% raw %}{{ x }}") << 2 << QStringLiteral("raw block is not closed");
+        QTest::newRow("number out of range") << QByteArray("{{ 99999999999999999999 }}") << 1 << QStringLiteral("number literal out of range");
         QTest::newRow("for without in") << QByteArray("{% for m messages %}{% endfor %}") << 1 << QStringLiteral("expected 'in'");
         QTest::newRow("bad character") << QByteArray("\n{{ a ! b }}") << 2 << QStringLiteral("unexpected character '!'");
         QTest::newRow("unknown filter") << QByteArray("line one\n{{ messages | frobnicate }}") << 2 << QStringLiteral("unknown filter 'frobnicate'");
@@ -146,6 +147,7 @@ private Q_SLOTS:
         QTest::newRow("trapping division") << QByteArray("{{ (-9223372036854775807 - 1) // -1 }}") << 1 << QStringLiteral("integer overflow");
         QTest::newRow("huge exponent") << QByteArray("{{ 3 ** 1000000000000 }}") << 1 << QStringLiteral("integer overflow");
         QTest::newRow("huge repetition") << QByteArray("{{ 'abc' * 100000000 }}") << 1 << QStringLiteral("too large");
+        QTest::newRow("huge format index") << QByteArray("{{ '{99999999999999999999}'.format(1) }}") << 1 << QStringLiteral("cannot evaluate");
         QTest::newRow("endless recursion") << QByteArray("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}") << 1 << QStringLiteral("nested too deeply");
     }
 

@@ -28,6 +28,10 @@ Value Interpreter::eval(const Expr &e)
         throw Error(std::string("raise_exception: ") + raised.what(), {m_name, e.line, {}});
     } catch (const EvalError &err) {
         fail(err.what(), e.line);
+    } catch (const Error &) {
+        throw;
+    } catch (const std::exception &other) { // e.g. a number too large for std::stoll
+        fail(std::string("cannot evaluate: ") + other.what(), e.line);
     }
 }
 

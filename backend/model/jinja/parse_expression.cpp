@@ -153,15 +153,20 @@ ExprPtr Parser::parsePrimary()
         return literal(Value::string(std::move(s)));
     }
     case K::Integer:
+    case K::Float:
         try {
-            return literal(Value::integer(std::stoll(t.text)));
+            return literal(t.kind == K::Integer ? Value::integer(std::stoll(t.text)) : Value::floating(std::stod(t.text)));
         } catch (const std::out_of_range &) {
-            fail("integer literal out of range", t.line);
+            fail("number literal out of range", t.line);
         }
-    case K::Float: return literal(Value::floating(std::stod(t.text)));
-    case K::Operator: break;
+    case K::Operator: return parseBracketed(t);
     default: fail("unexpected " + describe(t), t.line);
     }
+}
+
+// ( expression ), ( tuple, ), [ list ], { key: value }
+ExprPtr Parser::parseBracketed(const Token &t)
+{
     if (t.text == "(") {
         auto tuple = makeExpr(Expr::Kind::Tuple, t.line);
         if (acceptOp(")"))
@@ -175,23 +180,22 @@ ExprPtr Parser::parsePrimary()
         expectOp(")");
         return tuple;
     }
-    if (t.text == "[" || t.text == "{") {
-        const bool isList = t.text == "[";
-        auto e = makeExpr(isList ? Expr::Kind::List : Expr::Kind::Dict, t.line);
-        const char *close = isList ? "]" : "}";
-        while (!isOp(close)) {
+    if (t.text != "[" && t.text != "{")
+        fail("unexpected " + describe(t), t.line);
+    const bool isList = t.text == "[";
+    auto e = makeExpr(isList ? Expr::Kind::List : Expr::Kind::Dict, t.line);
+    const char *close = isList ? "]" : "}";
+    while (!isOp(close)) {
+        e->args.push_back(parseExpression());
+        if (!isList) {
+            expectOp(":");
             e->args.push_back(parseExpression());
-            if (!isList) {
-                expectOp(":");
-                e->args.push_back(parseExpression());
-            }
-            if (!acceptOp(","))
-                break;
         }
-        expectOp(close);
-        return e;
+        if (!acceptOp(","))
+            break;
     }
-    fail("unexpected " + describe(t), t.line);
+    expectOp(close);
+    return e;
 }
 
 ExprPtr Parser::parsePostfix(ExprPtr node)
@@ -202,7 +206,12 @@ ExprPtr Parser::parsePostfix(ExprPtr node)
             const int line = next().line;
             if (peek().kind == K::Integer) { // tuple.0
                 auto index = makeExpr(Expr::Kind::Literal, line);
-                index->value = Value::integer(std::stoll(next().text));
+                const Token &digits = next();
+                try {
+                    index->value = Value::integer(std::stoll(digits.text));
+                } catch (const std::out_of_range &) {
+                    fail("number literal out of range", digits.line);
+                }
                 auto e = makeExpr(Expr::Kind::Item, line);
                 e->args.push_back(std::move(node));
                 e->args.push_back(std::move(index));

@@ -98,6 +98,7 @@ private:
     ExprPtr parseUnaryWithFilters() { return parseUnary(true); }
     ExprPtr parseUnary(bool withFilters);
     ExprPtr parsePrimary();
+    ExprPtr parseBracketed(const Token &open);
     ExprPtr parsePostfix(ExprPtr node);
     ExprPtr parseFilters(ExprPtr node);
     ExprPtr parseSubscript(ExprPtr node);
