@@ -42,6 +42,10 @@ struct ModelConfig {
     std::optional<std::int64_t> bosTokenId;
     std::vector<std::int64_t> eosTokenIds; // config.json allows a number or a list
     std::optional<std::int64_t> padTokenId;
+    // Sliding-window attention span (Mistral's sliding_window); nullopt means every
+    // position attends to all earlier ones. Qwen2/Qwen3 configs that turn their
+    // per-layer sliding window on are refused.
+    std::optional<std::int64_t> slidingWindow;
 };
 
 // Validates and fills defaults; throws rlrf::Error naming the file and the field
