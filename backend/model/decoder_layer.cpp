@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/decoder_layer.h"
 
+#include <torch/torch.h>
+
 namespace rlrf::model {
 
 DecoderLayerImpl::DecoderLayerImpl(const ModelConfig &config, std::int64_t index)

@@ -2,6 +2,8 @@
 // Shape legend: P prompts, A active rows, L longest prompt, S cached length, V vocabulary.
 #include "model/generator.h"
 
+#include <torch/torch.h>
+
 #include "core/error.h"
 #include "model/llama_model.h"
 #include "model/sampler.h"

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/kv_cache.h"
 
+#include <torch/torch.h>
+
 #include "core/error.h"
 
 namespace rlrf::model {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/llama2c_model.h"
 
+#include <torch/torch.h>
+
 namespace rlrf::model {
 
 std::map<std::string, torch::Tensor> toTorchTensors(const std::vector<std::pair<std::string, FloatTensor>> &tensors)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/llama_model.h"
 
+#include <torch/torch.h>
+
 #include "core/error.h"
 
 #include <sstream>
@@ -71,7 +73,9 @@ torch::Tensor LlamaModelImpl::hiddenStates(const torch::Tensor &inputIds, const 
     // Query i (absolute index cached + i) may see key j when j <= cached + i and key j is real.
     const auto queryIndex = torch::arange(cached, s, torch::TensorOptions().dtype(torch::kInt64).device(dev));
     const auto keyIndex = torch::arange(s, torch::TensorOptions().dtype(torch::kInt64).device(dev));
-    const auto causal = keyIndex.unsqueeze(0) <= queryIndex.unsqueeze(1);                 // [T,S]
+    auto causal = keyIndex.unsqueeze(0) <= queryIndex.unsqueeze(1);                       // [T,S]
+    if (m_config.slidingWindow) // Mistral: only the last `window` keys, this one included
+        causal = causal.logical_and(keyIndex.unsqueeze(0) > queryIndex.unsqueeze(1) - *m_config.slidingWindow);
     const auto allowed = causal.unsqueeze(0).logical_and(keyMask.to(dev, torch::kBool).unsqueeze(1)); // [B,T,S]
 
     auto x = model->embed_tokens(inputIds); // [B,T,D]

@@ -2,6 +2,8 @@
 // Shape legend: B batch, T longest prompt + completion, C longest completion, D width, V vocabulary.
 #include "model/logprobs.h"
 
+#include <torch/torch.h>
+
 #include "core/error.h"
 #include "model/llama_model.h"
 

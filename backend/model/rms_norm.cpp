@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/rms_norm.h"
 
+#include <torch/torch.h>
+
 namespace rlrf::model {
 
 RmsNormImpl::RmsNormImpl(std::int64_t dim, double eps)

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/sampler.h"
 
+#include <torch/torch.h>
+
 #include "core/error.h"
 
 #include <ATen/CPUGeneratorImpl.h>
