@@ -43,7 +43,9 @@ const rlrf::cli::RegisterCommand registerConvert{CommandSpec{
      {"out", "DIR", "folder to write (created when missing)"}},
     0,
     0,
-    "Writes config.json, model.safetensors (float32) and generation_config.json.\n"
+    "Writes config.json, model.safetensors (float32), generation_config.json, and the\n"
+    "vocabulary as tokenizer.json (SentencePiece-style BPE with byte fallback, merges\n"
+    "ranked by llama2.c's scores) plus tokenizer_config.json.\n"
     "The query/key rows are permuted from llama2.c's adjacent-pair RoPE layout to\n"
     "Hugging Face's rotate-half layout, so transformers and `rlrf` load the folder\n"
     "as any Llama model. Prints one JSON summary line on stdout.",

@@ -4,6 +4,7 @@
 #include "core/json_io.h"
 #include "model/generation_config.h"
 #include "model/llama2c_reader.h"
+#include "model/llama2c_tokenizer_json.h"
 #include "model/safetensors_writer.h"
 
 #include <filesystem>
@@ -16,7 +17,8 @@ Llama2cConversion convertLlama2c(const std::string &checkpointPath, const std::s
                                  const std::string &outFolder)
 {
     const auto checkpoint = readLlama2cCheckpoint(checkpointPath);
-    readLlama2cVocabulary(tokenizerPath, checkpoint.config.vocabSize); // must fit the model
+    const auto vocab = readLlama2cVocabulary(tokenizerPath, checkpoint.config.vocabSize); // must fit the model
+    const auto tokenizer = llama2cTokenizerJson(vocab);
 
     std::vector<TensorView> views;
     for (const auto &[name, tensor] : checkpoint.tensors) {
@@ -33,6 +35,9 @@ Llama2cConversion convertLlama2c(const std::string &checkpointPath, const std::s
     json::writeFileAtomically((fs::path(outFolder) / "config.json").string(), toJson(checkpoint.config).dump(2) + "\n");
     json::writeFileAtomically((fs::path(outFolder) / "generation_config.json").string(),
                               generationConfigJson(checkpoint.config).dump(2) + "\n");
+    json::writeFileAtomically((fs::path(outFolder) / "tokenizer.json").string(), tokenizer.dump(1) + "\n");
+    json::writeFileAtomically((fs::path(outFolder) / "tokenizer_config.json").string(),
+                              llama2cTokenizerConfigJson(checkpoint.config.maxPositionEmbeddings).dump(2) + "\n");
 
     Llama2cConversion result;
     result.config = checkpoint.config;
@@ -42,6 +47,8 @@ Llama2cConversion convertLlama2c(const std::string &checkpointPath, const std::s
         result.files.push_back(fs::path(file).filename().string());
     result.files.push_back("config.json");
     result.files.push_back("generation_config.json");
+    result.files.push_back("tokenizer.json");
+    result.files.push_back("tokenizer_config.json");
     return result;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // llama2.c checkpoint + tokenizer -> a Hugging Face model folder (config.json,
-// model.safetensors in float32, generation_config.json). Torch-free: the weights
-// go straight from the reader to the safetensors writer.
+// model.safetensors in float32, generation_config.json, tokenizer.json,
+// tokenizer_config.json). Torch-free: the weights go straight from the reader to
+// the safetensors writer.
 #pragma once
 
 #include "model/model_config.h"

@@ -47,7 +47,7 @@ private Q_SLOTS:
         const auto summary = QJsonDocument::fromJson(r.out).object();
         QCOMPARE(summary.value(QStringLiteral("tensors")).toInt(), 47);
         QCOMPARE(summary.value(QStringLiteral("config")).toObject().value(QStringLiteral("num_key_value_heads")).toInt(), 4);
-        for (const char *name : {"config.json", "model.safetensors", "generation_config.json"})
+        for (const char *name : {"config.json", "model.safetensors", "generation_config.json", "tokenizer.json", "tokenizer_config.json"})
             QVERIFY2(QFile::exists(out + QLatin1Char('/') + QLatin1String(name)), name);
 
         const auto policy = rlrf::model::Policy::load(out.toStdString());

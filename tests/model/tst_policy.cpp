@@ -95,7 +95,7 @@ private Q_SLOTS:
         tokenizer.write("{\"bos_token\": \"<s>\"}");
         tokenizer.close();
         const auto withTokenizer = Policy::load(m_folder);
-        QCOMPARE(withTokenizer.tokenizerFiles().size(), size_t(2)); // + generation_config.json
+        QCOMPARE(withTokenizer.tokenizerFiles().size(), size_t(3)); // tokenizer.json, tokenizer_config.json, generation_config.json
         const std::string copy = m_dir.filePath(QStringLiteral("saved")).toStdString();
         withTokenizer.save(copy);
         QVERIFY(fs::exists(copy + "/model.safetensors"));
