@@ -1,8 +1,8 @@
 // The decoder against an independent float64 reference written here from the
 // formulas (RMSNorm, rotate-half RoPE with linear and Llama-3 scaling, grouped-query
 // causal attention, SwiGLU), on tiny random models shaped like Llama (GQA, untied),
-// Llama 3.1 (rope scaling, tied), Qwen2 (q/k/v biases) and Qwen3 (per-head q/k norm,
-// head size != width / heads). Weights are made here under Hugging Face's names, so
+// Llama 3.1 (rope scaling, tied), Qwen2 (q/k/v biases), Qwen3 (per-head q/k norm,
+// head size != width / heads) and Mistral (sliding-window attention). Weights are made here under Hugging Face's names, so
 // the loader's name table is checked too. Also: scoring == log_softmax of the full
 // forward, and bad weight maps give named errors.
 #include <torch/torch.h>
@@ -140,7 +140,9 @@ torch::Tensor refAttention(const ModelConfig &c, const Weights &w, const std::st
     const auto v = refLinear(h, w, p + "self_attn.v_proj");
     const auto inv = refInverseFrequencies(c);
     const auto t = h.size(0), hd = c.headDim;
-    const auto future = torch::ones({t, t}, torch::kBool).triu(1);
+    auto future = torch::ones({t, t}, torch::kBool).triu(1);
+    if (c.slidingWindow) // Mistral: query i sees keys i - window + 1 .. i
+        future = future.logical_or(torch::ones({t, t}, torch::kBool).tril(-*c.slidingWindow));
     std::vector<torch::Tensor> heads;
     for (std::int64_t head = 0; head < c.numHeads; ++head) {
         const auto kvHead = head / (c.numHeads / c.numKvHeads);
@@ -241,6 +243,9 @@ private Q_SLOTS:
         qwen3.headDim = 16; // Qwen3 decouples head size from width / heads
         qwen3.rmsNormEps = 1e-6;
         QTest::newRow("qwen3 qk norm") << qwen3 << std::int64_t(7);
+        auto mistral = tinyConfig("mistral");
+        mistral.slidingWindow = 4; // shorter than the 12 test tokens, so it matters
+        QTest::newRow("mistral sliding window") << mistral << std::int64_t(0);
         auto mha = tinyConfig("llama");
         mha.numKvHeads = 0; // absent: plain multi-head attention
         mha.headDim = 0;    // absent: width / heads
