@@ -88,9 +88,11 @@ Policy Policy::load(const std::string &folder, const PolicyOptions &options)
     for (const char *name : kTokenizerFiles)
         if (fs::exists(fs::path(folder) / name))
             state->tokenizerFiles.push_back(fs::absolute(fs::path(folder) / name).string());
+    std::int64_t parameterCount = 0;
+    for (const auto &p : state->model->parameters())
+        parameterCount += p.numel();
     log::get("model")->info("loaded {} ({} layers, {} parameters) on {} as {}", folder, config.numLayers,
-                            [&] { std::int64_t n = 0; for (const auto &p : state->model->parameters()) n += p.numel(); return n; }(),
-                            options.device, dtypeName(dtype));
+                            parameterCount, options.device, dtypeName(dtype));
     return Policy(state);
 }
 
