@@ -150,18 +150,30 @@ void removeStaleWeights(const fs::path &folder, const std::set<std::string> &wri
     }
 }
 
+// The rule of huggingface_hub's split_state_dict_into_shards_factory (used by
+// transformers' save_pretrained): fill shards in the given order; a tensor larger
+// than the limit becomes a shard of its own at once, while the shard being filled
+// stays open for the tensors after it.
 std::vector<std::vector<TensorView>> splitIntoShards(const std::vector<TensorView> &tensors, std::uint64_t maxBytes)
 {
-    std::vector<std::vector<TensorView>> shards(1);
-    std::uint64_t current = 0;
+    std::vector<std::vector<TensorView>> shards;
+    std::vector<TensorView> current;
+    std::uint64_t currentBytes = 0;
     for (const auto &t : tensors) {
-        if (!shards.back().empty() && current + t.byteSize > maxBytes) {
-            shards.emplace_back();
-            current = 0;
+        if (t.byteSize > maxBytes) {
+            shards.push_back({t});
+            continue;
         }
-        shards.back().push_back(t);
-        current += t.byteSize;
+        if (!current.empty() && currentBytes + t.byteSize > maxBytes) {
+            shards.push_back(std::move(current));
+            current.clear();
+            currentBytes = 0;
+        }
+        current.push_back(t);
+        currentBytes += t.byteSize;
     }
+    if (!current.empty() || shards.empty())
+        shards.push_back(std::move(current));
     return shards;
 }
 

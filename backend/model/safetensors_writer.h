@@ -17,7 +17,8 @@ inline constexpr std::uint64_t kDefaultMaxShardBytes = 5'000'000'000ULL;
 
 struct SafetensorsWriteOptions {
     /// A new shard starts when adding the next tensor would push the current one
-    /// past this many tensor bytes; a larger tensor gets a shard of its own.
+    /// past this many tensor bytes; a larger tensor gets a shard of its own at once
+    /// while the open shard keeps filling (huggingface_hub's rule).
     std::uint64_t maxShardBytes = kDefaultMaxShardBytes;
     /// "__metadata__" of every file; transformers expects {"format": "pt"}.
     std::map<std::string, std::string> metadata = {{"format", "pt"}};

@@ -167,6 +167,19 @@ void TestSafetensorsCheckpoint::largeTensorGetsItsOwnShard()
     const auto result = saveSafetensorsCheckpoint(folder("tiny-shards"), m_model.views, options);
     QCOMPARE(result.files.size(), std::size_t(4)); // 400 | 240 | 160 | 40+24
     expectSameTensors(SafetensorsCheckpoint::open(folder("tiny-shards")));
+
+    // A tensor over the limit becomes a shard at once while the shard being filled
+    // stays open (huggingface_hub's rule): norm (40), embed (400), bias (24) with a
+    // 300-byte limit give [embed], [norm, bias].
+    options.maxShardBytes = 300;
+    std::vector<TensorView> reordered = {m_model.views[3], m_model.views[0], m_model.views[4]};
+    const auto mixed = saveSafetensorsCheckpoint(folder("mixed-shards"), reordered, options);
+    QCOMPARE(mixed.files.size(), std::size_t(2)); // [embed 400] then [norm 40 + bias 24]
+    const auto index = rlrf::json::readFile(mixed.indexFile);
+    QCOMPARE(index["weight_map"]["model.embed_tokens.weight"].get<std::string>(),
+             std::string("model-00001-of-00002.safetensors"));
+    QCOMPARE(index["weight_map"]["model.norm.weight"].get<std::string>(), std::string("model-00002-of-00002.safetensors"));
+    QCOMPARE(index["weight_map"]["lm_head.bias"].get<std::string>(), std::string("model-00002-of-00002.safetensors"));
 }
 
 void TestSafetensorsCheckpoint::resavingRemovesStaleShards()

@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/attention.h"
+
+#include <torch/torch.h>
+
+#include "model/kv_cache.h"
+#include "model/rotary.h"
+
+#include <cmath>
+#include <limits>
+
+namespace rlrf::model {
+
+namespace {
+
+torch::nn::Linear linear(std::int64_t in, std::int64_t out, bool bias)
+{
+    return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
+}
+
+} // namespace
+
+AttentionImpl::AttentionImpl(const ModelConfig &config)
+    : m_numHeads(config.numHeads)
+    , m_numKvHeads(config.numKvHeads)
+    , m_headDim(config.headDim)
+{
+    const auto d = config.hiddenSize;
+    q_proj = register_module("q_proj", linear(d, m_numHeads * m_headDim, config.attentionBias));
+    k_proj = register_module("k_proj", linear(d, m_numKvHeads * m_headDim, config.attentionBias));
+    v_proj = register_module("v_proj", linear(d, m_numKvHeads * m_headDim, config.attentionBias));
+    o_proj = register_module("o_proj", linear(m_numHeads * m_headDim, d, false));
+    if (config.qkNorm) {
+        q_norm = register_module("q_norm", RmsNorm(m_headDim, config.rmsNormEps));
+        k_norm = register_module("k_norm", RmsNorm(m_headDim, config.rmsNormEps));
+    }
+}
+
+torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor &cos, const torch::Tensor &sin,
+                                     const torch::Tensor &allowed, KvCache *cache, std::int64_t layer)
+{
+    const auto b = x.size(0);
+    const auto t = x.size(1);
+    const auto groups = m_numHeads / m_numKvHeads;
+    auto q = q_proj(x).view({b, t, m_numHeads, m_headDim});   // [B,T,H,K]
+    auto k = k_proj(x).view({b, t, m_numKvHeads, m_headDim}); // [B,T,Hk,K]
+    auto v = v_proj(x).view({b, t, m_numKvHeads, m_headDim}); // [B,T,Hk,K]
+    if (q_norm) { // Qwen3 normalises each head before the rotation
+        q = q_norm(q);
+        k = k_norm(k);
+    }
+    q = Rotary::apply(q.transpose(1, 2), cos, sin); // [B,H,T,K]
+    k = Rotary::apply(k.transpose(1, 2), cos, sin); // [B,Hk,T,K]
+    v = v.transpose(1, 2);                          // [B,Hk,T,K]
+    if (cache)
+        std::tie(k, v) = cache->append(layer, k, v); // [B,Hk,S,K]
+    const auto s = k.size(2);
+
+    // Query heads of one group share a key/value head: fold the group into the
+    // query length instead of copying keys and values G times.
+    const auto qGrouped = q.reshape({b, m_numKvHeads, groups * t, m_headDim});        // [B,Hk,G*T,K]
+    auto scores = torch::matmul(qGrouped, k.transpose(2, 3)).to(torch::kFloat32);      // [B,Hk,G*T,S]
+    scores = scores.mul_(1.0 / std::sqrt(static_cast<double>(m_headDim)))
+                 .view({b, m_numKvHeads, groups, t, s});
+    // A masked score is set to the lowest float rather than -inf, so a row with no
+    // allowed key (a padding query) gets a harmless uniform softmax instead of NaN.
+    scores = scores.masked_fill(allowed.logical_not().view({b, 1, 1, t, s}),
+                                std::numeric_limits<float>::lowest());
+    const auto weights = torch::softmax(scores, -1).to(v.scalar_type())
+                             .view({b, m_numKvHeads, groups * t, s});                 // [B,Hk,G*T,S]
+    const auto context = torch::matmul(weights, v)                                     // [B,Hk,G*T,K]
+                             .view({b, m_numHeads, t, m_headDim})
+                             .transpose(1, 2)
+                             .reshape({b, t, m_numHeads * m_headDim});                 // [B,T,H*K]
+    return o_proj(context);
+}
+
+} // namespace rlrf::model

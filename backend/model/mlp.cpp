@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/mlp.h"
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+
+namespace rlrf::model {
+
+MlpImpl::MlpImpl(const ModelConfig &config)
+{
+    if (config.hiddenAct != "silu")
+        throw Error("unsupported activation '" + config.hiddenAct + "' (only silu)", {"", 0, "hidden_act"});
+    const auto d = config.hiddenSize;
+    const auto f = config.intermediateSize;
+    gate_proj = register_module("gate_proj", torch::nn::Linear(torch::nn::LinearOptions(d, f).bias(false)));
+    up_proj = register_module("up_proj", torch::nn::Linear(torch::nn::LinearOptions(d, f).bias(false)));
+    down_proj = register_module("down_proj", torch::nn::Linear(torch::nn::LinearOptions(f, d).bias(false)));
+}
+
+torch::Tensor MlpImpl::forward(const torch::Tensor &x)
+{
+    return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+}
+
+} // namespace rlrf::model

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "model/policy.h"
+
+#include "model/torch_tensor_views.h"
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "core/json_io.h"
+#include "core/logging.h"
+#include "model/generation_config.h"
+#include "model/llama2c_model.h"
+#include "model/llama_model.h"
+#include "model/logprobs.h"
+#include "model/safetensors_checkpoint.h"
+#include "model/safetensors_writer.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace rlrf::model {
+
+struct Policy::State {
+    LlamaModel model{nullptr};
+    std::vector<std::string> tokenizerFiles;
+};
+
+namespace {
+
+const char *const kTokenizerFiles[] = {"tokenizer.json", "tokenizer_config.json", "special_tokens_map.json",
+                                       "generation_config.json"};
+
+torch::ScalarType parseDtype(const std::string &name, const ModelConfig &config)
+{
+    const std::string chosen = name == "auto" ? config.torchDtype : name;
+    if (chosen == "float32")
+        return torch::kFloat32;
+    if (chosen == "bfloat16")
+        return torch::kBFloat16;
+    if (chosen == "float16")
+        return torch::kHalf;
+    throw Error("unsupported dtype '" + chosen + "' (float32, bfloat16, float16 or auto)", {"", 0, "dtype"});
+}
+
+torch::Device parseDevice(const std::string &name)
+{
+    try {
+        const torch::Device device(name);
+        if (device.is_cuda() && !torch::cuda::is_available())
+            throw Error("CUDA was asked for but no CUDA device is available", {"", 0, "device"});
+        return device;
+    } catch (const c10::Error &) {
+        throw Error("unknown device '" + name + "' (cpu, cuda, cuda:N)", {"", 0, "device"});
+    }
+}
+
+std::string dtypeName(torch::ScalarType type)
+{
+    switch (type) {
+    case torch::kBFloat16: return "bfloat16";
+    case torch::kHalf: return "float16";
+    default: return "float32";
+    }
+}
+
+} // namespace
+
+Policy::Policy(std::shared_ptr<State> state)
+    : m_state(std::move(state))
+{
+}
+
+Policy Policy::load(const std::string &folder, const PolicyOptions &options)
+{
+    const auto config = loadModelConfig((fs::path(folder) / "config.json").string());
+    const auto device = parseDevice(options.device);
+    const auto dtype = parseDtype(options.dtype, config);
+    const auto checkpoint = SafetensorsCheckpoint::open(folder);
+    std::map<std::string, torch::Tensor> tensors;
+    for (const auto &name : checkpoint.names())
+        tensors[name] = toTensor(checkpoint.at(name));
+    auto state = std::make_shared<State>();
+    state->model = LlamaModel(config);
+    loadWeights(state->model, tensors, folder);
+    state->model->to(device, dtype);
+    state->model->eval();
+    for (const char *name : kTokenizerFiles)
+        if (fs::exists(fs::path(folder) / name))
+            state->tokenizerFiles.push_back(fs::absolute(fs::path(folder) / name).string());
+    std::int64_t parameterCount = 0;
+    for (const auto &p : state->model->parameters())
+        parameterCount += p.numel();
+    log::get("model")->info("loaded {} ({} layers, {} parameters) on {} as {}", folder, config.numLayers,
+                            parameterCount, options.device, dtypeName(dtype));
+    return Policy(state);
+}
+
+Policy Policy::fromLlama2c(const std::string &checkpoint, const PolicyOptions &options)
+{
+    auto state = std::make_shared<State>();
+    const auto device = parseDevice(options.device);
+    state->model = loadLlama2cModel(checkpoint, torch::kCPU, torch::kFloat32);
+    state->model->to(device, parseDtype(options.dtype, state->model->config()));
+    return Policy(state);
+}
+
+const ModelConfig &Policy::config() const { return m_state->model->config(); }
+std::string Policy::device() const { return m_state->model->device().str(); }
+std::string Policy::dtype() const { return dtypeName(m_state->model->dtype()); }
+const std::vector<std::string> &Policy::tokenizerFiles() const { return m_state->tokenizerFiles; }
+LlamaModelImpl &Policy::module() const { return *m_state->model; }
+
+GenerationResult Policy::generate(const std::vector<std::vector<std::int64_t>> &prompts,
+                                  const GenerationOptions &options, const DecodeFunction &decode,
+                                  const CancelToken *cancel) const
+{
+    return model::generate(*m_state->model, prompts, options, decode, cancel);
+}
+
+std::vector<std::vector<float>> Policy::scoreCompletions(const std::vector<std::vector<std::int64_t>> &prompts,
+                                                         const std::vector<std::vector<std::int64_t>> &completions) const
+{
+    return completionLogProbsNoGrad(*m_state->model, prompts, completions);
+}
+
+void Policy::save(const std::string &folder) const
+{
+    fs::create_directories(folder);
+    std::map<std::string, torch::Tensor> tensors;
+    for (const auto &item : m_state->model->named_parameters())
+        tensors[item.key()] = item.value();
+    saveSafetensorsCheckpoint(folder, toViews(tensors));
+    auto config = m_state->model->config();
+    config.torchDtype = dtype();
+    json::writeFileAtomically((fs::path(folder) / "config.json").string(), toJson(config).dump(2) + "\n");
+    for (const auto &file : m_state->tokenizerFiles) {
+        const auto target = fs::path(folder) / fs::path(file).filename();
+        if (!fs::exists(target) || !fs::equivalent(file, target))
+            fs::copy_file(file, target, fs::copy_options::overwrite_existing);
+    }
+    const auto generationConfig = fs::path(folder) / "generation_config.json";
+    if (!fs::exists(generationConfig))
+        json::writeFileAtomically(generationConfig.string(), generationConfigJson(config).dump(2) + "\n");
+}
+
+} // namespace rlrf::model
