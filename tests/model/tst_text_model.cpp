@@ -1,0 +1,137 @@
+// TextModel on a real model folder (stories260K converted here) given a chat
+// template: prompts through the template, stop strings, saving with the template in
+// both places, and a local model as the language-model judge — whose answers a
+// 260K-parameter story model cannot put in the judge format, so every critique must
+// come back as a counted, recorded parse failure and never as a score.
+#include "common/test_paths.h"
+#include "common/test_rubrics.h"
+
+#include "core/error.h"
+#include "feedback/lm_judge.h"
+#include "feedback/local_chat_model.h"
+#include "model/llama2c_convert.h"
+#include "model/text_model.h"
+
+#include <nlohmann/json.hpp>
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace rlrf::model;
+
+namespace {
+
+std::string reference(const char *name)
+{
+    const QString path = rlrf::test::sharedData(QStringLiteral("models/stories260K/") + QLatin1String(name));
+    if (path.isEmpty())
+        qFatal("reference file models/stories260K/%s missing under %s", name, qPrintable(rlrf::test::sharedDataDir()));
+    return path.toStdString();
+}
+
+// A small template in the style of Llama 2's [INST] markers, using the model's own
+// special tokens.
+const char *kTemplate = "{{ bos_token }}{% for m in messages %}{% if m.role == 'user' %}[INST] {{ m.content }} [/INST]"
+                        "{% else %}{{ m.content }}{{ eos_token }}{% endif %}{% endfor %}";
+
+std::string readAll(const std::filesystem::path &p)
+{
+    std::ifstream in(p);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+} // namespace
+
+class TestTextModel : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_folder = m_dir.filePath(QStringLiteral("stories260K")).toStdString();
+        convertLlama2c(reference("stories260K.bin"), reference("tok512.bin"), m_folder);
+        saveChatTemplate(m_folder, kTemplate);
+    }
+
+    void chatPromptsGoThroughTheTemplate()
+    {
+        const TextModel model = TextModel::load(m_folder);
+        QVERIFY(model.hasChatTemplate());
+        const auto ids = model.promptIds("Tell me a story", true);
+        QCOMPARE(ids.front(), std::int64_t(1)); // the template's bos_token, encoded as the BOS id
+        QCOMPARE(model.decode(ids, false), std::string("<s>[INST] Tell me a story [/INST]"));
+        const auto plain = model.promptIds("", false);
+        QCOMPARE(plain, std::vector<std::int64_t>{1});
+        QCOMPARE(model.stopIds(), std::vector<std::int64_t>{2});
+    }
+
+    void stopStringsCutTheText()
+    {
+        const TextModel model = TextModel::load(m_folder);
+        GenerationOptions options;
+        options.maxNewTokens = 60;
+        options.sampling.temperature = 0.0;
+        options.stopStrings = {"Lily"};
+        const auto samples = model.generate({model.promptIds("", false)}, options);
+        QCOMPARE(samples.size(), size_t(1));
+        // llama2.c's greedy story begins "Once upon a time, there was a little girl named Lily."
+        QCOMPARE(samples[0].text, std::string("Once upon a time, there was a little girl named "));
+        QCOMPARE(samples[0].reason, FinishReason::StopString);
+    }
+
+    void saveWritesTheTemplateBothWays()
+    {
+        const TextModel model = TextModel::load(m_folder);
+        const std::filesystem::path out = m_dir.filePath(QStringLiteral("saved")).toStdString();
+        model.save(out.string());
+        QCOMPARE(readAll(out / "chat_template.jinja"), std::string(kTemplate));
+        const auto config = nlohmann::json::parse(readAll(out / "tokenizer_config.json"));
+        QCOMPARE(config["chat_template"].get<std::string>(), std::string(kTemplate));
+        const TextModel again = TextModel::load(out.string());
+        QCOMPARE(again.promptIds("hi", true), model.promptIds("hi", true));
+    }
+
+    void localJudgeRecordsParseFailures()
+    {
+        rlrf::feedback::LocalChatOptions options;
+        options.maxNewTokens = 8;
+        auto chat = std::make_shared<rlrf::feedback::LocalChatModel>(TextModel::load(m_folder), options);
+        rlrf::feedback::LanguageModelJudge judge(chat);
+        QCOMPARE(judge.id(), "model:" + m_folder);
+        const std::vector<rlrf::feedback::JudgeRequest> requests(2, {"What is 2 + 3?", "2 + 3 = 5\nAnswer: 5", {}});
+        const auto critiques = judge.judgeBatch(requests, rlrf::test::eightAspectRubric(), rlrf::RunContext{});
+        QCOMPARE(critiques.size(), size_t(2));
+        for (const auto &c : critiques) {
+            QCOMPARE(int(c.parseStatus), int(rlrf::feedback::ParseStatus::Failed));
+            QVERIFY(c.aspects.empty());
+            QVERIFY(!c.parseError.empty());
+            QVERIFY(c.rawOutput.find("----- retry -----") != std::string::npos);
+        }
+        QCOMPARE(judge.parseRetries(), 2);
+        QCOMPARE(judge.parseFailures(), 2);
+    }
+
+    void modelWithoutTokenizerIsRefused()
+    {
+        const std::filesystem::path bare = m_dir.filePath(QStringLiteral("bare")).toStdString();
+        std::filesystem::create_directories(bare);
+        for (const char *f : {"config.json", "model.safetensors"})
+            std::filesystem::copy_file(std::filesystem::path(m_folder) / f, bare / f);
+        try {
+            TextModel::load(bare.string());
+            QFAIL("must throw");
+        } catch (const rlrf::Error &e) {
+            QVERIFY2(std::string(e.what()).find("no tokenizer.json") != std::string::npos, e.what());
+        }
+    }
+
+private:
+    QTemporaryDir m_dir;
+    std::string m_folder;
+};
+
+QTEST_GUILESS_MAIN(TestTextModel)
+#include "tst_text_model.moc"
