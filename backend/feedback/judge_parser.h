@@ -16,7 +16,8 @@ namespace rlrf::feedback {
 // "1", "2", "3"); rationales are non-empty. Every applicable aspect exactly once; an
 // aspect the rubric does not have, or marks as not applicable, is an error.
 // Fills aspects (not-applicable ones with rating 0), rawOutput and parseStatus; the
-// overall score is left to the caller.
+// overall score is left to the caller (LanguageModelJudge computes it from the
+// rubric's weights).
 Critique parseJudgeOutput(const std::string &text, const Rubric &rubric);
 
 } // namespace rlrf::feedback

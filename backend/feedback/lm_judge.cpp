@@ -3,8 +3,21 @@
 #include "core/logging.h"
 #include "feedback/judge_parser.h"
 #include "feedback/judge_prompt.h"
+#include "feedback/scoring.h"
 
 namespace rlrf::feedback {
+namespace {
+
+// A parsed critique gets its overall score from the rubric's weights; a failed one
+// keeps 0 and its failure status, never a made-up score.
+Critique scored(Critique critique, const Rubric &rubric)
+{
+    if (critique.parseStatus == ParseStatus::Ok)
+        critique.overall = overallScore(critique.aspects, rubric).value_or(0.0);
+    return critique;
+}
+
+} // namespace
 
 LanguageModelJudge::LanguageModelJudge(std::shared_ptr<const ChatModel> model)
     : m_model(std::move(model))
@@ -13,7 +26,7 @@ LanguageModelJudge::LanguageModelJudge(std::shared_ptr<const ChatModel> model)
 
 Critique LanguageModelJudge::settle(Critique first, const std::string &secondAnswer, const Rubric &rubric)
 {
-    Critique second = parseJudgeOutput(secondAnswer, rubric);
+    Critique second = scored(parseJudgeOutput(secondAnswer, rubric), rubric);
     if (second.parseStatus != ParseStatus::Ok) {
         ++m_parseFailures;
         // Keep both answers for inspection; the reason given is the latest one.
@@ -26,7 +39,7 @@ Critique LanguageModelJudge::settle(Critique first, const std::string &secondAns
 Critique LanguageModelJudge::judge(const JudgeRequest &request, const Rubric &rubric)
 {
     const auto messages = buildJudgeMessages(request, rubric);
-    Critique critique = parseJudgeOutput(m_model->complete(messages, nullptr), rubric);
+    Critique critique = scored(parseJudgeOutput(m_model->complete(messages, nullptr), rubric), rubric);
     critique.judge = id();
     if (critique.parseStatus == ParseStatus::Ok)
         return critique;
@@ -47,7 +60,7 @@ std::vector<Critique> LanguageModelJudge::judgeBatch(const std::vector<JudgeRequ
     std::vector<Critique> out;
     std::vector<size_t> retry;
     for (size_t i = 0; i < answers.size(); ++i) {
-        out.push_back(parseJudgeOutput(answers[i], rubric));
+        out.push_back(scored(parseJudgeOutput(answers[i], rubric), rubric));
         out.back().judge = id();
         if (out.back().parseStatus != ParseStatus::Ok)
             retry.push_back(i);

@@ -95,6 +95,8 @@ private Q_SLOTS:
         QCOMPARE(int(c.parseStatus), int(ParseStatus::Ok));
         QCOMPARE(c.aspects[1].rating, 2);
         QCOMPARE(c.aspects[1].rationale, std::string("step 2 slips"));
+        // Ratings 3, 2, 3, 3, 3 on the five applicable aspects, equal weights.
+        QVERIFY(std::abs(c.overall - (4 * 1.0 + 0.5) / 5) < 1e-12);
         QCOMPARE(c.judge, "endpoint:" + server.baseUrl() + "/v1#judge-7b");
         const auto requests = server.requests();
         QCOMPARE(requests.size(), size_t(1));

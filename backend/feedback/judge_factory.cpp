@@ -1,0 +1,35 @@
+#include "feedback/judge_factory.h"
+
+#include "core/error.h"
+#include "feedback/lm_judge.h"
+#include "feedback/local_chat_model.h"
+#include "feedback/rule_judge.h"
+#include "feedback/verifier_judge.h"
+
+namespace rlrf::feedback {
+
+std::unique_ptr<Judge> makeJudge(const std::string &spec, const EndpointConfig &endpoint)
+{
+    const auto colon = spec.find(':');
+    const std::string kind = spec.substr(0, colon);
+    const std::string rest = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
+    if (kind == "endpoint") {
+        const auto hash = rest.rfind('#');
+        if (rest.empty() || hash == std::string::npos || hash == 0 || hash + 1 == rest.size())
+            throw Error("an endpoint judge is written endpoint:URL#MODEL, got '" + spec + "'", {"", 0, "judge"});
+        EndpointConfig config = endpoint;
+        config.baseUrl = rest.substr(0, hash);
+        config.model = rest.substr(hash + 1);
+        return std::make_unique<LanguageModelJudge>(std::make_shared<ChatEndpoint>(config));
+    }
+    if (kind == "model" && !rest.empty())
+        return std::make_unique<LanguageModelJudge>(std::make_shared<LocalChatModel>(model::TextModel::load(rest)));
+    if (kind == "verifier")
+        return std::make_unique<VerifierJudge>(VerifierJudge::kindFromName(rest));
+    if (spec == "rule:arith")
+        return std::make_unique<ArithRuleJudge>();
+    throw Error("unknown judge '" + spec + "' (endpoint:URL#MODEL, model:DIR, verifier:TASK, rule:arith)",
+                {"", 0, "judge"});
+}
+
+} // namespace rlrf::feedback
