@@ -47,7 +47,18 @@ int runDpoCommand(const rlrf::cli::ParsedArgs &args)
         textModel = rlrf::model::TextModel::load(modelFolder, {"cpu", "float32"});
     const auto pairs = rlrf::train::readDpoPairs(pairsFile, textModel ? &*textModel : nullptr);
     textModel.reset();
+    // One JSON line of TRL-named metrics per optimizer step on stderr, once the step
+    // is complete (progress follows a step's metrics).
     rlrf::RunContext context;
+    auto stepMetrics = std::make_shared<nlohmann::json>(nlohmann::json::object());
+    context.onMetric = [stepMetrics](std::int64_t, const std::string &key, double value) { (*stepMetrics)[key] = value; };
+    context.onProgress = [stepMetrics](const rlrf::Progress &progress) {
+        if (progress.stage != "dpo")
+            return;
+        (*stepMetrics)["step"] = progress.done;
+        std::cerr << stepMetrics->dump() << std::endl;
+        *stepMetrics = nlohmann::json::object();
+    };
     const auto result =
         rlrf::train::runDpo(config, modelFolder, args.value("ref"), pairs, args.required("out"), context);
     nlohmann::json line = {{"outcome", rlrf::toString(result.outcome)},
@@ -86,7 +97,8 @@ const rlrf::cli::RegisterCommand reg{{
      {"ref-cache", "DIR", "reference log-prob cache folder (default OUT/reference_cache)"}},
     0, 0,
     "Text pairs are encoded with the model's tokenizer: the prompt with its special tokens, completions\n"
-    "without, with the EOS id appended. Per-step metrics go to stderr; stdout gets one JSON line with\n"
+    "without, with the EOS id appended. Each step's metrics go to stderr as a JSON line; stdout gets one\n"
+    "JSON line with "
     "the outcome, the step count, the last checkpoint and the last step's metrics (TRL's names).",
     runDpoCommand}};
 

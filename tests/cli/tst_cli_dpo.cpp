@@ -70,6 +70,13 @@ private Q_SLOTS:
         QVERIFY(metrics.contains(QStringLiteral("dpo/rewards/margins")));
         QVERIFY(metrics.value(QStringLiteral("dpo/loss")).toDouble() > 0.0);
         QVERIFY(first.err.contains("dpo step 3/3"));
+        int stepLines = 0; // one JSON line of metrics per step on stderr
+        for (const auto &line : first.err.split('\n')) {
+            const auto object = QJsonDocument::fromJson(line).object();
+            if (object.contains(QStringLiteral("dpo/rewards/accuracies")) && object.contains(QStringLiteral("dpo/tokens_per_second")))
+                QCOMPARE(object.value(QStringLiteral("step")).toInt(), ++stepLines);
+        }
+        QCOMPARE(stepLines, 3);
         QCOMPARE(rlrf::model::Policy::load((out + QStringLiteral("/final")).toStdString()).config().vocabSize,
                  std::int64_t(512));
         QVERIFY(QFile::exists(out + QStringLiteral("/final/tokenizer.json")));
