@@ -2,7 +2,8 @@
 // DPO runs on the real stories260K model: a few steps learn a memorisable set of
 // pairs (checked again on the saved checkpoint through the model's own scoring),
 // the reference log-probs are cached and recomputed only for what changed, a NaN
-// stops the run and keeps the last good checkpoint, and cancelling saves one.
+// loss or an infinite gradient stops the run before any update and keeps the last
+// good checkpoint, and cancelling saves one.
 #include <torch/torch.h>
 
 #include "common/stories260k_fixture.h"
@@ -185,6 +186,29 @@ private Q_SLOTS:
         for (const auto logp : scores[0])
             QVERIFY(std::isfinite(logp));
         QCOMPARE(json::readFile(out + "/checkpoint-2/trainer_state.json")["global_step"].get<int>(), 2);
+    }
+
+    void infiniteGradientStopsBeforeTheUpdate()
+    {
+        const auto policy = model::Policy::load(m_model);
+        const auto reference = model::Policy::load(m_model);
+        auto config = fastConfig();
+        config.checkpointEvery = 1;
+        RunContext context;
+        context.onMetric = [&policy](std::int64_t step, const std::string &key, double) {
+            if (step == 1 && key == "dpo/loss") // the loss stays finite; the gradient of one tensor does not
+                policy.module().parameters().back().register_hook(
+                    [](const torch::Tensor &grad) { return grad * std::numeric_limits<float>::infinity(); });
+        };
+        const auto out = m_dir.filePath(QStringLiteral("inf")).toStdString();
+        const auto result = trainDpo(config, policy, reference, m_model, memorisablePairs(), out, context);
+        QCOMPARE(toString(result.outcome), "failed");
+        QCOMPARE(result.steps, std::int64_t(1));
+        QVERIFY2(result.message.find("step 2: the gradient norm is") != std::string::npos, result.message.c_str());
+        QVERIFY2(result.message.find(out + "/checkpoint-1") != std::string::npos, result.message.c_str());
+        for (const auto &p : policy.module().parameters()) // no update was applied with the bad gradient
+            QVERIFY(torch::isfinite(p).all().item<bool>());
+        QVERIFY(!fs::exists(out + "/checkpoint-2"));
     }
 
     void cancelReturnsCancelledWithACheckpoint()
