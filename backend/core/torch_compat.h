@@ -2,6 +2,7 @@
 // users bring 2.x (often CUDA). Everything else includes this instead of guessing.
 #pragma once
 
+#include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -18,7 +19,51 @@ inline constexpr bool kHasModernAutocast = TORCH_VERSION_MAJOR >= 2;
 // since 1.9, foreach since 2.0); callers get the same behaviour on both.
 inline double clipGradNorm(std::vector<torch::Tensor> params, double maxNorm)
 {
-    return torch::nn::utils::clip_grad_norm_(params, maxNorm, 2.0).item<double>();
+    // The C++ API returns the total norm as a double in 1.13 and 2.x alike.
+    return torch::nn::utils::clip_grad_norm_(std::move(params), maxNorm, 2.0);
 }
+
+// Bfloat16 autocast on CUDA for the scope of the guard; does nothing when not
+// enabled (CPU runs stay in their own dtype). 2.4 made the calls take the device
+// type; earlier versions name the GPU in the function.
+class CudaBf16Autocast {
+public:
+    explicit CudaBf16Autocast(bool enable) : m_enabled(enable)
+    {
+        if (!m_enabled)
+            return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+        m_wasEnabled = at::autocast::is_autocast_enabled(at::kCUDA);
+        m_previousDtype = at::autocast::get_autocast_dtype(at::kCUDA);
+        at::autocast::set_autocast_dtype(at::kCUDA, at::kBFloat16);
+        at::autocast::set_autocast_enabled(at::kCUDA, true);
+#else
+        m_wasEnabled = at::autocast::is_enabled();
+        m_previousDtype = at::autocast::get_autocast_gpu_dtype();
+        at::autocast::set_autocast_gpu_dtype(at::kBFloat16);
+        at::autocast::set_enabled(true);
+#endif
+    }
+    ~CudaBf16Autocast()
+    {
+        if (!m_enabled)
+            return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+        at::autocast::set_autocast_enabled(at::kCUDA, m_wasEnabled);
+        at::autocast::set_autocast_dtype(at::kCUDA, m_previousDtype);
+#else
+        at::autocast::set_enabled(m_wasEnabled);
+        at::autocast::set_autocast_gpu_dtype(m_previousDtype);
+#endif
+        at::autocast::clear_cache();
+    }
+    CudaBf16Autocast(const CudaBf16Autocast &) = delete;
+    CudaBf16Autocast &operator=(const CudaBf16Autocast &) = delete;
+
+private:
+    bool m_enabled = false;
+    bool m_wasEnabled = false;
+    at::ScalarType m_previousDtype = at::kHalf;
+};
 
 } // namespace rlrf::compat

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// `rlrf dpo --model DIR --pairs F.jsonl --out DIR`: DPO on preference pairs.
+#include "cli/command_registry.h"
+
+#include "core/json_io.h"
+#include "model/text_model.h"
+#include "train/dpo_trainer.h"
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+namespace {
+
+rlrf::train::DpoConfig configFrom(const rlrf::cli::ParsedArgs &args)
+{
+    rlrf::train::DpoConfig config;
+    if (args.has("config"))
+        config = rlrf::train::dpoConfigFromJson(rlrf::json::readFile(args.value("config")), args.value("config"));
+    config.beta = args.doubleValue("beta", config.beta);
+    config.lossType = args.value("loss", config.lossType);
+    config.learningRate = args.doubleValue("lr", config.learningRate);
+    config.epochs = args.intValue("epochs", config.epochs);
+    config.batchSize = args.intValue("batch-size", config.batchSize);
+    config.gradientAccumulation = args.intValue("grad-accum", config.gradientAccumulation);
+    config.nllWeight = args.doubleValue("nll-weight", config.nllWeight);
+    config.seed = static_cast<std::uint64_t>(args.intValue("seed", static_cast<long long>(config.seed)));
+    config.checkpointEvery = args.intValue("save-steps", config.checkpointEvery);
+    config.device = args.value("device", config.device);
+    config.dtype = args.value("dtype", config.dtype);
+    config.referenceCacheDir = args.value("ref-cache", config.referenceCacheDir);
+    rlrf::train::validate(config, "command line");
+    return config;
+}
+
+int runDpoCommand(const rlrf::cli::ParsedArgs &args)
+{
+    const auto config = configFrom(args);
+    const std::string modelFolder = args.required("model");
+    const std::string pairsFile = args.required("pairs");
+    // Text pairs need the tokenizer; id pairs do not, so a folder without one still works.
+    std::optional<rlrf::model::TextModel> textModel;
+    if (std::filesystem::exists(std::filesystem::path(modelFolder) / "tokenizer.json"))
+        textModel = rlrf::model::TextModel::load(modelFolder, {"cpu", "float32"});
+    const auto pairs = rlrf::train::readDpoPairs(pairsFile, textModel ? &*textModel : nullptr);
+    textModel.reset();
+    // One JSON line of TRL-named metrics per optimizer step on stderr, once the step
+    // is complete (progress follows a step's metrics).
+    rlrf::RunContext context;
+    auto stepMetrics = std::make_shared<nlohmann::json>(nlohmann::json::object());
+    context.onMetric = [stepMetrics](std::int64_t, const std::string &key, double value) { (*stepMetrics)[key] = value; };
+    context.onProgress = [stepMetrics](const rlrf::Progress &progress) {
+        if (progress.stage != "dpo")
+            return;
+        (*stepMetrics)["step"] = progress.done;
+        std::cerr << stepMetrics->dump() << std::endl;
+        *stepMetrics = nlohmann::json::object();
+    };
+    const auto result =
+        rlrf::train::runDpo(config, modelFolder, args.value("ref"), pairs, args.required("out"), context);
+    nlohmann::json line = {{"outcome", rlrf::toString(result.outcome)},
+                           {"message", result.message},
+                           {"steps", result.steps},
+                           {"total_steps", result.totalSteps},
+                           {"pairs", pairs.size()},
+                           {"reference_computed_pairs", result.referenceComputedPairs},
+                           {"checkpoint", result.checkpoint},
+                           {"metrics", result.metrics}};
+    std::cout << line.dump() << std::endl;
+    return result.outcome == rlrf::Outcome::Succeeded ? 0 : 1;
+}
+
+const rlrf::cli::RegisterCommand reg{{
+    "dpo",
+    "Direct Preference Optimization of a model on preference pairs",
+    "rlrf dpo --model DIR [--ref DIR] --pairs F.jsonl --out DIR [--beta B] [--loss sigmoid|ipo|hinge] [--lr X] "
+    "[--epochs N] [--batch-size N] [--seed S]",
+    {{"model", "DIR", "the Hugging Face model folder to train"},
+     {"ref", "DIR", "the frozen reference model (default: --model)"},
+     {"pairs", "FILE", "JSONL: {\"prompt\",\"chosen\",\"rejected\"} or {\"prompt_ids\",\"chosen_ids\",\"rejected_ids\"}"},
+     {"out", "DIR", "output folder: checkpoint-N/, final/, reference_cache/"},
+     {"config", "FILE", "a DPO config JSON (TRL's names); options below override it"},
+     {"beta", "B", "DPO beta (default 0.1)"},
+     {"loss", "NAME", "sigmoid, ipo or hinge (default sigmoid)"},
+     {"lr", "X", "peak learning rate (default 5e-7)"},
+     {"epochs", "N", "passes over the pairs (default 1)"},
+     {"batch-size", "N", "pairs per micro-batch (default 4)"},
+     {"grad-accum", "N", "micro-batches per optimizer step (default 1)"},
+     {"nll-weight", "W", "weight of the NLL term on chosen (default 0 = off)"},
+     {"save-steps", "N", "checkpoint every N steps (default 0 = final only)"},
+     {"seed", "S", "shuffling seed (default 42)"},
+     {"device", "DEV", "cpu, cuda or cuda:N (default cpu)"},
+     {"dtype", "T", "float32 or bfloat16 (bf16 autocast on CUDA)"},
+     {"ref-cache", "DIR", "reference log-prob cache folder (default OUT/reference_cache)"}},
+    0, 0,
+    "Text pairs are encoded with the model's tokenizer: the prompt with its special tokens, completions\n"
+    "without, with the EOS id appended. Each step's metrics go to stderr as a JSON line; stdout gets one\n"
+    "JSON line with "
+    "the outcome, the step count, the last checkpoint and the last step's metrics (TRL's names).",
+    runDpoCommand}};
+
+} // namespace

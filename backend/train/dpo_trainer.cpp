@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The DPO loop: plan the steps, fetch reference log-probs, then per optimizer step
+// accumulate micro-batches (dpo_trainer_step), clip, AdamW, report, checkpoint.
+#include "train/dpo_trainer.h"
+
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/torch_compat.h"
+#include "model/llama_model.h"
+#include "model/policy.h"
+#include "train/dpo_trainer_checkpoint.h"
+#include "train/dpo_trainer_step.h"
+#include "train/lr_schedule.h"
+#include "train/reference_logprobs.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <numeric>
+#include <random>
+
+namespace rlrf::train {
+
+namespace {
+
+void validatePairs(const std::vector<DpoPair> &pairs, std::int64_t vocab)
+{
+    if (pairs.empty())
+        throw Error("no preference pairs to train on");
+    auto check = [vocab](const std::vector<std::int64_t> &ids, std::size_t index, const char *field) {
+        if (ids.empty())
+            throw Error("pair " + std::to_string(index + 1) + " has no tokens", {"", 0, field});
+        for (const auto id : ids)
+            if (id < 0 || id >= vocab)
+                throw Error("pair " + std::to_string(index + 1) + " has token id " + std::to_string(id)
+                                + " outside the vocabulary of " + std::to_string(vocab),
+                            {"", 0, field});
+    };
+    for (std::size_t i = 0; i < pairs.size(); ++i) {
+        check(pairs[i].prompt, i, "prompt_ids");
+        check(pairs[i].chosen, i, "chosen_ids");
+        check(pairs[i].rejected, i, "rejected_ids");
+    }
+}
+
+struct Plan {
+    std::int64_t microPerEpoch = 0;
+    std::int64_t stepsPerEpoch = 0;
+    std::int64_t totalSteps = 0;
+    ScheduleConfig schedule;
+};
+
+Plan makePlan(const DpoConfig &config, std::size_t pairCount)
+{
+    Plan plan;
+    const auto n = static_cast<std::int64_t>(pairCount);
+    plan.microPerEpoch = (n + config.batchSize - 1) / config.batchSize;
+    plan.stepsPerEpoch = (plan.microPerEpoch + config.gradientAccumulation - 1) / config.gradientAccumulation;
+    plan.totalSteps = plan.stepsPerEpoch * config.epochs;
+    plan.schedule.peakLearningRate = config.learningRate;
+    plan.schedule.kind = scheduleKindFromString(config.schedule);
+    plan.schedule.totalSteps = plan.totalSteps;
+    plan.schedule.warmupSteps = warmupStepsFromRatio(config.warmupRatio, plan.totalSteps);
+    return plan;
+}
+
+// Everything one run carries from step to step.
+class DpoRun {
+public:
+    DpoRun(const DpoConfig &config, const model::Policy &policy, const std::vector<DpoPair> &pairs,
+           ReferenceLogProbs reference, std::string output, const RunContext &context)
+        : m_config(config), m_policy(policy), m_pairs(pairs), m_reference(std::move(reference)),
+          m_output(std::move(output)), m_context(context), m_plan(makePlan(config, pairs.size()))
+    {
+        m_result.totalSteps = m_plan.totalSteps;
+        m_result.referenceComputedPairs = m_reference.computedPairs;
+        m_stepOptions.loss = {preferenceLossFromString(config.lossType), config.beta, config.labelSmoothing};
+        m_stepOptions.nllWeight = config.nllWeight;
+        m_stepOptions.cudaBf16Autocast = config.dtype == "bfloat16" && config.device.rfind("cuda", 0) == 0;
+    }
+
+    DpoResult run();
+
+private:
+    std::vector<DpoMicroBatch> epochBatches(std::int64_t epoch) const;
+    bool step(const std::vector<DpoMicroBatch> &batches, std::int64_t first, torch::optim::AdamW &optimizer);
+    void record(const DpoStepSums &sums, double gradNorm, double lr, double seconds);
+    void emit() const;
+    void checkpoint(const std::string &name);
+    DpoResult stop(Outcome outcome, const std::string &message);
+
+    const DpoConfig &m_config;
+    const model::Policy &m_policy;
+    const std::vector<DpoPair> &m_pairs;
+    ReferenceLogProbs m_reference;
+    std::string m_output;
+    const RunContext &m_context;
+    Plan m_plan;
+    DpoStepOptions m_stepOptions;
+    DpoResult m_result;
+    std::int64_t m_step = 0;
+    nlohmann::json m_history = nlohmann::json::array();
+};
+
+std::vector<DpoMicroBatch> DpoRun::epochBatches(std::int64_t epoch) const
+{
+    std::vector<std::size_t> order(m_pairs.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::mt19937_64 random(m_config.seed + static_cast<std::uint64_t>(epoch));
+    std::shuffle(order.begin(), order.end(), random);
+    std::vector<DpoMicroBatch> batches;
+    for (std::size_t start = 0; start < order.size(); start += static_cast<std::size_t>(m_config.batchSize)) {
+        DpoMicroBatch batch;
+        const auto end = std::min(order.size(), start + static_cast<std::size_t>(m_config.batchSize));
+        for (std::size_t i = start; i < end; ++i) {
+            batch.pairs.push_back(&m_pairs[order[i]]);
+            batch.referenceChosen.push_back(m_reference.chosen[order[i]]);
+            batch.referenceRejected.push_back(m_reference.rejected[order[i]]);
+        }
+        batches.push_back(std::move(batch));
+    }
+    return batches;
+}
+
+DpoResult DpoRun::run()
+{
+    auto &module = m_policy.module();
+    module.train();
+    std::vector<torch::Tensor> parameters;
+    for (auto &p : module.parameters())
+        if (p.requires_grad())
+            parameters.push_back(p);
+    torch::optim::AdamW optimizer(parameters,
+                                  torch::optim::AdamWOptions(m_config.learningRate).weight_decay(m_config.weightDecay));
+    for (std::int64_t epoch = 0; epoch < m_config.epochs; ++epoch) {
+        const auto batches = epochBatches(epoch);
+        for (std::int64_t first = 0; first < m_plan.microPerEpoch; first += m_config.gradientAccumulation) {
+            if (m_context.stopRequested()) {
+                checkpoint("checkpoint-" + std::to_string(m_step));
+                return stop(Outcome::Cancelled, "cancelled after step " + std::to_string(m_step));
+            }
+            if (!step(batches, first, optimizer))
+                return m_result;
+            if (m_config.checkpointEvery > 0 && m_step % m_config.checkpointEvery == 0)
+                checkpoint("checkpoint-" + std::to_string(m_step));
+            emit(); // after the checkpoint: a listener sees the step only once it is saved
+        }
+    }
+    checkpoint("final");
+    return stop(Outcome::Succeeded, {});
+}
+
+// One optimizer step; false when a NaN or inf stopped the run (m_result says why).
+bool DpoRun::step(const std::vector<DpoMicroBatch> &batches, std::int64_t first, torch::optim::AdamW &optimizer)
+{
+    const auto started = std::chrono::steady_clock::now();
+    const auto last = std::min<std::int64_t>(first + m_config.gradientAccumulation, m_plan.microPerEpoch);
+    const double lr = learningRateAt(m_plan.schedule, m_step);
+    for (auto &group : optimizer.param_groups())
+        static_cast<torch::optim::AdamWOptions &>(group.options()).lr(lr);
+    optimizer.zero_grad();
+    std::int64_t stepPairs = 0;
+    for (auto b = first; b < last; ++b)
+        stepPairs += static_cast<std::int64_t>(batches[static_cast<std::size_t>(b)].pairs.size());
+    DpoStepSums total;
+    for (auto b = first; b < last; ++b) {
+        const auto &batch = batches[static_cast<std::size_t>(b)];
+        m_stepOptions.gradientScale = static_cast<double>(batch.pairs.size()) / static_cast<double>(stepPairs);
+        const auto sums = dpoMicroStep(m_policy.module(), batch, m_stepOptions);
+        if (!sums.finite) {
+            stop(Outcome::Failed, "step " + std::to_string(m_step + 1) + ": the loss is "
+                                      + std::to_string(sums.loss) + "; training stopped");
+            return false;
+        }
+        total.loss += sums.loss, total.rewardsChosen += sums.rewardsChosen;
+        total.rewardsRejected += sums.rewardsRejected, total.rewardsAccuracies += sums.rewardsAccuracies;
+        total.logpsChosen += sums.logpsChosen, total.logpsRejected += sums.logpsRejected;
+        total.pairs += sums.pairs, total.tokens += sums.tokens;
+    }
+    const double maxNorm = m_config.maxGradNorm > 0.0 ? m_config.maxGradNorm : std::numeric_limits<double>::infinity();
+    const double gradNorm = compat::clipGradNorm(optimizer.param_groups()[0].params(), maxNorm);
+    if (!std::isfinite(gradNorm)) {
+        stop(Outcome::Failed, "step " + std::to_string(m_step + 1) + ": the gradient norm is "
+                                  + std::to_string(gradNorm) + "; training stopped");
+        return false;
+    }
+    optimizer.step();
+    ++m_step;
+    record(total, gradNorm, lr, std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+    return true;
+}
+
+void DpoRun::record(const DpoStepSums &sums, double gradNorm, double lr, double seconds)
+{
+    const double n = static_cast<double>(std::max<std::int64_t>(1, sums.pairs));
+    const std::map<std::string, double> metrics = {
+        {"dpo/loss", sums.loss / n},
+        {"dpo/rewards/chosen", sums.rewardsChosen / n},
+        {"dpo/rewards/rejected", sums.rewardsRejected / n},
+        {"dpo/rewards/margins", (sums.rewardsChosen - sums.rewardsRejected) / n},
+        {"dpo/rewards/accuracies", sums.rewardsAccuracies / n},
+        {"dpo/logps/chosen", sums.logpsChosen / n},
+        {"dpo/logps/rejected", sums.logpsRejected / n},
+        {"dpo/grad_norm", gradNorm},
+        {"dpo/learning_rate", lr},
+        {"dpo/tokens_per_second", static_cast<double>(sums.tokens) / std::max(seconds, 1e-9)}};
+    nlohmann::json entry = {{"step", m_step}};
+    for (const auto &[key, value] : metrics)
+        entry[key.substr(4)] = value;
+    m_history.push_back(entry);
+    m_result.metrics = metrics;
+    m_result.steps = m_step;
+    log::get("train")->info("dpo step {}/{}: loss {:.6f} margin {:.4f} accuracy {:.3f} grad_norm {:.4f} lr {:.3g}",
+                            m_step, m_plan.totalSteps, sums.loss / n, (sums.rewardsChosen - sums.rewardsRejected) / n,
+                            sums.rewardsAccuracies / n, gradNorm, lr);
+}
+
+void DpoRun::emit() const
+{
+    for (const auto &[key, value] : m_result.metrics)
+        m_context.metric(m_step, key, value);
+    m_context.progress(m_step, m_plan.totalSteps, "dpo");
+}
+
+void DpoRun::checkpoint(const std::string &name)
+{
+    const nlohmann::json state = {
+        {"global_step", m_step},
+        {"max_steps", m_plan.totalSteps},
+        {"epoch", static_cast<double>(m_step) / static_cast<double>(std::max<std::int64_t>(1, m_plan.stepsPerEpoch))},
+        {"config", toJson(m_config)},
+        {"log_history", m_history}};
+    m_result.checkpoint = saveDpoCheckpoint(m_policy, m_output, name, state);
+}
+
+DpoResult DpoRun::stop(Outcome outcome, const std::string &message)
+{
+    m_result.outcome = outcome;
+    m_result.message = message;
+    if (outcome == Outcome::Failed)
+        m_result.message += m_result.checkpoint.empty() ? "; no checkpoint was written"
+                                                        : "; the last good checkpoint is " + m_result.checkpoint;
+    if (!m_result.message.empty())
+        log::get("train")->warn("dpo: {}", m_result.message);
+    return m_result;
+}
+
+} // namespace
+
+DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const model::Policy &reference,
+                   const std::string &referenceFolder, const std::vector<DpoPair> &pairs,
+                   const std::string &outputFolder, const RunContext &context)
+{
+    validate(config);
+    validatePairs(pairs, policy.config().vocabSize);
+    torch::manual_seed(config.seed);
+    std::filesystem::create_directories(outputFolder);
+    const std::string cacheDir = config.referenceCacheDir.empty()
+                                     ? (std::filesystem::path(outputFolder) / "reference_cache").string()
+                                     : config.referenceCacheDir;
+    context.progress(0, 0, "dpo reference log-probs");
+    auto referenceValues = referenceLogProbs(reference, referenceModelIdentity(referenceFolder, reference.dtype()),
+                                             pairs, cacheDir, static_cast<std::size_t>(config.batchSize));
+    DpoRun run(config, policy, pairs, std::move(referenceValues), outputFolder, context);
+    return run.run();
+}
+
+DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const std::string &referenceFolder,
+                 const std::vector<DpoPair> &pairs, const std::string &outputFolder, const RunContext &context)
+{
+    validate(config);
+    // On CUDA, bfloat16 means float32 master weights under bf16 autocast; the frozen
+    // reference needs no master copy and is held in bf16 itself.
+    const bool cuda = config.device.rfind("cuda", 0) == 0;
+    const model::PolicyOptions referenceOptions{config.device, config.dtype};
+    const model::PolicyOptions policyOptions{config.device, cuda ? std::string("float32") : config.dtype};
+    const auto policy = model::Policy::load(policyFolder, policyOptions);
+    const std::string refFolder = referenceFolder.empty() ? policyFolder : referenceFolder;
+    const auto reference = model::Policy::load(refFolder, referenceOptions);
+    return trainDpo(config, policy, reference, refFolder, pairs, outputFolder, context);
+}
+
+} // namespace rlrf::train
