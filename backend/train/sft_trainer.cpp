@@ -55,6 +55,9 @@ private:
     StepOutcome trainStep(std::int64_t step);
     double evalLoss();
     void checkpoint(std::int64_t step, double loss);
+    void restore(std::int64_t &step, double &loss);
+    void report(std::int64_t stepDone, const StepOutcome &out, double lr, double seconds);
+    void finish(std::int64_t step, double loss);
     ScheduleConfig schedule() const;
 
     const SftJob &m_job;
@@ -145,7 +148,6 @@ void SftLoop::checkpoint(std::int64_t step, double loss)
 SftResult SftLoop::run()
 {
     const auto &config = m_job.config;
-    auto log = log::get("train");
     checkSftExamples(m_data.train, m_module.config().vocabSize, m_module.config().maxPositionEmbeddings,
                      "training example");
     checkSftExamples(m_data.validation, m_module.config().vocabSize, m_module.config().maxPositionEmbeddings,
@@ -156,15 +158,8 @@ SftResult SftLoop::run()
     m_optimizer = makeAdamW(m_module, config);
     std::int64_t step = 0;
     double loss = kNaN;
-    if (!m_job.resumeFrom.empty()) {
-        const auto state = readTrainerState(m_job.resumeFrom);
-        checkResumable(config, state.config, m_job.resumeFrom);
-        loadOptimizerState(*m_optimizer, m_job.resumeFrom);
-        step = state.step;
-        loss = state.loss;
-        m_result.lastCheckpoint = m_job.resumeFrom;
-        log->info("resuming from {} at step {}", m_job.resumeFrom, step);
-    }
+    if (!m_job.resumeFrom.empty())
+        restore(step, loss);
     const auto plan = schedule();
     const auto total = m_plan.totalSteps();
     m_result.totalSteps = total;
@@ -186,16 +181,12 @@ SftResult SftLoop::run()
             m_result.outcome = Outcome::Failed;
             m_result.message = std::string(e.what()) + "; last good checkpoint: "
                                + (m_result.lastCheckpoint.empty() ? "none written" : m_result.lastCheckpoint);
-            log->error("{}", m_result.message);
+            log::get("train")->error("{}", m_result.message);
             break;
         }
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         loss = out.loss;
-        m_context.metric(step + 1, "sft/loss", out.loss);
-        m_context.metric(step + 1, "sft/grad_norm", out.gradNorm);
-        m_context.metric(step + 1, "sft/learning_rate", lr);
-        m_context.metric(step + 1, "sft/tokens_per_second", seconds > 0 ? out.tokens / seconds : 0.0);
-        m_context.progress(step + 1, total, "sft");
+        report(step + 1, out, lr, seconds);
         if (m_hooks.afterStep)
             m_hooks.afterStep(step + 1, m_module);
         const bool last = step + 1 == total;
@@ -208,19 +199,43 @@ SftResult SftLoop::run()
     m_result.steps = step;
     m_result.finalLoss = loss;
     m_result.finalEvalLoss = kNaN;
-    if (step == total && m_result.message.empty()) {
-        checkpoint(step, loss);
-        m_result.finalEvalLoss = evalLoss();
-        if (!m_data.validation.empty())
-            m_context.metric(step, "sft/eval_loss", m_result.finalEvalLoss);
-        const auto final = (std::filesystem::path(m_job.outFolder) / "final").string();
-        std::error_code ec;
-        std::filesystem::remove_all(final, ec);
-        m_job.saveModel(final);
-        m_result.modelFolder = final;
-        m_result.outcome = Outcome::Succeeded;
-    }
+    if (step == total && m_result.message.empty())
+        finish(step, loss);
     return m_result;
+}
+
+void SftLoop::restore(std::int64_t &step, double &loss)
+{
+    const auto state = readTrainerState(m_job.resumeFrom);
+    checkResumable(m_job.config, state.config, m_job.resumeFrom);
+    loadOptimizerState(*m_optimizer, m_job.resumeFrom);
+    step = state.step;
+    loss = state.loss;
+    m_result.lastCheckpoint = m_job.resumeFrom;
+    log::get("train")->info("resuming from {} at step {}", m_job.resumeFrom, step);
+}
+
+void SftLoop::report(std::int64_t stepDone, const StepOutcome &out, double lr, double seconds)
+{
+    m_context.metric(stepDone, "sft/loss", out.loss);
+    m_context.metric(stepDone, "sft/grad_norm", out.gradNorm); // before clipping
+    m_context.metric(stepDone, "sft/learning_rate", lr);
+    m_context.metric(stepDone, "sft/tokens_per_second", seconds > 0 ? static_cast<double>(out.tokens) / seconds : 0.0);
+    m_context.progress(stepDone, m_plan.totalSteps(), "sft");
+}
+
+void SftLoop::finish(std::int64_t step, double loss)
+{
+    checkpoint(step, loss);
+    m_result.finalEvalLoss = evalLoss();
+    if (!m_data.validation.empty())
+        m_context.metric(step, "sft/eval_loss", m_result.finalEvalLoss);
+    const auto final = (std::filesystem::path(m_job.outFolder) / "final").string();
+    std::error_code ec;
+    std::filesystem::remove_all(final, ec);
+    m_job.saveModel(final);
+    m_result.modelFolder = final;
+    m_result.outcome = Outcome::Succeeded;
 }
 
 } // namespace
