@@ -14,11 +14,14 @@
 #include "model/text_model.h"
 #include "train/sft.h"
 #include "train/sft_trainer.h"
+#include "train/stability_guard.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <cmath>
 #include <filesystem>
+#include <limits>
 #include <map>
 
 using namespace rlrf::train;
@@ -130,6 +133,40 @@ private Q_SLOTS:
         QVERIFY(fs::exists(fs::path(out) / "checkpoint-30" / kTrainerStateFile));
         QVERIFY(fs::exists(fs::path(out) / "checkpoint-30" / kOptimizerFile));
         QVERIFY(fs::exists(fs::path(out) / "final" / "tokenizer.json"));
+    }
+
+    void accumulationAveragesOverTheWholeStep()
+    {
+        // One step over the same four examples, as one batch of 4 or two of 2 with
+        // accumulation: the step's loss is the mean over all its answer tokens, so
+        // loss and gradient norm agree however the step is cut.
+        auto whole = smallConfig();
+        whole.batchSize = 4;
+        whole.gradientAccumulation = 1;
+        whole.maxSteps = 1;
+        auto split = whole;
+        split.batchSize = 2;
+        split.gradientAccumulation = 2;
+        const SftData data{idExamples(), {}};
+        MetricLog a, b;
+        QVERIFY(runSft(whole, m_model, data, m_dir.filePath(QStringLiteral("whole")).toStdString(), recordingContext(a))
+                    .outcome == rlrf::Outcome::Succeeded);
+        QVERIFY(runSft(split, m_model, data, m_dir.filePath(QStringLiteral("split")).toStdString(), recordingContext(b))
+                    .outcome == rlrf::Outcome::Succeeded);
+        QVERIFY(std::abs(a["sft/loss"].at(1) - b["sft/loss"].at(1)) < 1e-5);
+        QVERIFY(std::abs(a["sft/grad_norm"].at(1) - b["sft/grad_norm"].at(1)) < 1e-4 * a["sft/grad_norm"].at(1));
+    }
+
+    void nonFiniteValuesNameTheStep()
+    {
+        try {
+            requireFinite(std::numeric_limits<double>::infinity(), "gradient norm", 7);
+            QFAIL("no error for +inf");
+        } catch (const NonFiniteError &e) {
+            QCOMPARE(e.step(), std::int64_t(7));
+            QCOMPARE(QString::fromUtf8(e.what()), QStringLiteral("step 7: gradient norm is +inf (the update was not applied)"));
+        }
+        requireFinite(1e300, "loss", 1); // finite: no error
     }
 
     void cancelAndResumeMatchesUninterruptedRun()
