@@ -45,8 +45,10 @@ struct SftResult {
 // Errors come back as Outcome::Failed with the message, never as exceptions.
 SftResult runSft(const SftConfig &config, const std::string &modelFolder, const SftData &data,
                  const std::string &outFolder, const RunContext &context, bool resume = false);
-// The same for a loaded model (trained in place); checkpoints are written with
-// TextModel::save, so they keep its chat template.
+// The same for a loaded model (trained in place, on the device and in the dtype it
+// was loaded with; config.device and config.dtype apply only when a checkpoint is
+// loaded on resume); checkpoints are written with TextModel::save, so they keep
+// its chat template.
 SftResult runSft(const SftConfig &config, const model::TextModel &model, const SftData &data,
                  const std::string &outFolder, const RunContext &context, bool resume = false);
 
