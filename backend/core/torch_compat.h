@@ -16,7 +16,9 @@ namespace rlrf::compat {
 inline constexpr bool kHasModernAutocast = TORCH_VERSION_MAJOR >= 2;
 
 // Optional argument of clip_grad_norm_ that 2.x added (error_if_nonfinite existed
-// since 1.9, foreach since 2.0); callers get the same behaviour on both.
+// since 1.9, foreach since 2.0); callers get the same behaviour on both. The C++
+// function returns the total norm as a double in 1.13 and 2.x alike; it is not
+// finite when a gradient is not, and then nothing is scaled.
 inline double clipGradNorm(std::vector<torch::Tensor> params, double maxNorm)
 {
     // The C++ API returns the total norm as a double in 1.13 and 2.x alike.

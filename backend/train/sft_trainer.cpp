@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "train/sft_trainer.h"
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "core/torch_compat.h"
+#include "model/llama_model.h"
+#include "train/batching.h"
+#include "train/optimizer_factory.h"
+#include "train/sft_plan.h"
+#include "train/stability_guard.h"
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+namespace rlrf::train {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct StepOutcome {
+    double loss = 0.0;
+    double gradNorm = 0.0;
+    std::int64_t tokens = 0; // prompt + answer tokens fed through the model
+};
+
+// The settings that decide which examples a step sees must not change on resume.
+void checkResumable(const SftConfig &now, const SftConfig &saved, const std::string &folder)
+{
+    const std::string file = (std::filesystem::path(folder) / kTrainerStateFile).string();
+    auto same = [&](bool equal, const std::string &field) {
+        if (!equal)
+            throw Error("differs between the checkpoint and this run, so the resumed run would see other examples",
+                        {file, 0, field});
+    };
+    same(now.seed == saved.seed, "seed");
+    same(now.batchSize == saved.batchSize, "batch_size");
+    same(now.gradientAccumulation == saved.gradientAccumulation, "gradient_accumulation");
+}
+
+class SftLoop {
+public:
+    SftLoop(const SftJob &job, const SftData &data, const RunContext &context, const SftHooks &hooks)
+        : m_job(job), m_data(data), m_context(context), m_hooks(hooks), m_module(job.policy.module()),
+          m_plan(job.config, data.train.size())
+    {
+    }
+
+    SftResult run();
+
+private:
+    StepOutcome trainStep(std::int64_t step);
+    double evalLoss();
+    void checkpoint(std::int64_t step, double loss);
+    void restore(std::int64_t &step, double &loss);
+    void report(std::int64_t stepDone, const StepOutcome &out, double lr, double seconds);
+    void finish(std::int64_t step, double loss);
+    ScheduleConfig schedule() const;
+
+    const SftJob &m_job;
+    const SftData &m_data;
+    const RunContext &m_context;
+    const SftHooks &m_hooks;
+    model::LlamaModelImpl &m_module;
+    SftPlan m_plan;
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
+    SftResult m_result;
+};
+
+ScheduleConfig SftLoop::schedule() const
+{
+    const auto &c = m_job.config;
+    ScheduleConfig s;
+    s.peakLearningRate = c.learningRate;
+    s.kind = c.schedule;
+    s.totalSteps = m_plan.totalSteps();
+    s.warmupSteps = c.warmupSteps >= 0 ? c.warmupSteps : warmupStepsFromRatio(c.warmupRatio, s.totalSteps);
+    s.minLearningRateRatio = c.minLearningRateRatio;
+    return s;
+}
+
+StepOutcome SftLoop::trainStep(std::int64_t step)
+{
+    const auto &config = m_job.config;
+    const auto vocab = m_module.config().vocabSize;
+    const auto maxLength = m_module.config().maxPositionEmbeddings;
+    std::vector<SftBatch> batches;
+    std::int64_t answerTokens = 0;
+    for (const auto &indices : m_plan.step(step)) {
+        batches.push_back(makeSftBatch(m_data.train, indices, vocab, maxLength));
+        answerTokens += batches.back().answerTokens;
+    }
+    StepOutcome out;
+    m_optimizer->zero_grad();
+    for (const auto &batch : batches) {
+        // Each micro-batch adds its share of the mean over the whole step's answer tokens.
+        const auto loss = maskedNllSum(batchLogits(m_module, batch), batch.targets.to(m_module.device()),
+                                       batch.lossMask.to(m_module.device()))
+                          / static_cast<double>(answerTokens);
+        const double value = loss.item<double>();
+        requireFinite(value, "loss", step + 1);
+        loss.backward();
+        out.loss += value;
+        out.tokens += batch.keyMask.sum().item<std::int64_t>() + static_cast<std::int64_t>(batch.keyMask.size(0));
+    }
+    const double maxNorm = config.maxGradNorm > 0 ? config.maxGradNorm : std::numeric_limits<double>::infinity();
+    out.gradNorm = compat::clipGradNorm(m_module.parameters(), maxNorm);
+    requireFinite(out.gradNorm, "gradient norm", step + 1);
+    m_optimizer->step();
+    return out;
+}
+
+double SftLoop::evalLoss()
+{
+    if (m_data.validation.empty())
+        return kNaN;
+    torch::NoGradGuard noGrad;
+    const auto vocab = m_module.config().vocabSize;
+    const auto maxLength = m_module.config().maxPositionEmbeddings;
+    double sum = 0.0;
+    std::int64_t tokens = 0;
+    const auto size = m_data.validation.size();
+    const auto batchSize = static_cast<std::size_t>(m_job.config.batchSize);
+    for (std::size_t begin = 0; begin < size; begin += batchSize) {
+        std::vector<std::size_t> indices;
+        for (std::size_t i = begin; i < std::min(size, begin + batchSize); ++i)
+            indices.push_back(i);
+        const auto batch = makeSftBatch(m_data.validation, indices, vocab, maxLength);
+        sum += maskedNllSum(batchLogits(m_module, batch), batch.targets.to(m_module.device()),
+                            batch.lossMask.to(m_module.device()))
+                   .item<double>();
+        tokens += batch.answerTokens;
+    }
+    return sum / static_cast<double>(tokens);
+}
+
+void SftLoop::checkpoint(std::int64_t step, double loss)
+{
+    TrainerState state{step, m_plan.totalSteps(), loss, m_job.config};
+    const auto folder = checkpointFolder(m_job.outFolder, step);
+    saveCheckpoint(folder, m_job.saveModel, *m_optimizer, state);
+    m_result.lastCheckpoint = folder;
+}
+
+SftResult SftLoop::run()
+{
+    const auto &config = m_job.config;
+    checkSftExamples(m_data.train, m_module.config().vocabSize, m_module.config().maxPositionEmbeddings,
+                     "training example");
+    checkSftExamples(m_data.validation, m_module.config().vocabSize, m_module.config().maxPositionEmbeddings,
+                     "validation example");
+    torch::manual_seed(config.seed);
+    torch::AutoGradMode gradMode(true);
+    m_module.train();
+    m_optimizer = makeAdamW(m_module, config);
+    std::int64_t step = 0;
+    double loss = kNaN;
+    if (!m_job.resumeFrom.empty())
+        restore(step, loss);
+    const auto plan = schedule();
+    const auto total = m_plan.totalSteps();
+    m_result.totalSteps = total;
+    for (; step < total; ++step) {
+        if (m_context.stopRequested()) {
+            checkpoint(step, loss);
+            m_result.outcome = Outcome::Cancelled;
+            m_result.message = "cancelled after step " + std::to_string(step);
+            break;
+        }
+        const double lr = learningRateAt(plan, step);
+        setLearningRate(*m_optimizer, lr);
+        const auto started = std::chrono::steady_clock::now();
+        StepOutcome out;
+        try {
+            out = trainStep(step);
+        } catch (const NonFiniteError &e) {
+            m_optimizer->zero_grad();
+            m_result.outcome = Outcome::Failed;
+            m_result.message = std::string(e.what()) + "; last good checkpoint: "
+                               + (m_result.lastCheckpoint.empty() ? "none written" : m_result.lastCheckpoint);
+            log::get("train")->error("{}", m_result.message);
+            break;
+        }
+        const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        loss = out.loss;
+        report(step + 1, out, lr, seconds);
+        if (m_hooks.afterStep)
+            m_hooks.afterStep(step + 1, m_module);
+        const bool last = step + 1 == total;
+        if (!last && config.checkpointEvery > 0 && (step + 1) % config.checkpointEvery == 0) {
+            checkpoint(step + 1, loss);
+            if (!m_data.validation.empty())
+                m_context.metric(step + 1, "sft/eval_loss", evalLoss());
+        }
+    }
+    m_result.steps = step;
+    m_result.finalLoss = loss;
+    m_result.finalEvalLoss = kNaN;
+    if (step == total && m_result.message.empty())
+        finish(step, loss);
+    return m_result;
+}
+
+void SftLoop::restore(std::int64_t &step, double &loss)
+{
+    const auto state = readTrainerState(m_job.resumeFrom);
+    checkResumable(m_job.config, state.config, m_job.resumeFrom);
+    loadOptimizerState(*m_optimizer, m_job.resumeFrom);
+    step = state.step;
+    loss = state.loss;
+    m_result.lastCheckpoint = m_job.resumeFrom;
+    log::get("train")->info("resuming from {} at step {}", m_job.resumeFrom, step);
+}
+
+void SftLoop::report(std::int64_t stepDone, const StepOutcome &out, double lr, double seconds)
+{
+    m_context.metric(stepDone, "sft/loss", out.loss);
+    m_context.metric(stepDone, "sft/grad_norm", out.gradNorm); // before clipping
+    m_context.metric(stepDone, "sft/learning_rate", lr);
+    m_context.metric(stepDone, "sft/tokens_per_second", seconds > 0 ? static_cast<double>(out.tokens) / seconds : 0.0);
+    m_context.progress(stepDone, m_plan.totalSteps(), "sft");
+}
+
+void SftLoop::finish(std::int64_t step, double loss)
+{
+    checkpoint(step, loss);
+    m_result.finalEvalLoss = evalLoss();
+    if (!m_data.validation.empty())
+        m_context.metric(step, "sft/eval_loss", m_result.finalEvalLoss);
+    const auto final = (std::filesystem::path(m_job.outFolder) / "final").string();
+    std::error_code ec;
+    std::filesystem::remove_all(final, ec);
+    m_job.saveModel(final);
+    m_result.modelFolder = final;
+    m_result.outcome = Outcome::Succeeded;
+}
+
+} // namespace
+
+SftResult trainSft(const SftJob &job, const SftData &data, const RunContext &context, const SftHooks &hooks)
+{
+    validate(job.config);
+    std::filesystem::create_directories(job.outFolder);
+    SftLoop loop(job, data, context, hooks);
+    return loop.run();
+}
+
+} // namespace rlrf::train
