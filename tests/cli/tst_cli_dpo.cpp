@@ -3,7 +3,7 @@
 // are trained on, the final folder loads as a model, a second run reads the reference
 // cache; usage mistakes exit 2, bad input exits 1 naming file, line and field.
 #include "common/cli_runner.h"
-#include "common/stories260k_fixture.h"
+#include "common/stories_fixture.h"
 #include "model/policy.h"
 
 #include <QDir>

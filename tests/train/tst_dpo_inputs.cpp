@@ -3,7 +3,7 @@
 // preference pairs in JSONL (ids and text, encoded with the real stories260K
 // tokenizer), and each kind of bad input as an error naming file, line and field.
 #include "common/error_assert.h"
-#include "common/stories260k_fixture.h"
+#include "common/stories_fixture.h"
 #include "model/text_model.h"
 #include "train/dpo_config.h"
 #include "train/dpo_trainer.h"

@@ -5,7 +5,7 @@
 // log-probs from log_softmax over each unpadded sequence's full forward, in double).
 #include <torch/torch.h>
 
-#include "common/stories260k_fixture.h"
+#include "common/stories_fixture.h"
 #include "model/llama_model.h"
 #include "model/policy.h"
 #include "train/dpo_trainer.h"

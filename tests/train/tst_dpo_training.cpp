@@ -6,7 +6,7 @@
 // good checkpoint, and cancelling saves one.
 #include <torch/torch.h>
 
-#include "common/stories260k_fixture.h"
+#include "common/stories_fixture.h"
 #include "core/json_io.h"
 #include "model/llama_model.h"
 #include "model/policy.h"
