@@ -113,7 +113,7 @@ ChatTemplate::ChatTemplate(std::shared_ptr<const Impl> impl) : m_impl(std::move(
 
 ChatTemplate ChatTemplate::fromSource(const std::string &source, const std::string &sourceName, const ojson &specialTokens)
 {
-    auto impl = std::make_shared<Impl>(Impl{source, sourceName, specialTokensOf(specialTokens), jinja::Template(source, sourceName)});
+    auto impl = std::make_shared<Impl>(Impl{source, sourceName, specialTokensOf(specialTokens), jinja::Template(source, sourceName), nullptr});
     return ChatTemplate(std::move(impl));
 }
 
