@@ -1,7 +1,7 @@
 // Bad input to chat templates: every kind fails with rlrf::Error naming the file
 // (and the line where there is one) and the cause; nothing crashes or renders
 // silently. Also the loading rules (which template wins, named templates, special
-// tokens) and the save helper.
+// tokens) and saveChatTemplate.
 #include "core/error.h"
 #include "model/chat_template.h"
 
