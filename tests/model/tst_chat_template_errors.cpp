@@ -1,7 +1,7 @@
 // Bad input to chat templates: every kind fails with rlrf::Error naming the file
 // (and the line where there is one) and the cause; nothing crashes or renders
 // silently. Also the loading rules (which template wins, named templates, special
-// tokens) and the save helper.
+// tokens) and saveChatTemplate.
 #include "core/error.h"
 #include "model/chat_template.h"
 
@@ -148,6 +148,12 @@ private Q_SLOTS:
         QTest::newRow("huge exponent") << QByteArray("{{ 3 ** 1000000000000 }}") << 1 << QStringLiteral("integer overflow");
         QTest::newRow("huge repetition") << QByteArray("{{ 'abc' * 100000000 }}") << 1 << QStringLiteral("too large");
         QTest::newRow("huge format index") << QByteArray("{{ '{99999999999999999999}'.format(1) }}") << 1 << QStringLiteral("cannot evaluate");
+        QTest::newRow("namespace holding itself") << QByteArray("{% set ns = namespace(a=[]) %}\n{% set ns.a = [ns] %}") << 2
+                                                  << QStringLiteral("cannot contain itself");
+        QTest::newRow("list holding itself") << QByteArray("{% set xs = [] %}{% set _ = xs.append({'k': xs}) %}") << 1
+                                             << QStringLiteral("cannot contain itself");
+        QTest::newRow("runaway nesting") << QByteArray("{% set ns = namespace(x=0) %}{% for i in range(5000) %}\n{% set ns.x = [ns.x] %}{% endfor %}")
+                                         << 2 << QStringLiteral("nested too deeply");
         QTest::newRow("endless recursion") << QByteArray("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}") << 1 << QStringLiteral("nested too deeply");
     }
 

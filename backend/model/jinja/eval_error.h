@@ -1,5 +1,5 @@
 // A problem found while evaluating (a wrong type, an undefined value, a failed
-// filter). Thrown by the value helpers, which do not know the template; the
+// filter). Thrown by the value functions, which do not know the template; the
 // interpreter turns it into rlrf::Error naming the template source and line.
 #pragma once
 

@@ -191,6 +191,11 @@ void Interpreter::execSet(const Node &node)
     const Value target = lookup(node.targets[0]);
     if (!target.isDict() || !target.dictRef().isNamespace)
         fail("cannot assign attribute '" + node.text + "' on '" + node.targets[0] + "', which is not a namespace()", node.line);
+    try {
+        checkInsert(target, value);
+    } catch (const EvalError &e) {
+        fail(e.what(), node.line);
+    }
     target.dictRef().set(node.text, std::move(value));
 }
 

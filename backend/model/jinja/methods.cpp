@@ -247,6 +247,7 @@ Value listMethod(const Value &l, const std::string &name, const CallArgs &args)
     if (name == "append") {
         if (!arg)
             throw EvalError("append() takes exactly one argument");
+        checkInsert(l, *arg);
         items.push_back(*arg);
         return Value::none();
     }

@@ -198,7 +198,6 @@ Value binaryOp(const std::string &op, const Value &a, const Value &b)
     if (op == "!=")
         return Value::boolean(!equals(a, b));
     if (op == "in" || op == "not in") {
-        requireDefined(a);
         return Value::boolean(contains(b, a) == (op == "in"));
     }
     requireDefined(a);

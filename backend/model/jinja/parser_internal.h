@@ -25,7 +25,7 @@ public:
     NodeList parseTemplate();
 
 private:
-    // ---- token helpers ------------------------------------------------------------
+    // ---- token access --------------------------------------------------------------
     const Token &peek(size_t ahead = 0) const { return m_tokens[std::min(m_pos + ahead, m_tokens.size() - 1)]; }
     const Token &next() { return m_tokens[std::min(m_pos++, m_tokens.size() - 1)]; }
     bool isOp(const char *op, size_t ahead = 0) const { return peek(ahead).kind == K::Operator && peek(ahead).text == op; }

@@ -1,4 +1,4 @@
-// Python strings count and index code points, not bytes; these helpers let slicing,
+// Python strings count and index code points, not bytes; these functions let slicing,
 // indexing and length see UTF-8 text the same way.
 #pragma once
 

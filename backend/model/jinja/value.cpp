@@ -287,6 +287,31 @@ nlohmann::ordered_json Value::toJson() const
     return nullptr;
 }
 
+void checkInsert(const Value &container, const Value &inserted)
+{
+    constexpr size_t kMaxNesting = 1000;
+    const void *target = container.isList() ? static_cast<const void *>(&container.listRef())
+                                            : static_cast<const void *>(&container.dictRef());
+    std::vector<std::pair<const Value *, size_t>> stack{{&inserted, 1}}; // iterative: no recursion
+    while (!stack.empty()) {
+        const auto [v, depth] = stack.back();
+        stack.pop_back();
+        if (depth > kMaxNesting)
+            throw EvalError("values nested too deeply");
+        if (v->isList()) {
+            if (&v->listRef() == target)
+                throw EvalError("a list or namespace cannot contain itself");
+            for (const auto &item : v->items())
+                stack.emplace_back(&item, depth + 1);
+        } else if (v->isDict()) {
+            if (&v->dictRef() == target)
+                throw EvalError("a list or namespace cannot contain itself");
+            for (const auto &entry : v->dictRef().entries)
+                stack.emplace_back(&entry.second, depth + 1);
+        }
+    }
+}
+
 bool equals(const Value &a, const Value &b)
 {
     const bool aNum = a.isNumber() || a.isBool();

@@ -109,6 +109,12 @@ private:
     std::shared_ptr<Function> m_fn;
 };
 
+// Before `inserted` goes into `container` (ns.attr = ..., list.append(...)): throws
+// EvalError if that would make the container hold itself or nest beyond a sane
+// depth. Values are reference-counted, so a cycle would never be freed, and very
+// deep nesting would overflow the stack when freed.
+void checkInsert(const Value &container, const Value &inserted);
+
 // Python `==` between template values (1 == 1.0 == True, deep for lists and dicts).
 bool equals(const Value &a, const Value &b);
 
