@@ -2,7 +2,7 @@
 // stories260K (llama2.c's tinyllamas) converted by `rlrf convert`. Greedy generation
 // from BOS must reproduce llama2.c's own 200 ids and text exactly.
 #include "common/cli_runner.h"
-#include "common/test_paths.h"
+#include "common/stories_fixture.h"
 
 #include <nlohmann/json.hpp>
 
@@ -18,11 +18,7 @@ namespace {
 
 QString reference(const QString &name)
 {
-    const QString path = rlrf::test::sharedData(QStringLiteral("models/stories260K/") + name);
-    if (path.isEmpty())
-        qFatal("reference file models/stories260K/%s missing under %s", qPrintable(name),
-               qPrintable(rlrf::test::sharedDataDir()));
-    return path;
+    return QString::fromStdString(rlrf::test::stories260KFile(name));
 }
 
 std::vector<long> expectedIds()

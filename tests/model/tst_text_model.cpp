@@ -3,13 +3,12 @@
 // both places, and a local model as the language-model judge — whose answers a
 // 260K-parameter story model cannot put in the judge format, so every critique must
 // come back as a counted, recorded parse failure and never as a score.
-#include "common/test_paths.h"
+#include "common/stories_fixture.h"
 #include "common/test_rubrics.h"
 
 #include "core/error.h"
 #include "feedback/lm_judge.h"
 #include "feedback/local_chat_model.h"
-#include "model/llama2c_convert.h"
 #include "model/text_model.h"
 
 #include <nlohmann/json.hpp>
@@ -23,14 +22,6 @@
 using namespace rlrf::model;
 
 namespace {
-
-std::string reference(const char *name)
-{
-    const QString path = rlrf::test::sharedData(QStringLiteral("models/stories260K/") + QLatin1String(name));
-    if (path.isEmpty())
-        qFatal("reference file models/stories260K/%s missing under %s", name, qPrintable(rlrf::test::sharedDataDir()));
-    return path.toStdString();
-}
 
 // A small template in the style of Llama 2's [INST] markers, using the model's own
 // special tokens.
@@ -51,8 +42,7 @@ private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        m_folder = m_dir.filePath(QStringLiteral("stories260K")).toStdString();
-        convertLlama2c(reference("stories260K.bin"), reference("tok512.bin"), m_folder);
+        m_folder = rlrf::test::convertStories260K(m_dir.filePath(QStringLiteral("stories260K")));
         saveChatTemplate(m_folder, kTemplate);
     }
 
