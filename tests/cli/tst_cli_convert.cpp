@@ -1,6 +1,7 @@
 // `rlrf convert --from llama2c` on the real stories260K checkpoint
 // (shared/data/models/stories260K): the folder it writes loads back and reproduces
 // llama2.c's greedy ids; usage mistakes exit 2, bad files exit 1 naming the file.
+#include "common/stories_fixture.h"
 #include "common/cli_runner.h"
 #include "common/test_paths.h"
 #include "model/policy.h"
@@ -18,11 +19,7 @@ namespace {
 
 QString fixture(const QString &name)
 {
-    const QString path = rlrf::test::sharedData(QStringLiteral("models/stories260K/") + name);
-    if (path.isEmpty())
-        qFatal("reference file models/stories260K/%s missing under %s", qPrintable(name),
-               qPrintable(rlrf::test::sharedDataDir()));
-    return path;
+    return QString::fromStdString(rlrf::test::stories260KFile(name));
 }
 
 QStringList convertArgs(const QString &checkpoint, const QString &tokenizer, const QString &out)

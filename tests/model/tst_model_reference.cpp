@@ -6,6 +6,7 @@
 // proves the permutation. Bad files must give errors naming the file and the field.
 #include <torch/torch.h>
 
+#include "common/stories_fixture.h"
 #include "common/test_paths.h"
 #include "core/error.h"
 #include "model/generator.h"
@@ -23,11 +24,7 @@ namespace {
 
 QString fixture(const QString &name)
 {
-    const QString path = rlrf::test::sharedData(QStringLiteral("models/stories260K/") + name);
-    if (path.isEmpty())
-        qFatal("reference file models/stories260K/%s missing under %s", qPrintable(name),
-               qPrintable(rlrf::test::sharedDataDir()));
-    return path;
+    return QString::fromStdString(rlrf::test::stories260KFile(name));
 }
 
 std::vector<std::int64_t> expectedIds()
