@@ -5,6 +5,7 @@ namespace rlrf::ui {
 void registerMetaTypes()
 {
     qRegisterMetaType<rlrf::RuntimeInfo>();
+    qRegisterMetaType<rlrf::Outcome>();
 }
 
 } // namespace rlrf::ui
