@@ -11,6 +11,7 @@
 #include "pipeline/policy_prompt.h"
 #include "train/sft.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -74,9 +75,10 @@ TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outF
     TrainDemoResult result;
     try {
         const auto examples = makeDemoExamples(recipe.data);
-        if (examples.size() <= recipe.validationExamples)
-            throw Error("the recipe makes " + std::to_string(examples.size()) + " examples, not more than the "
-                        + std::to_string(recipe.validationExamples) + " held out for validation");
+        // A small run (a test, a quick look) holds out at most a tenth.
+        const std::size_t heldOut = std::min(recipe.validationExamples, examples.size() / 10);
+        if (examples.size() - heldOut < 2)
+            throw Error("the recipe makes only " + std::to_string(examples.size()) + " examples");
         const std::string base = (fs::path(workFolder) / "base").string();
         if (!resume || !fs::exists(fs::path(base) / "model.safetensors")) {
             log->info("writing the tokenizer and the initial weights to {}", base);
@@ -86,7 +88,7 @@ TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outF
         const std::int64_t eos = model.stopIds().at(0);
         train::SftData data;
         for (std::size_t i = 0; i < examples.size(); ++i)
-            (i < recipe.validationExamples ? data.validation : data.train).push_back(encode(model, examples[i], eos));
+            (i < heldOut ? data.validation : data.train).push_back(encode(model, examples[i], eos));
         std::size_t tokens = 0;
         for (const auto &e : data.train) tokens += e.promptIds.size() + e.answerIds.size();
         log->info("{} training examples ({} tokens, {:.0f} per example), {} for validation", data.train.size(), tokens,
