@@ -42,10 +42,11 @@ private Q_SLOTS:
         c.adamEpsilon = 1e-6;
         c.seed = 1234567890123ULL;
         c.checkpointEvery = 11;
+        c.groupByLength = true;
         c.device = "cuda:1";
         c.dtype = "bfloat16";
         const auto json = toJson(c);
-        QCOMPARE(json.size(), size_t(18));
+        QCOMPARE(json.size(), size_t(19));
         QCOMPARE(toJson(sftConfigFromJson(json)).dump(), json.dump());
         QCOMPARE(json.at("schedule").get<std::string>(), std::string("linear"));
         QCOMPARE(sftConfigFromJson(json).seed, c.seed);
@@ -124,7 +125,7 @@ private Q_SLOTS:
             }
         }
         QCOMPARE(seen.size(), std::size_t(400));
-        QVERIFY2(mixed <= 2, qPrintable(QString::number(mixed))); // only where a window's clusters meet
+        QVERIFY2(mixed <= 4, qPrintable(QString::number(mixed))); // one per window at most, where its clusters meet
         c.groupByLength = false;
         SftPlan plain(c, lengths);
         std::size_t plainMixed = 0;
