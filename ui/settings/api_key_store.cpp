@@ -8,9 +8,11 @@
 namespace rlrf::ui {
 namespace {
 
-const QString kEnvironmentHint = QObject::tr(
-    "On a machine without a keychain service (a Secret Service such as GNOME Keyring, or KWallet, on the D-Bus "
-    "session bus) give the key through the RLRF_API_KEY environment variable instead.");
+QString environmentHint()
+{
+    return QObject::tr("On a machine without a keychain service (a Secret Service such as GNOME Keyring, or KWallet, "
+                       "on the D-Bus session bus) give the key through the RLRF_API_KEY environment variable instead.");
+}
 
 QString verb(int operation)
 {
@@ -40,7 +42,7 @@ QString describeFailure(int operation, QKeychain::Error error, const QString &de
         break;
     }
     return QObject::tr("Cannot %1 the system keychain. %2 (%3). %4")
-        .arg(verb(operation), what, detail.isEmpty() ? QObject::tr("no details") : detail, kEnvironmentHint);
+        .arg(verb(operation), what, detail.isEmpty() ? QObject::tr("no details") : detail, environmentHint());
 }
 
 } // namespace
