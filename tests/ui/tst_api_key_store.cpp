@@ -140,6 +140,9 @@ private Q_SLOTS:
         rlrf::log::init();
         rlrf::log::setConsoleLevel(spdlog::level::warn);
         QVERIFY(m_home.isValid());
+        // QtKeychain picks KWallet in a KDE session; this test is about the Secret Service.
+        for (const char *variable : {"XDG_CURRENT_DESKTOP", "DESKTOP_SESSION", "KDE_SESSION_VERSION", "KDE_FULL_SESSION"})
+            qunsetenv(variable);
         const QString daemon = qEnvironmentVariable("RLRF_TEST_SECRET_SERVICE");
         m_secretService = !daemon.isEmpty();
         if (m_secretService) {
