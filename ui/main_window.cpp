@@ -3,6 +3,7 @@
 #include "app_settings.h"
 #include "string_convert.h"
 #include "views/about_dialog.h"
+#include "views/judge_settings_dialog.h"
 #include "views/log_view.h"
 #include "views/placeholder_page.h"
 #include "views/project_page.h"
@@ -120,6 +121,13 @@ void MainWindow::createMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_logDock->toggleViewAction());
+
+    QMenu *settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("Remote &Judge…"), this, [this] {
+        auto *dialog = new JudgeSettingsDialog(m_jobs, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    })->setObjectName(QStringLiteral("action.remoteJudge"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RLRF Workbench"), this, &MainWindow::showAbout);
