@@ -1,0 +1,365 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "views/explorer_page.h"
+
+#include "models/candidate_table_model.h"
+#include "models/prompt_table_model.h"
+#include "project_session.h"
+#include "string_convert.h"
+#include "views/human_rating_panel.h"
+#include "views/refinement_panel.h"
+#include "worker/stage_runner.h"
+
+#include "core/error.h"
+#include "feedback/aspect_names.h"
+#include "store/rubric_repository.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSplitter>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTextBrowser>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace rlrf::ui {
+namespace {
+
+QTableView *makeTable(const QString &name, QWidget *parent)
+{
+    auto *view = new QTableView(parent);
+    view->setObjectName(name);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(22);
+    view->setAlternatingRowColors(true);
+    return view;
+}
+
+} // namespace
+
+ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
+    : QWidget(parent)
+    , m_session(session)
+    , m_prompts(new PromptTableModel(this))
+    , m_candidates(new CandidateTableModel(this))
+    , m_stages(new StageRunner(session, this))
+    , m_promptView(makeTable(QStringLiteral("explorer.prompts"), this))
+    , m_promptText(new QLabel(this))
+    , m_candidateView(makeTable(QStringLiteral("explorer.candidates"), this))
+    , m_details(new QTabWidget(this))
+    , m_rationale(new QTextBrowser(this))
+    , m_refinement(new RefinementPanel(this))
+    , m_rating(new HumanRatingPanel(session, this))
+{
+    m_promptView->setModel(m_prompts);
+    m_promptView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_promptView->setSortingEnabled(true);
+    m_promptView->horizontalHeader()->setSortIndicator(PromptTableModel::IdColumn, Qt::AscendingOrder);
+    m_promptView->horizontalHeader()->setSectionResizeMode(PromptTableModel::PromptColumn, QHeaderView::Stretch);
+    m_candidateView->setModel(m_candidates);
+    m_candidateView->setSelectionBehavior(QAbstractItemView::SelectItems);
+    m_candidateView->horizontalHeader()->setMinimumSectionSize(40);
+    m_promptText->setObjectName(QStringLiteral("explorer.promptText"));
+    m_promptText->setWordWrap(true);
+    m_promptText->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_rationale->setObjectName(QStringLiteral("explorer.rationale"));
+    m_details->setObjectName(QStringLiteral("explorer.details"));
+    m_details->addTab(m_rationale, tr("Critique"));
+    m_details->addTab(m_refinement, tr("Refinement"));
+    m_details->addTab(m_rating, tr("Rate"));
+
+    auto *right = new QSplitter(Qt::Vertical, this);
+    right->addWidget(m_promptText);
+    right->addWidget(m_candidateView);
+    right->addWidget(m_details);
+    right->setStretchFactor(1, 2);
+    right->setStretchFactor(2, 3);
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(m_promptView);
+    split->addWidget(right);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(createFilterBar());
+    layout->addWidget(split, 1);
+    layout->addWidget(createStageBar());
+
+    connect(m_prompts, &PromptTableModel::errorOccurred, this, &ExplorerPage::showError);
+    connect(m_promptView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    showPrompt(m_prompts->summary(current.row()).id);
+            });
+    connect(m_candidateView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) { showCell(current); });
+    connect(m_session, &ProjectSession::opened, this, &ExplorerPage::reloadAll);
+    connect(m_session, &ProjectSession::closed, this, &ExplorerPage::reloadAll);
+    connect(m_session, &ProjectSession::changed, this, &ExplorerPage::reloadAll);
+}
+
+QWidget *ExplorerPage::createFilterBar()
+{
+    auto *bar = new QWidget(this);
+    m_search = new QLineEdit(bar);
+    m_search->setObjectName(QStringLiteral("explorer.search"));
+    m_search->setPlaceholderText(tr("Search prompts…"));
+    m_search->setClearButtonEnabled(true);
+    m_split = new QComboBox(bar);
+    m_split->setObjectName(QStringLiteral("explorer.split"));
+    m_split->addItem(tr("All splits"), QString());
+    for (const char *split : {"train", "validation", "test"})
+        m_split->addItem(QString::fromLatin1(split), QString::fromLatin1(split));
+    m_state = new QComboBox(bar);
+    m_state->setObjectName(QStringLiteral("explorer.state"));
+    m_state->addItem(tr("Any state"), -1);
+    for (auto state : {store::PromptState::New, store::PromptState::Sampled, store::PromptState::Judged,
+                       store::PromptState::Refined})
+        m_state->addItem(toQString(store::toString(state)), static_cast<int>(state));
+    m_count = new QLabel(bar);
+    m_count->setObjectName(QStringLiteral("explorer.count"));
+
+    auto *layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_search, 1);
+    layout->addWidget(m_split);
+    layout->addWidget(m_state);
+    layout->addWidget(m_count);
+    connect(m_search, &QLineEdit::returnPressed, this, &ExplorerPage::applyFilter);
+    connect(m_search, &QLineEdit::textChanged, this, [this](const QString &text) {
+        if (text.isEmpty())
+            applyFilter();
+    });
+    connect(m_split, &QComboBox::currentIndexChanged, this, &ExplorerPage::applyFilter);
+    connect(m_state, &QComboBox::currentIndexChanged, this, &ExplorerPage::applyFilter);
+    return bar;
+}
+
+QWidget *ExplorerPage::createStageBar()
+{
+    auto *bar = new QWidget(this);
+    m_judgeSpec = new QLineEdit(QStringLiteral("rule:arith"), bar);
+    m_judgeSpec->setObjectName(QStringLiteral("explorer.judgeSpec"));
+    m_judgeSpec->setToolTip(tr("endpoint:URL#MODEL, model:DIR, verifier:TASK or rule:arith"));
+    m_judgeButton = new QPushButton(tr("Judge prompt"), bar);
+    m_judgeButton->setObjectName(QStringLiteral("explorer.judge"));
+    m_cancelButton = new QPushButton(tr("Stop"), bar);
+    m_cancelButton->setEnabled(false);
+    m_progress = new QProgressBar(bar);
+    m_progress->setObjectName(QStringLiteral("explorer.progress"));
+    m_eta = new QLabel(bar);
+    m_eta->setObjectName(QStringLiteral("explorer.eta"));
+
+    auto *layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(new QLabel(tr("Judge:"), bar));
+    layout->addWidget(m_judgeSpec);
+    layout->addWidget(m_judgeButton);
+    layout->addWidget(m_cancelButton);
+    layout->addWidget(m_progress, 1);
+    layout->addWidget(m_eta);
+    connect(m_judgeButton, &QPushButton::clicked, this, &ExplorerPage::judgeSelectedPrompt);
+    connect(m_cancelButton, &QPushButton::clicked, m_stages, &StageRunner::cancel);
+    connect(m_stages, &StageRunner::started, this, [this](const QString &name) {
+        m_judgeButton->setEnabled(false);
+        m_cancelButton->setEnabled(true);
+        m_progress->setRange(0, 0);
+        m_eta->setText(name);
+    });
+    connect(m_stages, &StageRunner::progress, this, [this](qint64 done, qint64 total, const QString &stage, double eta) {
+        m_progress->setRange(0, static_cast<int>(std::max<qint64>(total, 1)));
+        m_progress->setValue(static_cast<int>(done));
+        m_eta->setText(eta < 0 ? stage : tr("%1: %2/%3, about %4 s left").arg(stage).arg(done).arg(total).arg(eta, 0, 'f', 0));
+    });
+    connect(m_stages, &StageRunner::finished, this, [this](Outcome outcome, const QString &message) {
+        m_judgeButton->setEnabled(true);
+        m_cancelButton->setEnabled(false);
+        m_progress->setRange(0, 1);
+        m_progress->setValue(outcome == Outcome::Succeeded ? 1 : 0);
+        m_eta->setText(QStringLiteral("%1: %2").arg(QString::fromLatin1(toString(outcome)), message));
+    });
+    return bar;
+}
+
+void ExplorerPage::reloadAll()
+{
+    m_rubric = {};
+    std::vector<std::string> aspects;
+    if (auto *db = m_session->reader()) {
+        try {
+            store::RubricRepository rubrics(*db);
+            if (const auto version = rubrics.current())
+                m_rubric = rubrics.load(*version);
+        } catch (const Error &e) {
+            showError(toQString(e.what()));
+        }
+    }
+    for (const auto &aspect : m_rubric.aspects)
+        aspects.push_back(aspect.name);
+    if (aspects.empty())
+        aspects.assign(feedback::aspect::kAll.begin(), feedback::aspect::kAll.end());
+    m_candidates->setAspects(aspects);
+    const qint64 keep = m_promptId;
+    m_prompts->setDatabase(m_session->reader());
+    m_count->setText(tr("%n prompt(s)", nullptr, static_cast<int>(m_prompts->totalCount())));
+    m_promptId = 0;
+    if (!selectPrompt(keep) && m_prompts->rowCount() > 0)
+        m_promptView->selectRow(0);
+    if (m_prompts->rowCount() == 0)
+        showPrompt(0);
+}
+
+void ExplorerPage::applyFilter()
+{
+    store::PromptFilter filter;
+    filter.search = toStdString(m_search->text().trimmed());
+    if (const QString split = m_split->currentData().toString(); !split.isEmpty())
+        filter.split = store::parseSplit(toStdString(split));
+    if (const int state = m_state->currentData().toInt(); state >= 0)
+        filter.state = static_cast<store::PromptState>(state);
+    m_prompts->setFilter(filter);
+    m_count->setText(tr("%n prompt(s)", nullptr, static_cast<int>(m_prompts->totalCount())));
+    if (m_prompts->rowCount() > 0)
+        m_promptView->selectRow(0);
+    else
+        showPrompt(0);
+}
+
+bool ExplorerPage::selectPrompt(qint64 promptId)
+{
+    const int row = m_prompts->rowOfPrompt(promptId);
+    if (row < 0)
+        return false;
+    m_promptView->selectRow(row);
+    if (m_promptId != promptId) // selecting the current row again emits nothing
+        showPrompt(promptId);
+    return true;
+}
+
+void ExplorerPage::showPrompt(qint64 promptId)
+{
+    m_promptId = promptId;
+    std::vector<store::CandidateWithCritiques> list;
+    QString text;
+    if (promptId != 0 && m_session->reader()) {
+        try {
+            store::ExplorerRepository explorer(*m_session->reader());
+            text = toQString(explorer.prompt(promptId).text);
+            list = explorer.candidatesOf(promptId);
+        } catch (const Error &e) {
+            showError(toQString(e.what()));
+        }
+    }
+    m_promptText->setText(text.isEmpty() ? tr("No prompt selected.")
+                                         : tr("<b>Prompt #%1</b><br>%2").arg(promptId).arg(text.toHtmlEscaped()));
+    m_candidates->setCandidates(std::move(list));
+    m_candidateView->resizeColumnsToContents();
+    if (m_candidates->rowCount() > 0)
+        m_candidateView->setCurrentIndex(m_candidates->index(0, CandidateTableModel::FirstAspectColumn));
+    else
+        showCandidate(-1);
+}
+
+bool ExplorerPage::selectCandidate(qint64 candidateId)
+{
+    const int row = m_candidates->rowOfCandidate(candidateId);
+    if (row < 0)
+        return false;
+    const int column = std::max(m_candidateView->currentIndex().column(), 0);
+    m_candidateView->setCurrentIndex(m_candidates->index(row, column));
+    return true;
+}
+
+bool ExplorerPage::selectAspect(const QString &aspect)
+{
+    const int row = m_candidateView->currentIndex().row();
+    for (int column = CandidateTableModel::FirstAspectColumn; column < m_candidates->columnCount(); ++column) {
+        if (toQString(m_candidates->aspectOf(column)) == aspect && row >= 0) {
+            m_candidateView->setCurrentIndex(m_candidates->index(row, column));
+            return true;
+        }
+    }
+    return false;
+}
+
+void ExplorerPage::showCell(const QModelIndex &index)
+{
+    showCandidate(index.isValid() ? index.row() : -1);
+    if (!index.isValid())
+        return;
+    const auto &row = m_candidates->candidate(index.row());
+    QString html = tr("<b>Candidate #%1</b><pre style=\"white-space: pre-wrap;\">%2</pre>")
+                       .arg(row.candidate.id)
+                       .arg(toQString(row.candidate.text).toHtmlEscaped());
+    const std::string aspect = m_candidates->aspectOf(index.column());
+    const auto *critique = row.critiques.empty() ? nullptr : &row.critiques.back();
+    if (!critique) {
+        html += tr("<p><i>Not judged yet.</i></p>");
+    } else if (critique->critique.parseStatus == feedback::ParseStatus::Failed) {
+        html += tr("<p><b>The judge's answer did not parse:</b> %1</p><pre>%2</pre>")
+                    .arg(toQString(critique->critique.parseError).toHtmlEscaped(),
+                         toQString(critique->critique.rawOutput).toHtmlEscaped());
+    } else if (!aspect.empty()) {
+        const QString rationale = index.data(CandidateTableModel::RationaleRole).toString();
+        html += tr("<h3>%1: %2</h3><p>%3</p>")
+                    .arg(toQString(aspect).toHtmlEscaped(), index.data().toString(), rationale.toHtmlEscaped());
+        for (const auto &a : m_rubric.aspects) {
+            const int rating = index.data().toInt();
+            if (a.name == aspect && rating >= 1 && rating <= 3)
+                html += tr("<p><i>Rubric level %1:</i> %2</p>")
+                            .arg(rating)
+                            .arg(toQString(a.levels[static_cast<size_t>(rating - 1)]).toHtmlEscaped());
+        }
+        html += tr("<p><small>Critique #%1 by %2</small></p>")
+                    .arg(critique->id)
+                    .arg(toQString(critique->critique.judge).toHtmlEscaped());
+    } else {
+        html += tr("<p>Select an aspect cell to read its rationale.</p>");
+    }
+    m_rationale->setHtml(html);
+}
+
+void ExplorerPage::showCandidate(int row)
+{
+    const store::CandidateWithCritiques *candidate = row >= 0 ? &m_candidates->candidate(row) : nullptr;
+    std::vector<std::string> applicable;
+    for (const auto &a : m_rubric.aspects)
+        if (a.applies)
+            applicable.push_back(a.name);
+    m_rating->setCandidate(candidate, applicable);
+    std::optional<store::RefinementView> view;
+    if (candidate && candidate->candidate.isRefinement() && m_session->reader()) {
+        try {
+            view = store::ExplorerRepository(*m_session->reader()).refinement(candidate->candidate.id);
+        } catch (const Error &e) {
+            showError(toQString(e.what()));
+        }
+    }
+    m_refinement->setRefinement(view);
+    if (!candidate)
+        m_rationale->clear();
+}
+
+void ExplorerPage::judgeSelectedPrompt()
+{
+    if (m_promptId == 0) {
+        m_eta->setText(tr("Select a prompt first."));
+        return;
+    }
+    if (!m_stages->start(judgePromptsStage({m_promptId}, m_judgeSpec->text().trimmed())))
+        m_eta->setText(tr("A stage is already running or no project is open."));
+}
+
+void ExplorerPage::showError(const QString &message)
+{
+    m_eta->setText(message);
+}
+
+} // namespace rlrf::ui

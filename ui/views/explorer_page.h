@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Explorer area: prompts (filter, search, sort by score, gap or state) →
+// the selected prompt's candidates as an eight-aspect heat map → for the
+// selected cell the aspect's rationale, for a refinement the side-by-side view,
+// and a form for a person's own rating. Stages run from here on the backend
+// thread with progress and ETA.
+#pragma once
+
+#include "feedback/rubric.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QTabWidget;
+class QTableView;
+class QTextBrowser;
+
+namespace rlrf::ui {
+
+class CandidateTableModel;
+class HumanRatingPanel;
+class ProjectSession;
+class PromptTableModel;
+class RefinementPanel;
+class StageRunner;
+
+class ExplorerPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ExplorerPage(ProjectSession *session, QWidget *parent = nullptr);
+
+    PromptTableModel *promptModel() const { return m_prompts; }
+    CandidateTableModel *candidateModel() const { return m_candidates; }
+    QTableView *promptView() const { return m_promptView; }
+    QTableView *candidateView() const { return m_candidateView; }
+    QTextBrowser *rationaleView() const { return m_rationale; }
+    RefinementPanel *refinementPanel() const { return m_refinement; }
+    HumanRatingPanel *ratingPanel() const { return m_rating; }
+    QTabWidget *details() const { return m_details; }
+    StageRunner *stages() const { return m_stages; }
+
+    /// Selects a loaded prompt / a candidate of the selected prompt / an aspect
+    /// column of the selected candidate; false when not there.
+    bool selectPrompt(qint64 promptId);
+    bool selectCandidate(qint64 candidateId);
+    bool selectAspect(const QString &aspect);
+    qint64 selectedPromptId() const { return m_promptId; }
+
+public Q_SLOTS:
+    /// Judges the unjudged candidates of the selected prompt with the judge spec
+    /// typed in the stage bar.
+    void judgeSelectedPrompt();
+
+private:
+    QWidget *createFilterBar();
+    QWidget *createStageBar();
+    void reloadAll();
+    void applyFilter();
+    void showPrompt(qint64 promptId);
+    void showCandidate(int row);
+    void showCell(const QModelIndex &index);
+    void showError(const QString &message);
+
+    ProjectSession *m_session;
+    PromptTableModel *m_prompts;
+    CandidateTableModel *m_candidates;
+    StageRunner *m_stages;
+    feedback::Rubric m_rubric;
+    qint64 m_promptId = 0;
+
+    QLineEdit *m_search = nullptr;
+    QComboBox *m_split = nullptr;
+    QComboBox *m_state = nullptr;
+    QComboBox *m_sort = nullptr;
+    QLabel *m_count = nullptr;
+    QTableView *m_promptView;
+    QLabel *m_promptText;
+    QTableView *m_candidateView;
+    QTabWidget *m_details;
+    QTextBrowser *m_rationale;
+    RefinementPanel *m_refinement;
+    HumanRatingPanel *m_rating;
+    QLineEdit *m_judgeSpec = nullptr;
+    QPushButton *m_judgeButton = nullptr;
+    QPushButton *m_cancelButton = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_eta = nullptr;
+};
+
+} // namespace rlrf::ui
