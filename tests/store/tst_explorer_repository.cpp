@@ -68,14 +68,14 @@ private Q_SLOTS:
         QCOMPARE(a.best.value(), 1.0);
         QCOMPARE(a.worst.value(), 0.5);
         QCOMPARE(a.gap().value(), 0.5);
-        QCOMPARE(a.state, PromptState::Refined);
+        QCOMPARE(int(a.state), int(PromptState::Refined));
         const auto b = explorer.prompt(m_ids.promptB); // candB1 0.5 alone
         QCOMPARE(b.gap().value(), 0.0);
-        QCOMPARE(b.state, PromptState::Judged);
-        QCOMPARE(explorer.prompt(m_promptC).state, PromptState::New);
-        QCOMPARE(explorer.prompt(m_promptD).state, PromptState::Sampled);
+        QCOMPARE(int(b.state), int(PromptState::Judged));
+        QCOMPARE(int(explorer.prompt(m_promptC).state), int(PromptState::New));
+        QCOMPARE(int(explorer.prompt(m_promptD).state), int(PromptState::Sampled));
         const auto e = explorer.prompt(m_promptE); // judged, but nothing parsed: no score
-        QCOMPARE(e.state, PromptState::Judged);
+        QCOMPARE(int(e.state), int(PromptState::Judged));
         QVERIFY(!e.best.has_value());
         QVERIFY(!e.gap().has_value());
         RLRF_VERIFY_THROWS_WITH(explorer.prompt(9999), "prompt 9999 does not exist");
