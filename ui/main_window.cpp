@@ -185,11 +185,22 @@ bool MainWindow::openProject(const QString &path)
 
 bool MainWindow::showArea(const QString &title)
 {
+    const QString area = title.section(QLatin1Char('/'), 0, 0);
+    const QString inner = title.section(QLatin1Char('/'), 1);
     for (int i = 0; i < m_areas->count(); ++i) {
-        if (m_areas->tabText(i).compare(title, Qt::CaseInsensitive) == 0) {
-            m_areas->setCurrentIndex(i);
+        if (m_areas->tabText(i).compare(area, Qt::CaseInsensitive) != 0)
+            continue;
+        m_areas->setCurrentIndex(i);
+        if (inner.isEmpty())
             return true;
-        }
+        // "Explorer/Refinement": a tab inside the area.
+        for (auto *tabs : m_areas->widget(i)->findChildren<QTabWidget *>())
+            for (int j = 0; j < tabs->count(); ++j)
+                if (tabs->tabText(j).remove(QLatin1Char('&')).compare(inner, Qt::CaseInsensitive) == 0) {
+                    tabs->setCurrentIndex(j);
+                    return true;
+                }
+        return false;
     }
     return false;
 }

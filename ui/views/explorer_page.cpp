@@ -100,6 +100,12 @@ ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
             });
     connect(m_candidateView->selectionModel(), &QItemSelectionModel::currentChanged, this,
             [this](const QModelIndex &current) { showCell(current); });
+    connect(m_details, &QTabWidget::currentChanged, this, [this] {
+        const QModelIndex current = m_candidateView->currentIndex();
+        const bool onRefinement = current.isValid() && m_candidates->candidate(current.row()).candidate.isRefinement();
+        if (m_details->currentWidget() == m_refinement && !onRefinement && m_promptId != 0)
+            showPrompt(m_promptId); // picks the prompt's first refinement
+    });
     connect(m_session, &ProjectSession::opened, this, &ExplorerPage::reloadAll);
     connect(m_session, &ProjectSession::closed, this, &ExplorerPage::reloadAll);
     connect(m_session, &ProjectSession::changed, this, &ExplorerPage::reloadAll);
@@ -261,10 +267,18 @@ void ExplorerPage::showPrompt(qint64 promptId)
                                          : tr("<b>Prompt #%1</b><br>%2").arg(promptId).arg(text.toHtmlEscaped()));
     m_candidates->setCandidates(std::move(list));
     m_candidateView->resizeColumnsToContents();
-    if (m_candidates->rowCount() > 0)
-        m_candidateView->setCurrentIndex(m_candidates->index(0, CandidateTableModel::FirstAspectColumn));
-    else
+    if (m_candidates->rowCount() == 0) {
         showCandidate(-1);
+        return;
+    }
+    int row = 0;
+    if (m_details->currentWidget() == m_refinement) // keep showing a refinement when there is one
+        for (int r = 0; r < m_candidates->rowCount(); ++r)
+            if (m_candidates->candidate(r).candidate.isRefinement()) {
+                row = r;
+                break;
+            }
+    m_candidateView->setCurrentIndex(m_candidates->index(row, CandidateTableModel::FirstAspectColumn));
 }
 
 bool ExplorerPage::selectCandidate(qint64 candidateId)
