@@ -64,7 +64,7 @@ void ProjectSession::close()
     Q_EMIT closed();
 }
 
-int ProjectSession::run(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done)
+int ProjectSession::start(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done)
 {
     if (!m_writer)
         return 0;
@@ -74,15 +74,28 @@ int ProjectSession::run(const QString &name, ProjectJob job, std::function<void(
             throw Error("the project was closed before the job ran");
         return job(**writer, context);
     });
-    m_pending[id] = [this, done = std::move(done)](Outcome outcome, const QString &message) {
+    m_pending[id] = std::move(done);
+    return id;
+}
+
+int ProjectSession::run(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done)
+{
+    return start(name, std::move(job), [this, done = std::move(done)](Outcome outcome, const QString &message) {
         if (outcome == Outcome::Succeeded && isOpen())
             refreshStatus();
         if (done)
             done(outcome, message);
         if (outcome != Outcome::Failed && isOpen())
             Q_EMIT changed(); // a cancelled job may have stored its finished batches
-    };
-    return id;
+    });
+}
+
+int ProjectSession::read(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done)
+{
+    return start(name, std::move(job), [done = std::move(done)](Outcome outcome, const QString &message) {
+        if (done)
+            done(outcome, message);
+    });
 }
 
 void ProjectSession::refreshStatus()
@@ -113,7 +126,8 @@ void ProjectSession::onJobFinished(int jobId, Outcome outcome, const QString &me
     m_pending.erase(it);
     if (outcome == Outcome::Failed)
         log::get("workbench")->error("{}", toStdString(message));
-    done(outcome, message);
+    if (done)
+        done(outcome, message);
 }
 
 } // namespace rlrf::ui

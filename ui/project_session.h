@@ -49,6 +49,8 @@ public:
     /// the GUI thread afterwards. A successful job is followed by changed().
     /// Returns the job id, or 0 when no project is open.
     int run(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done = {});
+    /// The same for a job that only reads (a long query): no changed() after it.
+    int read(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done = {});
 
 Q_SIGNALS:
     void opened(const QString &path);
@@ -61,6 +63,7 @@ Q_SIGNALS:
 
 private:
     void onJobFinished(int jobId, Outcome outcome, const QString &message);
+    int start(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done);
     void refreshStatus();
 
     JobController *m_jobs;

@@ -163,6 +163,42 @@ std::vector<PromptSummary> ExplorerRepository::prompts(const PageRequest &page, 
     return list;
 }
 
+std::vector<std::int64_t> ExplorerRepository::promptOrder(const std::string &sortKey, bool descending,
+                                                         const PromptFilter &filter)
+{
+    const std::string clause = detail::pageClause({0, 0, sortKey, descending, {}}, sortColumns(), "id", "s",
+                                                  filterSql(filter));
+    // pageClause ends in "LIMIT 0 OFFSET 0"; every row is wanted here.
+    Statement st = m_db.prepare(std::string(kSummary) + clause.substr(0, clause.rfind(" LIMIT ")));
+    bindFilter(st, filter);
+    std::vector<std::int64_t> ids;
+    while (st.step())
+        ids.push_back(st.int64At(0));
+    return ids;
+}
+
+std::vector<PromptSummary> ExplorerRepository::promptsByIds(const std::vector<std::int64_t> &ids)
+{
+    if (ids.empty())
+        return {};
+    std::string placeholders;
+    for (size_t i = 0; i < ids.size(); ++i)
+        placeholders += i == 0 ? "?" : ", ?";
+    Statement st = m_db.prepare(std::string(kSummary) + " WHERE id IN (" + placeholders + ")");
+    for (size_t i = 0; i < ids.size(); ++i)
+        st.bind(static_cast<int>(i + 1), ids[i]);
+    std::map<std::int64_t, PromptSummary> byId;
+    while (st.step()) {
+        auto summary = readSummary(st);
+        byId.emplace(summary.id, std::move(summary));
+    }
+    std::vector<PromptSummary> list;
+    for (const auto id : ids)
+        if (const auto it = byId.find(id); it != byId.end())
+            list.push_back(it->second);
+    return list;
+}
+
 std::int64_t ExplorerRepository::countPrompts(const PromptFilter &filter)
 {
     if (!filter.state) { // the state needs the aggregates; the others do not

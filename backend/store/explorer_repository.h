@@ -83,6 +83,13 @@ public:
     explicit ExplorerRepository(Database &db) : m_db(db) {}
 
     std::vector<PromptSummary> prompts(const PageRequest &page, const PromptFilter &filter = {});
+    /// The ids of every matching prompt in the order of `sortKey`. Sorting by
+    /// score, gap or state, or filtering by state, has to summarise every prompt
+    /// (about a second at a million critiques): callers run it off the GUI thread
+    /// and then page through the ids with promptsByIds().
+    std::vector<std::int64_t> promptOrder(const std::string &sortKey, bool descending, const PromptFilter &filter = {});
+    /// Summaries of these prompts in the given order; ids that do not exist are left out.
+    std::vector<PromptSummary> promptsByIds(const std::vector<std::int64_t> &ids);
     std::int64_t countPrompts(const PromptFilter &filter = {});
     PromptSummary prompt(std::int64_t promptId); // rlrf::Error when missing
 

@@ -118,6 +118,24 @@ private Q_SLOTS:
         QCOMPARE(walked, (QList<qint64>{m_ids.promptA, m_ids.promptB, m_promptE, m_promptD, m_promptC}));
     }
 
+    void orderThenPagesById()
+    {
+        store::ExplorerRepository explorer(m_project->db());
+        const auto order = explorer.promptOrder("score", true);
+        QCOMPARE(QList<qint64>(order.begin(), order.end()),
+                 (QList<qint64>{m_ids.promptA, m_ids.promptB, m_promptE, m_promptD, m_promptC}));
+        store::PromptFilter f;
+        f.split = store::Split::Train;
+        const auto train = explorer.promptOrder("state", false, f); // D sampled, E judged, A refined
+        QCOMPARE(QList<qint64>(train.begin(), train.end()), (QList<qint64>{m_promptD, m_promptE, m_ids.promptA}));
+        const auto rows = explorer.promptsByIds({m_promptE, 4242, m_ids.promptA});
+        QCOMPARE(rows.size(), size_t(2)); // a missing id is left out, the order kept
+        QCOMPARE(rows[0].id, m_promptE);
+        QCOMPARE(rows[1].best.value(), 1.0);
+        QVERIFY(explorer.promptsByIds({}).empty());
+        RLRF_VERIFY_THROWS_WITH(explorer.promptOrder("overall", true), "unknown sort key");
+    }
+
     void filtersBySearchSplitAndState()
     {
         store::ExplorerRepository explorer(m_project->db());

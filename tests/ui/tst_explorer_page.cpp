@@ -97,17 +97,24 @@ private Q_SLOTS:
         QVERIFY(first.worst.value() < 1.0);
         QCOMPARE(model->index(0, PromptTableModel::StateColumn).data().toString(), QStringLiteral("refined"));
 
+        // Sorting by gap computes the order on the backend thread, then pages in.
         model->sort(PromptTableModel::GapColumn, Qt::DescendingOrder);
         QCOMPARE(model->sortKey(), std::string("gap"));
+        QVERIFY(model->isLoading());
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading(), 20000);
+        QCOMPARE(model->rowCount(), kPrompts);
         for (int row = 1; row < m_ids.judgedPrompts; ++row)
             QVERIFY(model->summary(row - 1).gap().value() >= model->summary(row).gap().value());
         QVERIFY(!model->summary(kPrompts - 1).gap().has_value()); // unscored prompts last
 
         auto *state = m_page->findChild<QComboBox *>(QStringLiteral("explorer.state"));
         state->setCurrentIndex(state->findText(QStringLiteral("new")));
+        QTRY_VERIFY_WITH_TIMEOUT(!model->isLoading(), 20000);
         QCOMPARE(model->rowCount(), 1);
         QCOMPARE(model->summary(0).id, m_ids.emptyPrompt);
         state->setCurrentIndex(0);
+        model->sort(PromptTableModel::IdColumn, Qt::AscendingOrder);
+        QVERIFY(!model->isLoading()); // id order pages straight from the store
 
         auto *search = m_page->findChild<QLineEdit *>(QStringLiteral("explorer.search"));
         const QString words = QString::fromStdString(first.text).left(30);

@@ -5,6 +5,8 @@
 
 #include "core/error.h"
 
+#include <algorithm>
+
 namespace rlrf::ui {
 namespace {
 
@@ -51,23 +53,60 @@ void PromptTableModel::setSortKey(const std::string &key, bool descending)
     reload();
 }
 
+bool PromptTableModel::needsOrder() const
+{
+    return m_page.sortKey != "id" || m_filter.state.has_value();
+}
+
 void PromptTableModel::reload()
 {
+    const int generation = ++m_generation;
     beginResetModel();
     m_rows.clear();
+    m_order.clear();
     m_total = 0;
-    m_exhausted = m_db == nullptr;
+    m_exhausted = true;
+    m_ordered = needsOrder();
+    m_loading = false;
     endResetModel();
     if (!m_db)
         return;
+    if (m_ordered) {
+        m_loading = true;
+        auto done = [this, generation](std::vector<std::int64_t> order) { orderArrived(generation, std::move(order)); };
+        if (m_loader) {
+            m_loader(m_page.sortKey, m_page.descending, m_filter, done);
+            return;
+        }
+        try {
+            done(store::ExplorerRepository(*m_db).promptOrder(m_page.sortKey, m_page.descending, m_filter));
+        } catch (const Error &e) {
+            m_loading = false;
+            Q_EMIT errorOccurred(toQString(e.what()));
+        }
+        return;
+    }
     try {
         m_total = store::ExplorerRepository(*m_db).countPrompts(m_filter);
     } catch (const Error &e) {
-        m_exhausted = true;
         Q_EMIT errorOccurred(toQString(e.what()));
         return;
     }
+    m_exhausted = false;
     fetchMore({});
+    Q_EMIT loaded();
+}
+
+void PromptTableModel::orderArrived(int generation, std::vector<std::int64_t> order)
+{
+    if (generation != m_generation || !m_db)
+        return; // a newer sort or filter asked meanwhile
+    m_loading = false;
+    m_order = std::move(order);
+    m_total = static_cast<qint64>(m_order.size());
+    m_exhausted = m_order.empty();
+    fetchMore({});
+    Q_EMIT loaded();
 }
 
 int PromptTableModel::rowOfPrompt(qint64 promptId) const
@@ -97,18 +136,27 @@ void PromptTableModel::fetchMore(const QModelIndex &parent)
 {
     if (parent.isValid() || m_exhausted || !m_db)
         return;
-    store::PageRequest page = m_page;
-    if (!m_rows.empty())
-        page.afterId = m_rows.back().id; // keyset: the cost does not grow with depth
     std::vector<store::PromptSummary> more;
     try {
-        more = store::ExplorerRepository(*m_db).prompts(page, m_filter);
+        store::ExplorerRepository explorer(*m_db);
+        if (m_ordered) {
+            const size_t from = m_rows.size();
+            const size_t to = std::min(m_order.size(), from + static_cast<size_t>(kPageSize));
+            more = explorer.promptsByIds({m_order.begin() + static_cast<std::ptrdiff_t>(from),
+                                          m_order.begin() + static_cast<std::ptrdiff_t>(to)});
+            m_exhausted = to >= m_order.size();
+        } else {
+            store::PageRequest page = m_page;
+            if (!m_rows.empty())
+                page.afterId = m_rows.back().id; // keyset: the cost does not grow with depth
+            more = explorer.prompts(page, m_filter);
+            m_exhausted = more.size() < static_cast<size_t>(m_page.limit);
+        }
     } catch (const Error &e) {
         m_exhausted = true;
         Q_EMIT errorOccurred(toQString(e.what()));
         return;
     }
-    m_exhausted = more.size() < static_cast<size_t>(m_page.limit);
     if (more.empty())
         return;
     const int first = static_cast<int>(m_rows.size());

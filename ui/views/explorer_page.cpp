@@ -11,6 +11,7 @@
 
 #include "core/error.h"
 #include "feedback/aspect_names.h"
+#include "store/project_file.h"
 #include "store/rubric_repository.h"
 
 #include <QComboBox>
@@ -18,6 +19,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
@@ -27,6 +29,7 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <memory>
 
 namespace rlrf::ui {
 namespace {
@@ -93,6 +96,28 @@ ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
     layout->addWidget(createStageBar());
 
     connect(m_prompts, &PromptTableModel::errorOccurred, this, &ExplorerPage::showError);
+    connect(m_prompts, &PromptTableModel::loaded, this, &ExplorerPage::promptsLoaded);
+    m_prompts->setOrderLoader([this](const std::string &key, bool descending, const store::PromptFilter &filter,
+                                     std::function<void(std::vector<std::int64_t>)> done) {
+        auto order = std::make_shared<std::vector<std::int64_t>>();
+        m_count->setText(tr("sorting…"));
+        const int job = m_session->read(
+            tr("Sort prompts by %1").arg(toQString(key)),
+            [key, descending, filter, order](store::Project &project, const RunContext &) {
+                *order = store::ExplorerRepository(project.db()).promptOrder(key, descending, filter);
+                return JobResult{Outcome::Succeeded, {}};
+            },
+            [self = QPointer<ExplorerPage>(this), order, done](Outcome outcome, const QString &message) {
+                if (!self)
+                    return;
+                if (outcome == Outcome::Succeeded)
+                    done(std::move(*order));
+                else
+                    self->showError(message);
+            });
+        if (job == 0)
+            done({});
+    });
     connect(m_promptView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
                 if (current.isValid())
@@ -212,13 +237,23 @@ void ExplorerPage::reloadAll()
     if (aspects.empty())
         aspects.assign(feedback::aspect::kAll.begin(), feedback::aspect::kAll.end());
     m_candidates->setAspects(aspects);
-    const qint64 keep = m_promptId;
-    m_prompts->setDatabase(m_session->reader());
-    m_count->setText(tr("%n prompt(s)", nullptr, static_cast<int>(m_prompts->totalCount())));
+    m_keepPrompt = m_promptId;
     m_promptId = 0;
-    if (!selectPrompt(keep) && m_prompts->rowCount() > 0)
+    m_prompts->setDatabase(m_session->reader());
+    if (!m_session->reader())
+        promptsLoaded();
+}
+
+void ExplorerPage::promptsLoaded()
+{
+    m_count->setText(tr("%n prompt(s)", nullptr, static_cast<int>(m_prompts->totalCount())));
+    const qint64 keep = m_keepPrompt;
+    m_keepPrompt = 0;
+    if (keep != 0 && selectPrompt(keep))
+        return;
+    if (m_prompts->rowCount() > 0)
         m_promptView->selectRow(0);
-    if (m_prompts->rowCount() == 0)
+    else
         showPrompt(0);
 }
 
@@ -230,12 +265,7 @@ void ExplorerPage::applyFilter()
         filter.split = store::parseSplit(toStdString(split));
     if (const int state = m_state->currentData().toInt(); state >= 0)
         filter.state = static_cast<store::PromptState>(state);
-    m_prompts->setFilter(filter);
-    m_count->setText(tr("%n prompt(s)", nullptr, static_cast<int>(m_prompts->totalCount())));
-    if (m_prompts->rowCount() > 0)
-        m_promptView->selectRow(0);
-    else
-        showPrompt(0);
+    m_prompts->setFilter(filter); // promptsLoaded() follows
 }
 
 bool ExplorerPage::selectPrompt(qint64 promptId)

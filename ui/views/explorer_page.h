@@ -61,6 +61,7 @@ private:
     QWidget *createFilterBar();
     QWidget *createStageBar();
     void reloadAll();
+    void promptsLoaded();
     void applyFilter();
     void showPrompt(qint64 promptId);
     void showCandidate(int row);
@@ -73,6 +74,7 @@ private:
     StageRunner *m_stages;
     feedback::Rubric m_rubric;
     qint64 m_promptId = 0;
+    qint64 m_keepPrompt = 0; // re-selected when the list has reloaded
 
     QLineEdit *m_search = nullptr;
     QComboBox *m_split = nullptr;
