@@ -4,7 +4,8 @@
 // store's batch path), the queries behind the Explorer's lazy prompt list and
 // candidate view: the first page as the list opens, scrolling page after page
 // (keyset paging), the first page sorted by score or gap (these compute every
-// prompt's summary), a deep page, and the candidates of one prompt. What the
+// prompt's summary; the GUI computes that order once on the backend thread and
+// then reads pages by id), a deep page, and the candidates of one prompt. What the
 // GUI's PromptTableModel adds on top is copying rows into the model.
 // Usage: bench_explorer_queries [--total N] [--dir DIR] [--reuse]
 #include "core/logging.h"
@@ -165,6 +166,13 @@ int main(int argc, char **argv)
     row("first page of 200 by score (every prompt summarised)", medianMs(3, [&](int) { explorer.prompts({0, kPage, "score", true, {}}); }));
     row("next page by score while scrolling (median of 10 pages)", scrollMs(explorer, "score", 10, &scrolled));
     row("first page of 200 by gap", medianMs(3, [&](int) { explorer.prompts({0, kPage, "gap", true, {}}); }));
+    std::vector<std::int64_t> order;
+    row("order of every prompt by score (backend thread, once)", medianMs(3, [&](int) { order = explorer.promptOrder("score", true); }));
+    row("page of 200 by ids in that order (GUI thread, scrolling)", medianMs(50, [&](int i) {
+            const size_t from = static_cast<size_t>(i) * kPage % order.size();
+            explorer.promptsByIds({order.begin() + static_cast<std::ptrdiff_t>(from),
+                                   order.begin() + static_cast<std::ptrdiff_t>(std::min(order.size(), from + kPage))});
+        }));
     const auto deep = explorer.prompts({count / 2, 1, "id", false, {}}).at(0).id;
     row("page of 200 by id after the middle row (keyset)", medianMs(20, [&](int) { explorer.prompts({0, kPage, "id", false, deep}); }));
     store::PromptFilter search;
