@@ -120,6 +120,8 @@ QVariant CandidateTableModel::data(const QModelIndex &index, int role) const
 
 QVariant CandidateTableModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
+    if (orientation == Qt::Horizontal && role == Qt::ToolTipRole && section >= FirstAspectColumn)
+        return toQString(aspectOf(section));
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     switch (section) {
@@ -128,8 +130,22 @@ QVariant CandidateTableModel::headerData(int section, Qt::Orientation orientatio
     case OverallColumn: return tr("Overall");
     case JudgeColumn: return tr("Judge");
     case ParseColumn: return tr("Parse");
-    default: return toQString(aspectOf(section));
+    default: return shortName(aspectOf(section));
     }
+}
+
+QString CandidateTableModel::shortName(const std::string &aspect)
+{
+    // Eight columns of full names do not fit beside the rest; the tool tip and
+    // the rationale pane give the full name.
+    static const std::pair<const char *, const char *> kShort[] = {
+        {"Factuality", "Fact."}, {"Logical Correctness", "Logic"}, {"Metacognition", "Meta."},
+        {"Insightfulness", "Insight"}, {"Completeness", "Compl."}, {"Comprehension", "Compr."},
+        {"Readability", "Read."}, {"Harmlessness", "Harm."}};
+    for (const auto &[name, shortForm] : kShort)
+        if (aspect == name)
+            return QString::fromLatin1(shortForm);
+    return toQString(aspect);
 }
 
 } // namespace rlrf::ui

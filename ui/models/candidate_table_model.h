@@ -34,6 +34,8 @@ public:
 
     /// Heat-map colours: rating 1 red, 2 amber, 3 green, 0 (does not apply) grey.
     static QColor ratingColour(int rating);
+    /// The column title of an aspect ("Logic" for Logical Correctness).
+    static QString shortName(const std::string &aspect);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;

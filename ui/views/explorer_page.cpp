@@ -66,9 +66,17 @@ ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
     m_promptView->setSortingEnabled(true);
     m_promptView->horizontalHeader()->setSortIndicator(PromptTableModel::IdColumn, Qt::AscendingOrder);
     m_promptView->horizontalHeader()->setSectionResizeMode(PromptTableModel::PromptColumn, QHeaderView::Stretch);
+    // Fixed widths: sizing to contents would measure every loaded row.
+    const std::pair<int, int> widths[] = {{PromptTableModel::IdColumn, 56}, {PromptTableModel::SplitColumn, 52},
+                                          {PromptTableModel::CandidatesColumn, 86}, {PromptTableModel::BestColumn, 44},
+                                          {PromptTableModel::GapColumn, 44}, {PromptTableModel::StateColumn, 62}};
+    for (const auto &[column, width] : widths)
+        m_promptView->setColumnWidth(column, width);
     m_candidateView->setModel(m_candidates);
     m_candidateView->setSelectionBehavior(QAbstractItemView::SelectItems);
-    m_candidateView->horizontalHeader()->setMinimumSectionSize(40);
+    m_candidateView->horizontalHeader()->setMinimumSectionSize(44);
+    m_candidateView->setMinimumHeight(150);
+    m_promptView->setMinimumWidth(420);
     m_promptText->setObjectName(QStringLiteral("explorer.promptText"));
     m_promptText->setWordWrap(true);
     m_promptText->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -84,11 +92,13 @@ ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
     right->addWidget(m_details);
     right->setStretchFactor(1, 2);
     right->setStretchFactor(2, 3);
+    right->setSizes({50, 190, 400});
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(m_promptView);
     split->addWidget(right);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    split->setSizes({460, 800});
 
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createFilterBar());
