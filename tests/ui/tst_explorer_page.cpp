@@ -13,6 +13,7 @@
 #include "ui/ui_test_helpers.h"
 
 #include "common/arith_project_fixture.h"
+#include "common/stories_fixture.h"
 #include "common/store_fixture.h"
 
 #include "models/candidate_table_model.h"
@@ -26,12 +27,14 @@
 #include "feedback/rubric_io.h"
 #include "feedback/rule_judge_arith.h"
 #include "store/critique_repository.h"
+#include "store/database.h"
 #include "store/prompt_repository.h"
 #include "tasks/arith_task.h"
 
 #include <QComboBox>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -237,6 +240,29 @@ private Q_SLOTS:
                      QStringLiteral("1.00")); // the canonical answer
         QCOMPARE(m_page->candidateModel()->index(2, CandidateTableModel::JudgeColumn).data().toString(),
                  QStringLiteral("rule:arith"));
+    }
+
+    void sampleStageAddsCandidatesFromTheModel()
+    {
+        // The project's model folder is replaced by stories260K for this copy.
+        const QString path = copyOfProject();
+        const std::string model = test::convertStories260K(m_dir.filePath(QStringLiteral("stories260K")));
+        {
+            store::Database db(path.toStdString(), store::OpenMode::OpenExisting);
+            db.prepare("UPDATE project_meta SET value = ? WHERE key = 'model_dir'").bind(1, model).run();
+        }
+        QVERIFY(test::openAndWait(*m_session, path));
+        QVERIFY(m_page->selectPrompt(m_ids.emptyPrompt));
+        QCOMPARE(m_page->candidateModel()->rowCount(), 0);
+        m_page->findChild<QSpinBox *>()->setValue(2);
+        QSignalSpy finished(m_page->stages(), &ui::StageRunner::finished);
+        QTest::mouseClick(m_page->findChild<QPushButton *>(QStringLiteral("explorer.sample")), Qt::LeftButton);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.at(0).at(0).value<Outcome>(), Outcome::Succeeded);
+        QVERIFY(test::waitIdle(*m_jobs));
+        QTRY_COMPARE(m_page->candidateModel()->rowCount(), 2);
+        QCOMPARE(m_page->candidateModel()->index(0, CandidateTableModel::OverallColumn).data().toString(),
+                 QStringLiteral("not judged"));
     }
 
 private:

@@ -22,6 +22,7 @@
 #include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -191,6 +192,13 @@ QWidget *ExplorerPage::createStageBar()
     m_judgeSpec->setToolTip(tr("endpoint:URL#MODEL, model:DIR, verifier:TASK or rule:arith"));
     m_judgeButton = new QPushButton(tr("Judge prompt"), bar);
     m_judgeButton->setObjectName(QStringLiteral("explorer.judge"));
+    m_samples = new QSpinBox(bar);
+    m_samples->setRange(1, 64);
+    m_samples->setValue(4);
+    m_samples->setSuffix(tr(" per prompt"));
+    m_sampleButton = new QPushButton(tr("Sample"), bar);
+    m_sampleButton->setObjectName(QStringLiteral("explorer.sample"));
+    m_sampleButton->setToolTip(tr("Sample answers for the selected prompt with the project's model"));
     m_cancelButton = new QPushButton(tr("Stop"), bar);
     m_cancelButton->setEnabled(false);
     m_progress = new QProgressBar(bar);
@@ -200,6 +208,9 @@ QWidget *ExplorerPage::createStageBar()
 
     auto *layout = new QHBoxLayout(bar);
     layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_sampleButton);
+    layout->addWidget(m_samples);
+    layout->addSpacing(12);
     layout->addWidget(new QLabel(tr("Judge:"), bar));
     layout->addWidget(m_judgeSpec);
     layout->addWidget(m_judgeButton);
@@ -207,9 +218,11 @@ QWidget *ExplorerPage::createStageBar()
     layout->addWidget(m_progress, 1);
     layout->addWidget(m_eta);
     connect(m_judgeButton, &QPushButton::clicked, this, &ExplorerPage::judgeSelectedPrompt);
+    connect(m_sampleButton, &QPushButton::clicked, this, &ExplorerPage::sampleSelectedPrompt);
     connect(m_cancelButton, &QPushButton::clicked, m_stages, &StageRunner::cancel);
     connect(m_stages, &StageRunner::started, this, [this](const QString &name) {
         m_judgeButton->setEnabled(false);
+        m_sampleButton->setEnabled(false);
         m_cancelButton->setEnabled(true);
         m_progress->setRange(0, 0);
         m_eta->setText(name);
@@ -221,6 +234,7 @@ QWidget *ExplorerPage::createStageBar()
     });
     connect(m_stages, &StageRunner::finished, this, [this](Outcome outcome, const QString &message) {
         m_judgeButton->setEnabled(true);
+        m_sampleButton->setEnabled(true);
         m_cancelButton->setEnabled(false);
         m_progress->setRange(0, 1);
         m_progress->setValue(outcome == Outcome::Succeeded ? 1 : 0);
@@ -408,6 +422,16 @@ void ExplorerPage::judgeSelectedPrompt()
         return;
     }
     if (!m_stages->start(judgePromptsStage({m_promptId}, m_judgeSpec->text().trimmed())))
+        m_eta->setText(tr("A stage is already running or no project is open."));
+}
+
+void ExplorerPage::sampleSelectedPrompt()
+{
+    if (m_promptId == 0) {
+        m_eta->setText(tr("Select a prompt first."));
+        return;
+    }
+    if (!m_stages->start(samplePromptsStage({m_promptId}, m_samples->value())))
         m_eta->setText(tr("A stage is already running or no project is open."));
 }
 

@@ -16,6 +16,7 @@ class QComboBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
+class QSpinBox;
 class QPushButton;
 class QTabWidget;
 class QTableView;
@@ -56,6 +57,8 @@ public Q_SLOTS:
     /// Judges the unjudged candidates of the selected prompt with the judge spec
     /// typed in the stage bar.
     void judgeSelectedPrompt();
+    /// Samples candidates for the selected prompt with the project's model.
+    void sampleSelectedPrompt();
 
 private:
     QWidget *createFilterBar();
@@ -90,6 +93,8 @@ private:
     HumanRatingPanel *m_rating;
     QLineEdit *m_judgeSpec = nullptr;
     QPushButton *m_judgeButton = nullptr;
+    QPushButton *m_sampleButton = nullptr;
+    QSpinBox *m_samples = nullptr;
     QPushButton *m_cancelButton = nullptr;
     QProgressBar *m_progress = nullptr;
     QLabel *m_eta = nullptr;

@@ -4,6 +4,7 @@
 #include "string_convert.h"
 
 #include "pipeline/prompt_judging.h"
+#include "pipeline/prompt_sampling.h"
 
 #include <QPointer>
 
@@ -57,6 +58,21 @@ StageJob judgePromptsStage(std::vector<std::int64_t> promptIds, const QString &j
                                          .arg(summary.judged)
                                          .arg(summary.parseFailures);
                 return JobResult{summary.cancelled ? Outcome::Cancelled : Outcome::Succeeded, text};
+            }};
+}
+
+StageJob samplePromptsStage(std::vector<std::int64_t> promptIds, int samplesPerPrompt)
+{
+    pipeline::PromptSamplingRequest request;
+    request.promptIds = std::move(promptIds);
+    request.samplesPerPrompt = samplesPerPrompt;
+    const QString name = QObject::tr("Sample %1 per prompt for %n prompt(s)", nullptr,
+                                     static_cast<int>(request.promptIds.size()))
+                             .arg(samplesPerPrompt);
+    return {name, [request](store::Project &project, const RunContext &context) {
+                const auto summary = pipeline::samplePrompts(project, request, context);
+                return JobResult{summary.cancelled ? Outcome::Cancelled : Outcome::Succeeded,
+                                 QObject::tr("%1 candidates stored").arg(summary.candidates)};
             }};
 }
 

@@ -43,4 +43,8 @@ private:
 /// (judge_factory.h) against the project's current rubric.
 StageJob judgePromptsStage(std::vector<std::int64_t> promptIds, const QString &judgeSpec);
 
+/// Samples `samplesPerPrompt` candidates for each of `promptIds` with the
+/// project's model folder (loaded on the backend thread).
+StageJob samplePromptsStage(std::vector<std::int64_t> promptIds, int samplesPerPrompt);
+
 } // namespace rlrf::ui
