@@ -7,6 +7,7 @@
 #include "string_convert.h"
 #include "views/human_rating_panel.h"
 #include "views/refinement_panel.h"
+#include "widgets/stage_bar.h"
 #include "worker/stage_runner.h"
 
 #include "core/error.h"
@@ -20,9 +21,6 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
-#include <QProgressBar>
-#include <QPushButton>
-#include <QSpinBox>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -61,6 +59,7 @@ ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
     , m_rationale(new QTextBrowser(this))
     , m_refinement(new RefinementPanel(this))
     , m_rating(new HumanRatingPanel(session, this))
+    , m_stageBar(new StageBar(m_stages, this))
 {
     m_promptView->setModel(m_prompts);
     m_promptView->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -104,30 +103,15 @@ ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(createFilterBar());
     layout->addWidget(split, 1);
-    layout->addWidget(createStageBar());
+    layout->addWidget(m_stageBar);
+    connect(m_stageBar, &StageBar::judgeRequested, this, &ExplorerPage::judgeSelectedPrompt);
+    connect(m_stageBar, &StageBar::sampleRequested, this, &ExplorerPage::sampleSelectedPrompt);
 
     connect(m_prompts, &PromptTableModel::errorOccurred, this, &ExplorerPage::showError);
     connect(m_prompts, &PromptTableModel::loaded, this, &ExplorerPage::promptsLoaded);
     m_prompts->setOrderLoader([this](const std::string &key, bool descending, const store::PromptFilter &filter,
                                      std::function<void(std::vector<std::int64_t>)> done) {
-        auto order = std::make_shared<std::vector<std::int64_t>>();
-        m_count->setText(tr("sorting…"));
-        const int job = m_session->read(
-            tr("Sort prompts by %1").arg(toQString(key)),
-            [key, descending, filter, order](store::Project &project, const RunContext &) {
-                *order = store::ExplorerRepository(project.db()).promptOrder(key, descending, filter);
-                return JobResult{Outcome::Succeeded, {}};
-            },
-            [self = QPointer<ExplorerPage>(this), order, done](Outcome outcome, const QString &message) {
-                if (!self)
-                    return;
-                if (outcome == Outcome::Succeeded)
-                    done(std::move(*order));
-                else
-                    self->showError(message);
-            });
-        if (job == 0)
-            done({});
+        loadOrder(key, descending, filter, std::move(done));
     });
     connect(m_promptView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
@@ -184,63 +168,27 @@ QWidget *ExplorerPage::createFilterBar()
     return bar;
 }
 
-QWidget *ExplorerPage::createStageBar()
+void ExplorerPage::loadOrder(const std::string &key, bool descending, const store::PromptFilter &filter,
+                             std::function<void(std::vector<std::int64_t>)> done)
 {
-    auto *bar = new QWidget(this);
-    m_judgeSpec = new QLineEdit(QStringLiteral("rule:arith"), bar);
-    m_judgeSpec->setObjectName(QStringLiteral("explorer.judgeSpec"));
-    m_judgeSpec->setToolTip(tr("endpoint:URL#MODEL, model:DIR, verifier:TASK or rule:arith"));
-    m_judgeButton = new QPushButton(tr("Judge prompt"), bar);
-    m_judgeButton->setObjectName(QStringLiteral("explorer.judge"));
-    m_samples = new QSpinBox(bar);
-    m_samples->setRange(1, 64);
-    m_samples->setValue(4);
-    m_samples->setSuffix(tr(" per prompt"));
-    m_sampleButton = new QPushButton(tr("Sample"), bar);
-    m_sampleButton->setObjectName(QStringLiteral("explorer.sample"));
-    m_sampleButton->setToolTip(tr("Sample answers for the selected prompt with the project's model"));
-    m_cancelButton = new QPushButton(tr("Stop"), bar);
-    m_cancelButton->setEnabled(false);
-    m_progress = new QProgressBar(bar);
-    m_progress->setObjectName(QStringLiteral("explorer.progress"));
-    m_eta = new QLabel(bar);
-    m_eta->setObjectName(QStringLiteral("explorer.eta"));
-
-    auto *layout = new QHBoxLayout(bar);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(m_sampleButton);
-    layout->addWidget(m_samples);
-    layout->addSpacing(12);
-    layout->addWidget(new QLabel(tr("Judge:"), bar));
-    layout->addWidget(m_judgeSpec);
-    layout->addWidget(m_judgeButton);
-    layout->addWidget(m_cancelButton);
-    layout->addWidget(m_progress, 1);
-    layout->addWidget(m_eta);
-    connect(m_judgeButton, &QPushButton::clicked, this, &ExplorerPage::judgeSelectedPrompt);
-    connect(m_sampleButton, &QPushButton::clicked, this, &ExplorerPage::sampleSelectedPrompt);
-    connect(m_cancelButton, &QPushButton::clicked, m_stages, &StageRunner::cancel);
-    connect(m_stages, &StageRunner::started, this, [this](const QString &name) {
-        m_judgeButton->setEnabled(false);
-        m_sampleButton->setEnabled(false);
-        m_cancelButton->setEnabled(true);
-        m_progress->setRange(0, 0);
-        m_eta->setText(name);
-    });
-    connect(m_stages, &StageRunner::progress, this, [this](qint64 done, qint64 total, const QString &stage, double eta) {
-        m_progress->setRange(0, static_cast<int>(std::max<qint64>(total, 1)));
-        m_progress->setValue(static_cast<int>(done));
-        m_eta->setText(eta < 0 ? stage : tr("%1: %2/%3, about %4 s left").arg(stage).arg(done).arg(total).arg(eta, 0, 'f', 0));
-    });
-    connect(m_stages, &StageRunner::finished, this, [this](Outcome outcome, const QString &message) {
-        m_judgeButton->setEnabled(true);
-        m_sampleButton->setEnabled(true);
-        m_cancelButton->setEnabled(false);
-        m_progress->setRange(0, 1);
-        m_progress->setValue(outcome == Outcome::Succeeded ? 1 : 0);
-        m_eta->setText(QStringLiteral("%1: %2").arg(QString::fromLatin1(toString(outcome)), message));
-    });
-    return bar;
+    auto order = std::make_shared<std::vector<std::int64_t>>();
+    m_count->setText(tr("sorting…"));
+    const int job = m_session->read(
+        tr("Sort prompts by %1").arg(toQString(key)),
+        [key, descending, filter, order](store::Project &project, const RunContext &) {
+            *order = store::ExplorerRepository(project.db()).promptOrder(key, descending, filter);
+            return JobResult{Outcome::Succeeded, {}};
+        },
+        [self = QPointer<ExplorerPage>(this), order, done](Outcome outcome, const QString &message) {
+            if (!self)
+                return;
+            if (outcome == Outcome::Succeeded)
+                done(std::move(*order));
+            else
+                self->showError(message);
+        });
+    if (job == 0)
+        done({});
 }
 
 void ExplorerPage::reloadAll()
@@ -418,26 +366,26 @@ void ExplorerPage::showCandidate(int row)
 void ExplorerPage::judgeSelectedPrompt()
 {
     if (m_promptId == 0) {
-        m_eta->setText(tr("Select a prompt first."));
+        m_stageBar->showMessage(tr("Select a prompt first."));
         return;
     }
-    if (!m_stages->start(judgePromptsStage({m_promptId}, m_judgeSpec->text().trimmed())))
-        m_eta->setText(tr("A stage is already running or no project is open."));
+    if (!m_stages->start(judgePromptsStage({m_promptId}, m_stageBar->judgeSpec())))
+        m_stageBar->showMessage(tr("A stage is already running or no project is open."));
 }
 
 void ExplorerPage::sampleSelectedPrompt()
 {
     if (m_promptId == 0) {
-        m_eta->setText(tr("Select a prompt first."));
+        m_stageBar->showMessage(tr("Select a prompt first."));
         return;
     }
-    if (!m_stages->start(samplePromptsStage({m_promptId}, m_samples->value())))
-        m_eta->setText(tr("A stage is already running or no project is open."));
+    if (!m_stages->start(samplePromptsStage({m_promptId}, m_stageBar->samplesPerPrompt())))
+        m_stageBar->showMessage(tr("A stage is already running or no project is open."));
 }
 
 void ExplorerPage::showError(const QString &message)
 {
-    m_eta->setText(message);
+    m_stageBar->showMessage(message);
 }
 
 } // namespace rlrf::ui

@@ -7,17 +7,17 @@
 #pragma once
 
 #include "feedback/rubric.h"
+#include "store/explorer_repository.h"
 
 #include <QWidget>
 
+#include <functional>
 #include <optional>
+#include <vector>
 
 class QComboBox;
 class QLabel;
 class QLineEdit;
-class QProgressBar;
-class QSpinBox;
-class QPushButton;
 class QTabWidget;
 class QTableView;
 class QTextBrowser;
@@ -29,6 +29,7 @@ class HumanRatingPanel;
 class ProjectSession;
 class PromptTableModel;
 class RefinementPanel;
+class StageBar;
 class StageRunner;
 
 class ExplorerPage : public QWidget {
@@ -62,7 +63,8 @@ public Q_SLOTS:
 
 private:
     QWidget *createFilterBar();
-    QWidget *createStageBar();
+    void loadOrder(const std::string &key, bool descending, const store::PromptFilter &filter,
+                   std::function<void(std::vector<std::int64_t>)> done);
     void reloadAll();
     void promptsLoaded();
     void applyFilter();
@@ -91,13 +93,7 @@ private:
     QTextBrowser *m_rationale;
     RefinementPanel *m_refinement;
     HumanRatingPanel *m_rating;
-    QLineEdit *m_judgeSpec = nullptr;
-    QPushButton *m_judgeButton = nullptr;
-    QPushButton *m_sampleButton = nullptr;
-    QSpinBox *m_samples = nullptr;
-    QPushButton *m_cancelButton = nullptr;
-    QProgressBar *m_progress = nullptr;
-    QLabel *m_eta = nullptr;
+    StageBar *m_stageBar;
 };
 
 } // namespace rlrf::ui

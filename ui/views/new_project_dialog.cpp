@@ -77,8 +77,8 @@ NewProjectDialog::NewProjectDialog(QWidget *parent)
     connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_model, &QLineEdit::textChanged, this, [this](const QString &folder) {
-        bool ok = false;
-        m_info->setPlainText(folder.isEmpty() ? QString() : describeModel(folder, &ok));
+        m_modelOk = false; // read once per folder, not on every keystroke elsewhere
+        m_info->setPlainText(folder.isEmpty() ? QString() : describeModel(folder, &m_modelOk));
         validate();
     });
     for (auto *edit : {m_path, m_rubric})
@@ -111,14 +111,11 @@ QString NewProjectDialog::defaultRubricPath()
 
 void NewProjectDialog::validate()
 {
-    bool modelOk = false;
-    if (!m_model->text().isEmpty())
-        describeModel(m_model->text(), &modelOk);
     if (m_path->text().isEmpty())
         m_problem = tr("Choose where the project file goes.");
     else if (QFileInfo::exists(m_path->text()))
         m_problem = tr("%1 exists already; a new project needs a new file.").arg(m_path->text());
-    else if (!modelOk)
+    else if (!m_modelOk)
         m_problem = tr("Choose a model folder with a config.json and safetensors weights.");
     else if (m_task->currentText().trimmed().isEmpty())
         m_problem = tr("Name the task.");

@@ -47,6 +47,7 @@ private:
     QLabel *m_status;
     QDialogButtonBox *m_buttons;
     QString m_problem;
+    bool m_modelOk = false; // the folder in m_model describes a usable model
 };
 
 } // namespace rlrf::ui
