@@ -8,6 +8,8 @@
 #include "store/database.h"
 #include "store/project_file.h"
 
+#include <QElapsedTimer>
+
 namespace rlrf::ui {
 
 ProjectSession::ProjectSession(JobController *jobs, QObject *parent)
@@ -25,12 +27,14 @@ void ProjectSession::open(const QString &path)
     auto writer = std::make_shared<std::unique_ptr<store::Project>>();
     auto status = std::make_shared<store::ProjectStatus>();
     const std::string file = toStdString(path);
+    auto clock = std::make_shared<QElapsedTimer>();
+    clock->start();
     const int id = m_jobs->start(tr("Open %1").arg(path), [writer, status, file](const RunContext &) {
         *writer = std::make_unique<store::Project>(store::Project::open(file)); // migrates, checks
         *status = store::projectStatus(**writer);
         return JobResult{Outcome::Succeeded, QStringLiteral("opened")};
     });
-    m_pending[id] = [this, writer, status, path](Outcome outcome, const QString &message) {
+    m_pending[id] = [this, writer, status, path, clock](Outcome outcome, const QString &message) {
         if (outcome != Outcome::Succeeded) {
             Q_EMIT openFailed(path, message);
             return;
@@ -44,6 +48,8 @@ void ProjectSession::open(const QString &path)
         m_writer = writer;
         m_status = *status;
         m_path = path;
+        log::get("workbench")->info("project ready in {} ms (checked, counted): {} prompts, {} critiques",
+                                    clock->elapsed(), status->prompts, status->critiques);
         Q_EMIT opened(path);
     };
 }

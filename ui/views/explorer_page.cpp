@@ -11,11 +11,13 @@
 #include "worker/stage_runner.h"
 
 #include "core/error.h"
+#include "core/logging.h"
 #include "feedback/aspect_names.h"
 #include "store/project_file.h"
 #include "store/rubric_repository.h"
 
 #include <QComboBox>
+#include <QElapsedTimer>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -211,7 +213,12 @@ void ExplorerPage::reloadAll()
     m_candidates->setAspects(aspects);
     m_keepPrompt = m_promptId;
     m_promptId = 0;
+    QElapsedTimer clock;
+    clock.start();
     m_prompts->setDatabase(m_session->reader());
+    if (m_session->reader() && !m_prompts->isLoading())
+        log::get("workbench")->info("explorer: first {} of {} prompts read in {} ms", m_prompts->rowCount(),
+                                    m_prompts->totalCount(), clock.elapsed());
     if (!m_session->reader())
         promptsLoaded();
 }
