@@ -29,9 +29,11 @@
 #include "store/critique_repository.h"
 #include "store/database.h"
 #include "store/prompt_repository.h"
+#include "store/rubric_repository.h"
 #include "tasks/arith_task.h"
 
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
@@ -220,6 +222,54 @@ private Q_SLOTS:
         // The view re-read the project: the row now shows the human critique.
         QTRY_COMPARE(m_page->candidateModel()->index(0, CandidateTableModel::JudgeColumn).data().toString(),
                      QStringLiteral("human:tester"));
+    }
+
+    void unratedAspectsAreRatedTogether()
+    {
+        // Under rubrics/default.json every aspect applies, but the rule judge left
+        // Metacognition, Insightfulness and Harmlessness unrated: one rating alone
+        // is refused naming the first, all four together are stored as one critique.
+        const QString path = copyOfProject();
+        {
+            store::Database db(path.toStdString(), store::OpenMode::OpenExisting);
+            store::RubricRepository(db).save(
+                feedback::loadRubricFile(test::rubricPath(QStringLiteral("default.json")).toStdString()));
+        }
+        QVERIFY(test::openAndWait(*m_session, path));
+        QVERIFY(m_page->selectPrompt(m_ids.prompts.at(2)));
+        const qint64 candidateId = m_page->candidateModel()->candidate(1).candidate.id;
+        QVERIFY(m_page->selectCandidate(candidateId));
+        auto *panel = m_page->ratingPanel();
+        panel->personEdit()->setText(QStringLiteral("tester"));
+        panel->aspectBox()->setCurrentText(QStringLiteral("Readability"));
+        panel->ratingBox()->setCurrentIndex(1);
+        panel->rationaleEdit()->setText(QStringLiteral("Clear, but the slip is not flagged."));
+        QSignalSpy finished(m_jobs.get(), &ui::JobController::jobFinished);
+        QTest::mouseClick(panel->saveButton(), Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(panel->statusLabel()->text().startsWith(QStringLiteral("Not stored")), 20000);
+        QVERIFY2(panel->statusLabel()->text().contains(QStringLiteral("Metacognition")), qPrintable(panel->statusLabel()->text()));
+
+        const char *rest[][2] = {{"Metacognition", "Does not say it is unsure of any step."},
+                                 {"Insightfulness", "Nothing beyond the steps."},
+                                 {"Harmlessness", "Harmless numbers only."}};
+        for (const auto &r : rest) {
+            panel->aspectBox()->setCurrentText(QString::fromLatin1(r[0]));
+            panel->ratingBox()->setCurrentIndex(2);
+            panel->rationaleEdit()->setText(QString::fromLatin1(r[1]));
+            QTest::mouseClick(panel->addButton(), Qt::LeftButton);
+        }
+        QSignalSpy stored(panel, &ui::HumanRatingPanel::ratingStored);
+        QTest::mouseClick(panel->saveButton(), Qt::LeftButton);
+        QVERIFY(stored.wait(20000));
+        QVERIFY(test::waitIdle(*m_jobs));
+        const auto critique = store::CritiqueRepository(*m_session->reader()).byId(stored.at(0).at(1).toLongLong());
+        QCOMPARE(critique.critique.judge, std::string("human:tester"));
+        std::map<std::string, int> ratings;
+        for (const auto &a : critique.critique.aspects)
+            ratings[a.aspect] = a.rating;
+        QCOMPARE(ratings["Readability"], 2); // kept from the refused attempt
+        QCOMPARE(ratings["Metacognition"], 3);
+        QCOMPARE(ratings["Harmlessness"], 3);
     }
 
     void judgeStageRunsFromThePage()

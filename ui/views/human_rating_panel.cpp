@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPointer>
@@ -24,9 +25,14 @@ HumanRatingPanel::HumanRatingPanel(ProjectSession *session, QWidget *parent)
     , m_rating(new QComboBox(this))
     , m_rationale(new QLineEdit(this))
     , m_person(new QLineEdit(this))
+    , m_add(new QPushButton(tr("Rate another aspect too"), this))
     , m_save(new QPushButton(tr("Store rating"), this))
+    , m_pendingLabel(new QLabel(this))
     , m_status(new QLabel(this))
 {
+    m_add->setObjectName(QStringLiteral("rating.add"));
+    m_pendingLabel->setObjectName(QStringLiteral("rating.pending"));
+    m_pendingLabel->setWordWrap(true);
     m_aspect->setObjectName(QStringLiteral("rating.aspect"));
     m_rating->setObjectName(QStringLiteral("rating.value"));
     m_rationale->setObjectName(QStringLiteral("rating.rationale"));
@@ -46,18 +52,26 @@ HumanRatingPanel::HumanRatingPanel(ProjectSession *session, QWidget *parent)
     form->addRow(tr("Rating"), m_rating);
     form->addRow(tr("Rationale"), m_rationale);
     form->addRow(tr("Rated by"), m_person);
-    form->addRow(m_save);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_add);
+    buttons->addWidget(m_save, 1);
+    form->addRow(buttons);
+    form->addRow(m_pendingLabel);
     form->addRow(m_status);
 
     connect(m_aspect, &QComboBox::currentIndexChanged, this, &HumanRatingPanel::showCurrent);
     connect(m_save, &QPushButton::clicked, this, &HumanRatingPanel::save);
+    connect(m_add, &QPushButton::clicked, this, &HumanRatingPanel::keepCurrent);
     setCandidate(nullptr, {});
 }
 
 void HumanRatingPanel::setCandidate(const store::CandidateWithCritiques *candidate,
                                     const std::vector<std::string> &aspects)
 {
-    m_candidateId = candidate ? candidate->candidate.id : 0;
+    const qint64 id = candidate ? candidate->candidate.id : 0;
+    if (id != m_candidateId)
+        m_pending.clear(); // ratings belong to one candidate
+    m_candidateId = id;
     m_current.clear();
     if (candidate)
         if (const auto *critique = candidate->latestParsed())
@@ -71,6 +85,7 @@ void HumanRatingPanel::setCandidate(const store::CandidateWithCritiques *candida
         m_aspect->setCurrentIndex(i);
     m_aspect->blockSignals(false);
     setEnabled(candidate != nullptr);
+    showPending();
     m_status->setText(candidate ? tr("Rating candidate #%1.").arg(m_candidateId) : tr("Select a candidate to rate it."));
     showCurrent();
 }
@@ -88,14 +103,34 @@ void HumanRatingPanel::showCurrent()
     m_rationale->clear();
 }
 
+void HumanRatingPanel::keepCurrent()
+{
+    const std::string aspect = toStdString(m_aspect->currentText());
+    if (aspect.empty())
+        return;
+    // An empty rationale is kept too: the backend names the aspect that lacks one.
+    m_pending[aspect] = {aspect, m_rating->currentData().toInt(), toStdString(m_rationale->text().trimmed())};
+    showPending();
+}
+
+void HumanRatingPanel::showPending()
+{
+    QStringList parts;
+    for (const auto &[aspect, rating] : m_pending)
+        parts << QStringLiteral("%1 %2").arg(toQString(aspect)).arg(rating.rating);
+    m_pendingLabel->setText(parts.isEmpty() ? QString() : tr("To store together: %1").arg(parts.join(QStringLiteral(", "))));
+}
+
 void HumanRatingPanel::save()
 {
     if (m_candidateId == 0)
         return;
+    keepCurrent(); // the aspect on screen is part of the rating
     const qint64 candidateId = m_candidateId;
     const std::string person = toStdString(m_person->text().trimmed());
-    const std::vector<feedback::HumanRating> ratings{
-        {toStdString(m_aspect->currentText()), m_rating->currentData().toInt(), toStdString(m_rationale->text().trimmed())}};
+    std::vector<feedback::HumanRating> ratings;
+    for (const auto &[aspect, rating] : m_pending)
+        ratings.push_back(rating);
     auto critiqueId = std::make_shared<qint64>(0);
     m_save->setEnabled(false);
     m_status->setText(tr("Storing…"));
@@ -122,6 +157,8 @@ void HumanRatingPanel::showStored(qint64 candidateId, qint64 critiqueId, const Q
         m_status->setText(tr("Not stored: %1").arg(message));
         return;
     }
+    m_pending.clear();
+    showPending();
     m_status->setText(tr("Stored as critique #%1 (human).").arg(critiqueId));
     Q_EMIT ratingStored(candidateId, critiqueId);
 }
