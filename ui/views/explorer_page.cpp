@@ -81,6 +81,8 @@ ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
     m_promptView->setMinimumWidth(420);
     m_promptText->setObjectName(QStringLiteral("explorer.promptText"));
     m_promptText->setWordWrap(true);
+    m_promptText->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_promptText->setMinimumHeight(m_promptText->fontMetrics().lineSpacing() * 3 + 6); // title + two lines
     m_promptText->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_rationale->setObjectName(QStringLiteral("explorer.rationale"));
     m_details->setObjectName(QStringLiteral("explorer.details"));
