@@ -77,7 +77,7 @@ ExplorerPage::ExplorerPage(ProjectSession *session, QWidget *parent)
     m_candidateView->setModel(m_candidates);
     m_candidateView->setSelectionBehavior(QAbstractItemView::SelectItems);
     m_candidateView->horizontalHeader()->setMinimumSectionSize(44);
-    m_candidateView->setMinimumHeight(150);
+    m_candidateView->setMinimumHeight(110);
     m_promptView->setMinimumWidth(420);
     m_promptText->setObjectName(QStringLiteral("explorer.promptText"));
     m_promptText->setWordWrap(true);
