@@ -1,12 +1,15 @@
 #include "main_window.h"
 
 #include "app_settings.h"
+#include "project_session.h"
 #include "string_convert.h"
 #include "views/about_dialog.h"
+#include "views/explorer_page.h"
 #include "views/judge_settings_dialog.h"
 #include "views/log_view.h"
 #include "views/placeholder_page.h"
 #include "views/project_page.h"
+#include "views/rubric_page.h"
 #include "worker/job_controller.h"
 
 #include "core/logging.h"
@@ -42,9 +45,10 @@ MainWindow::MainWindow(QWidget *parent)
     initUiResources();
     setWindowTitle(tr("RLRF Workbench"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/rlrf-workbench.svg")));
-    createAreas();
     // The backend thread starts after the Log panel exists, so its first lines show.
     m_jobs = new JobController(this);
+    m_session = new ProjectSession(m_jobs, this);
+    createAreas();
     createMenus();
     statusBar()->showMessage(tr("Starting the backend…"));
     connect(m_jobs, &JobController::backendReady, this, [this](const RuntimeInfo &info) {
@@ -67,17 +71,21 @@ void MainWindow::createAreas()
     m_projectPage->setObjectName(QStringLiteral("area.project"));
     connect(m_projectPage, &ProjectPage::openRequested, this, &MainWindow::openProject);
     connect(m_projectPage, &ProjectPage::openDialogRequested, this, &MainWindow::openProjectDialog);
+    m_projectPage->setSession(m_session);
     m_areas->addTab(m_projectPage, tr("Project"));
+    m_rubricPage = new RubricPage(m_session, this);
+    m_rubricPage->setObjectName(QStringLiteral("area.rubric"));
+    m_areas->addTab(m_rubricPage, tr("Rubric"));
+    m_explorerPage = new ExplorerPage(m_session, this);
+    m_explorerPage->setObjectName(QStringLiteral("area.explorer"));
+    m_areas->addTab(m_explorerPage, tr("Explorer"));
+    connect(m_session, &ProjectSession::openFailed, this, [this](const QString &path, const QString &message) {
+        rlrf::log::get("workbench")->error("cannot open project {}: {}", toStdString(path), toStdString(message));
+        statusBar()->showMessage(tr("Cannot open %1: %2").arg(path, message));
+    });
 
     struct Area { const char *id; QString title; QString text; };
     const Area areas[] = {
-        {"area.rubric", tr("Rubric"),
-         tr("The eight aspects (Factuality, Logical Correctness, Metacognition, Insightfulness, Completeness, "
-            "Comprehension, Readability, Harmlessness), each with three rated levels, a weight and whether it "
-            "applies to the task. Every saved change becomes a new rubric version.")},
-        {"area.explorer", tr("Explorer"),
-         tr("Prompts → candidates with their eight-aspect ratings and critiques → refinements beside what they "
-            "refined, with the changes highlighted.")},
         {"area.pairs", tr("Pairs"),
          tr("Chosen and rejected answers side by side: approve, reject, swap or edit each preference pair "
             "before it is trained.")},
@@ -177,6 +185,7 @@ bool MainWindow::openProject(const QString &path)
     AppSettings::addRecentProject(m_projectPath);
     rebuildRecentMenu();
     m_projectPage->setCurrentProject(m_projectPath);
+    m_session->open(m_projectPath); // migration and checks on the backend thread
     setWindowTitle(tr("%1 — RLRF Workbench").arg(QFileInfo(path).fileName()));
     rlrf::log::get("workbench")->info("opened project {}", toStdString(m_projectPath));
     return true;
@@ -184,11 +193,22 @@ bool MainWindow::openProject(const QString &path)
 
 bool MainWindow::showArea(const QString &title)
 {
+    const QString area = title.section(QLatin1Char('/'), 0, 0);
+    const QString inner = title.section(QLatin1Char('/'), 1);
     for (int i = 0; i < m_areas->count(); ++i) {
-        if (m_areas->tabText(i).compare(title, Qt::CaseInsensitive) == 0) {
-            m_areas->setCurrentIndex(i);
+        if (m_areas->tabText(i).compare(area, Qt::CaseInsensitive) != 0)
+            continue;
+        m_areas->setCurrentIndex(i);
+        if (inner.isEmpty())
             return true;
-        }
+        // "Explorer/Refinement": a tab inside the area.
+        for (auto *tabs : m_areas->widget(i)->findChildren<QTabWidget *>())
+            for (int j = 0; j < tabs->count(); ++j)
+                if (tabs->tabText(j).remove(QLatin1Char('&')).compare(inner, Qt::CaseInsensitive) == 0) {
+                    tabs->setCurrentIndex(j);
+                    return true;
+                }
+        return false;
     }
     return false;
 }

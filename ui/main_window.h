@@ -10,9 +10,12 @@ class QMenu;
 
 namespace rlrf::ui {
 
+class ExplorerPage;
 class JobController;
 class LogView;
 class ProjectPage;
+class ProjectSession;
+class RubricPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -26,6 +29,9 @@ public:
     QTabWidget *areas() const { return m_areas; }
     LogView *logView() const { return m_logView; }
     JobController *jobs() const { return m_jobs; }
+    ProjectSession *session() const { return m_session; }
+    RubricPage *rubricPage() const { return m_rubricPage; }
+    ExplorerPage *explorerPage() const { return m_explorerPage; }
     QString currentProject() const { return m_projectPath; }
 
 public Q_SLOTS:
@@ -46,6 +52,9 @@ private:
 
     QTabWidget *m_areas;
     JobController *m_jobs = nullptr;
+    ProjectSession *m_session = nullptr;
+    RubricPage *m_rubricPage = nullptr;
+    ExplorerPage *m_explorerPage = nullptr;
     QDockWidget *m_logDock;
     LogView *m_logView;
     ProjectPage *m_projectPage;
