@@ -26,7 +26,7 @@ struct WalkthroughOptions {
     double temperature = 1.0;
     std::uint64_t seed = 1;
     double beta = 0.1;                 // the DPO step's settings
-    double learningRate = 1e-3;        // large on purpose: one step must show
+    double learningRate = 1e-4;        // large on purpose: one step must show
     std::string outputFolder;          // the DPO step's checkpoint goes here
 };
 

@@ -53,6 +53,8 @@ private Q_SLOTS:
             QVERIFY(page.next());
             QTRY_VERIFY_WITH_TIMEOUT(page.shownStep() == step, 120000);
             QVERIFY2(page.shownHtml().contains(QString::fromLatin1(titles[step - 1])), qPrintable(page.shownHtml()));
+            if (step == 2)
+                saveScreenshot(page, QStringLiteral("teaching-critique.png"));
         }
         const auto *walk = page.walkthrough();
         QCOMPARE(walk->answers().size(), std::size_t(3)); // two samples and a refinement

@@ -132,7 +132,9 @@ void IterationsPage::plotScalar(QCustomPlot *plot, const std::vector<std::pair<d
     iterationTicks(plot, m_summaries);
     plot->yAxis->setLabel(axis);
     plot->rescaleAxes();
-    plot->xAxis->setRange(plot->xAxis->range().lower - 0.7, plot->xAxis->range().upper + 0.7);
+    // Every model gets its slot, with or without a value, so the plots line up.
+    if (!m_summaries.empty())
+        plot->xAxis->setRange(m_summaries.front().iteration - 0.7, m_summaries.back().iteration + 0.7);
     plot->yAxis->setRangeLower(0.0);
     plot->yAxis->setRangeUpper(std::max(plot->yAxis->range().upper * 1.1, 1e-6));
     plot->replot();
