@@ -153,6 +153,17 @@ private Q_SLOTS:
         QVERIFY(!page.isRunning());
     }
 
+    void aRelativeModelFolderIsTheProjectsNeighbour()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("sub/relative.rlrf"));
+        QVERIFY(QDir().mkpath(m_dir.filePath(QStringLiteral("sub"))));
+        { store::Project::create(path.toStdString(), {"arith", "models/demo", {}, 0}); }
+        JobController jobs;
+        TrainingPage page(&jobs);
+        page.setProject(path);
+        QCOMPARE(page.settings()->policyFolder(), m_dir.filePath(QStringLiteral("sub/models/demo")));
+    }
+
 private:
     void setUp(TrainingPage &page, const QString &out, int batch, int epochs, const QString &lr)
     {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "views/teaching_page.h"
 
+#include "project_paths.h"
 #include "string_convert.h"
 #include "views/teaching_render.h"
 #include "worker/job_controller.h"
@@ -84,7 +85,7 @@ void TeachingPage::setProject(const QString &path)
     try {
         auto project = store::Project::open(toStdString(path));
         if (m_model->text().isEmpty())
-            m_model->setText(toQString(project.info().modelDir));
+            m_model->setText(projectModelFolder(path, project.info().modelDir));
         store::RubricRepository rubrics(project.db());
         if (const auto version = rubrics.current())
             m_rubric = rubrics.load(*version);

@@ -2,6 +2,7 @@
 #include "views/training_page.h"
 
 #include "plots/training_curves.h"
+#include "project_paths.h"
 #include "string_convert.h"
 #include "views/dpo_settings_form.h"
 #include "worker/job_controller.h"
@@ -88,7 +89,7 @@ void TrainingPage::setProject(const QString &path)
     m_project = path;
     try {
         auto project = store::Project::open(toStdString(path));
-        m_settings->setPolicyFolder(toQString(project.info().modelDir));
+        m_settings->setPolicyFolder(projectModelFolder(path, project.info().modelDir));
         int iteration = 1;
         for (const auto &run : store::RunRepository(project.db()).list())
             if (run.kind == store::RunKind::Dpo && run.status == store::RunStatus::Succeeded)
