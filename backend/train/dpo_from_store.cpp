@@ -102,16 +102,28 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     store::RunRepository runs(project.db());
     result.runId = runs.start(store::RunKind::Dpo, request.iteration, hyper.dump());
 
-    // Every metric point goes to the store as well as to the caller's listener.
+    // Every metric point goes to the store as well as to the caller's listener; a
+    // step's points are written in one transaction when the step reports progress.
     store::MetricRepository metrics(project.db());
+    std::vector<store::MetricPoint> pending;
+    auto flush = [&] {
+        if (!pending.empty())
+            metrics.append(result.runId, pending);
+        pending.clear();
+    };
     RunContext recording = context;
     recording.onMetric = [&](std::int64_t step, const std::string &key, double value) {
-        metrics.append(result.runId, {{step, key, value}});
+        pending.push_back({step, key, value});
         context.metric(step, key, value);
+    };
+    recording.onProgress = [&](const Progress &progress) {
+        flush();
+        context.onProgress(progress);
     };
     try {
         result.training = trainDpo(request.config, policyModel.policy(), reference, refFolder, pairs,
                                    request.outputFolder, recording);
+        flush();
     } catch (const std::exception &e) {
         runs.finish(result.runId, store::RunStatus::Failed, e.what());
         throw;

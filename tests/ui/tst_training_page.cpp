@@ -135,6 +135,24 @@ private Q_SLOTS:
         QCOMPARE(page.curves()->chart(QStringLiteral("dpo/loss"))->flags().size(), 1);
     }
 
+    void chosenAndRejectedFallingTogetherIsFlagged()
+    {
+        // The curves widget alone, fed the pattern by hand: both log-probs fall.
+        TrainingCurves curves;
+        for (int step = 1; step <= 6; ++step) {
+            curves.addMetric(step, QStringLiteral("dpo/loss"), std::log(2.0) - 0.01 * step);
+            curves.addMetric(step, QStringLiteral("dpo/logps/chosen"), -20.0 - step);
+            curves.addMetric(step, QStringLiteral("dpo/logps/rejected"), -20.0 - 3.0 * step);
+        }
+        QCOMPARE(curves.warnings().size(), 1);
+        QVERIFY(curves.warnings()[0].startsWith(QStringLiteral("likelihood displacement")));
+        QCOMPARE(curves.chart(QStringLiteral("dpo/loss"))->flags().size(), 1);
+        QCOMPARE(curves.chart(QStringLiteral("dpo/loss"))->pointCount(), 6);
+        QVERIFY(!curves.chart(QStringLiteral("dpo/logps/chosen"))); // fed to the flags, not charted
+        curves.clear();
+        QVERIFY(curves.warnings().isEmpty());
+    }
+
     void badSettingsAreRefusedBeforeAnythingStarts()
     {
         JobController jobs;
