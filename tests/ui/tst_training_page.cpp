@@ -89,6 +89,16 @@ private Q_SLOTS:
         QVERIFY2(shown[0].contains(QStringLiteral("pair %1:").arg(plan[5][0])), qPrintable(shown[0]));
         saveScreenshot(page, QStringLiteral("training.png"));
         m_trained = QString::fromStdString(page.lastResult().training.checkpoint);
+
+        // Reopened later, the area shows the same run from the store.
+        TrainingPage again(&jobs);
+        again.setProject(m_path);
+        auto *stored = again.curves()->chart(QStringLiteral("dpo/loss"));
+        QCOMPARE(stored->pointCount(), int(steps));
+        QCOMPARE(stored->lastValue(), loss->lastValue());
+        QCOMPARE(again.settings()->iteration(), 2); // M1 exists: the next run makes M2
+        QVERIFY(again.statusText().contains(QStringLiteral("read from the project")));
+        keepProjectForScreenshots();
     }
 
     void pauseStopsWithACheckpointAndResumeContinuesTheCurves()
@@ -196,6 +206,19 @@ private:
     static double lossAt(MetricChart *chart, double step)
     {
         return chart->valueAt(step).value_or(-1.0);
+    }
+
+    // With RLRF_SCREENSHOT_DIR set, the project with its real run is kept there so
+    // the documentation's window screenshots can open it.
+    void keepProjectForScreenshots()
+    {
+        const QString dir = qEnvironmentVariable("RLRF_SCREENSHOT_DIR");
+        if (dir.isEmpty())
+            return;
+        auto project = store::Project::open(m_path.toStdString());
+        const QString target = dir + QStringLiteral("/trained.rlrf");
+        QFile::remove(target);
+        project.db().exec("VACUUM INTO '" + target.toStdString() + "'");
     }
 
     static void saveScreenshot(QWidget &widget, const QString &name)

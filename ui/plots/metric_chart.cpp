@@ -25,7 +25,6 @@ MetricChart::MetricChart(const QString &title, QWidget *parent)
     m_plot->xAxis->setLabel(tr("step"));
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom | QCP::iSelectPlottables);
     m_tracer = new QCPItemTracer(m_plot);
-    m_tracer->setGraph(m_raw);
     m_tracer->setStyle(QCPItemTracer::tsCrosshair);
     m_tracer->setPen(QPen(QColor(200, 80, 0), 1, Qt::DashLine));
     m_tracer->setVisible(false);
@@ -60,6 +59,7 @@ void MetricChart::clear()
     for (int i = m_plot->itemCount() - 1; i >= 0; --i)
         if (m_plot->item(i) != m_tracer)
             m_plot->removeItem(i);
+    m_tracer->setGraph(nullptr);
     m_tracer->setVisible(false);
     m_plot->replot();
 }
@@ -156,6 +156,7 @@ QString MetricChart::hoverTextAt(double step)
     if (i < 0)
         return {};
     const auto at = static_cast<std::size_t>(i);
+    m_tracer->setGraph(m_raw); // attached only once there is data to follow
     m_tracer->setGraphKey(m_steps[at]);
     m_tracer->setVisible(true);
     m_plot->replot(QCustomPlot::rpQueuedReplot);

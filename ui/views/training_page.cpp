@@ -7,6 +7,7 @@
 #include "views/dpo_settings_form.h"
 #include "worker/job_controller.h"
 
+#include "store/metric_repository.h"
 #include "store/pair_repository.h"
 #include "store/project_file.h"
 #include "store/prompt_repository.h"
@@ -91,9 +92,16 @@ void TrainingPage::setProject(const QString &path)
         auto project = store::Project::open(toStdString(path));
         m_settings->setPolicyFolder(projectModelFolder(path, project.info().modelDir));
         int iteration = 1;
-        for (const auto &run : store::RunRepository(project.db()).list())
-            if (run.kind == store::RunKind::Dpo && run.status == store::RunStatus::Succeeded)
+        std::int64_t latest = 0;
+        for (const auto &run : store::RunRepository(project.db()).list()) {
+            if (run.kind != store::RunKind::Dpo)
+                continue;
+            latest = run.id;
+            if (run.status == store::RunStatus::Succeeded)
                 iteration = std::max(iteration, run.iteration + 1);
+        }
+        if (latest != 0 && m_jobId == 0)
+            showStoredRun(latest);
         m_settings->setIteration(iteration);
         const QFileInfo info(path);
         m_settings->setOutputFolder(info.dir().filePath(info.completeBaseName() + QStringLiteral("-runs/dpo-m")
@@ -101,6 +109,31 @@ void TrainingPage::setProject(const QString &path)
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
     }
+}
+
+bool TrainingPage::showStoredRun(std::int64_t runId)
+{
+    m_curves->clear();
+    m_segments.clear();
+    std::size_t points = 0;
+    try {
+        auto project = store::Project::open(toStdString(m_project));
+        store::MetricRepository metrics(project.db());
+        for (const auto &key : metrics.keys(runId))
+            for (const auto &point : metrics.series(runId, key)) {
+                m_curves->addMetric(point.step, toQString(point.key), point.value);
+                ++points;
+            }
+        const auto run = store::RunRepository(project.db()).byId(runId);
+        m_status->setText(tr("Run %1 (M%2, %3), read from the project.")
+                              .arg(runId)
+                              .arg(run.iteration)
+                              .arg(toQString(store::toString(run.status))));
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+        return false;
+    }
+    return points > 0;
 }
 
 bool TrainingPage::launch()

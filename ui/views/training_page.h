@@ -31,7 +31,11 @@ class TrainingPage : public QWidget {
 public:
     explicit TrainingPage(JobController *jobs, QWidget *parent = nullptr);
 
+    /// Opens a project: its model as the policy, the next iteration, and the
+    /// curves of its latest DPO run read back from the store.
     void setProject(const QString &path);
+    /// Plots a finished run's stored metric points; false when it has none.
+    bool showStoredRun(std::int64_t runId);
     DpoSettingsForm *settings() const { return m_settings; }
     TrainingCurves *curves() const { return m_curves; }
 
