@@ -79,6 +79,17 @@ std::vector<std::vector<std::int64_t>> stepPairIds(const DpoConfig &config, cons
     return steps;
 }
 
+std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson)
+{
+    auto hyper = nlohmann::json::parse(hyperParametersJson, nullptr, false);
+    if (!hyper.is_object() || !hyper.contains("pair_ids") || !hyper["pair_ids"].is_array())
+        return {};
+    const auto ids = hyper["pair_ids"].get<std::vector<std::int64_t>>();
+    for (const char *key : {"policy", "reference", "pairs", "pair_ids"})
+        hyper.erase(key);
+    return stepPairIds(dpoConfigFromJson(hyper, "run hyper-parameters"), ids);
+}
+
 StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunContext &context)
 {
     validate(request.config);
@@ -99,6 +110,7 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     hyper["policy"] = request.policyFolder;
     hyper["reference"] = refFolder;
     hyper["pairs"] = result.pairIds.size();
+    hyper["pair_ids"] = result.pairIds; // with the config, this names every step's pairs
     store::RunRepository runs(project.db());
     result.runId = runs.start(store::RunKind::Dpo, request.iteration, hyper.dump());
 

@@ -40,6 +40,10 @@ std::vector<std::int64_t> trainablePairIds(store::Project &project);
 /// For each step (index 0 = step 1), the ids of the pairs it trained on.
 std::vector<std::vector<std::int64_t>> stepPairIds(const DpoConfig &config, const std::vector<std::int64_t> &pairIds);
 
+/// The same for a run recorded by runDpoOnApprovedPairs, from its stored
+/// hyper-parameters; empty for a run recorded otherwise.
+std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson);
+
 /// Throws rlrf::Error when there is nothing approved or a folder is unusable;
 /// training outcomes (cancelled, NaN) come back in the result and the run's row.
 StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunContext &context);

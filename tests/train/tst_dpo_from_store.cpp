@@ -82,6 +82,8 @@ private Q_SLOTS:
         // with the untouched model, is the step's reported one.
         const auto plan = train::stepPairIds(request.config, result.pairIds);
         QCOMPARE(plan.size(), std::size_t(3));
+        QCOMPARE(train::storedStepPairIds(run.hyperParametersJson), plan);
+        QVERIFY(train::storedStepPairIds("{}").empty());
         const auto model = model::TextModel::load(m_model);
         for (std::size_t k = 0; k < plan.size(); ++k) {
             QCOMPARE(plan[k].size(), std::size_t(1));

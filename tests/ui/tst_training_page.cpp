@@ -98,6 +98,8 @@ private Q_SLOTS:
         QCOMPARE(stored->lastValue(), loss->lastValue());
         QCOMPARE(again.settings()->iteration(), 2); // M1 exists: the next run makes M2
         QVERIFY(again.statusText().contains(QStringLiteral("read from the project")));
+        stored->clickAt(6);
+        QCOMPARE(again.shownStepPairs(), shown); // the stored run names its steps' pairs too
         keepProjectForScreenshots();
     }
 

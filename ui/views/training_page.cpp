@@ -125,6 +125,7 @@ bool TrainingPage::showStoredRun(std::int64_t runId)
                 ++points;
             }
         const auto run = store::RunRepository(project.db()).byId(runId);
+        m_segments.push_back({0, train::storedStepPairIds(run.hyperParametersJson)});
         m_status->setText(tr("Run %1 (M%2, %3), read from the project.")
                               .arg(runId)
                               .arg(run.iteration)
