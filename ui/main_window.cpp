@@ -5,11 +5,15 @@
 #include "string_convert.h"
 #include "views/about_dialog.h"
 #include "views/explorer_page.h"
+#include "views/iterations_page.h"
 #include "views/judge_settings_dialog.h"
 #include "views/log_view.h"
-#include "views/placeholder_page.h"
+#include "views/pairs_page.h"
 #include "views/project_page.h"
+#include "views/rrr_page.h"
 #include "views/rubric_page.h"
+#include "views/teaching_page.h"
+#include "views/training_page.h"
 #include "worker/job_controller.h"
 
 #include "core/logging.h"
@@ -25,6 +29,8 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
+
+#include <tuple>
 
 // Resources live in the static rlrf_ui library, so they must be registered by hand
 // (from the global namespace, as Q_INIT_RESOURCE requires).
@@ -45,7 +51,8 @@ MainWindow::MainWindow(QWidget *parent)
     initUiResources();
     setWindowTitle(tr("RLRF Workbench"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/rlrf-workbench.svg")));
-    // The backend thread starts after the Log panel exists, so its first lines show.
+    // The backend thread starts after the Log panel exists (built above), so its
+    // first lines show; the project session, training and teaching areas need it.
     m_jobs = new JobController(this);
     m_session = new ProjectSession(m_jobs, this);
     createAreas();
@@ -84,27 +91,39 @@ void MainWindow::createAreas()
         statusBar()->showMessage(tr("Cannot open %1: %2").arg(path, message));
     });
 
-    struct Area { const char *id; QString title; QString text; };
-    const Area areas[] = {
-        {"area.pairs", tr("Pairs"),
-         tr("Chosen and rejected answers side by side: approve, reject, swap or edit each preference pair "
-            "before it is trained.")},
-        {"area.training", tr("Training"),
-         tr("DPO and GRPO runs with their hyper-parameters and live curves of loss, rewards and margins.")},
-        {"area.iterations", tr("Iterations"),
-         tr("M0, M1, M2… side by side: held-out accuracy, per-aspect means, pair yield and training time.")},
-    };
-    for (const auto &area : areas) {
-        auto *page = new PlaceholderPage(area.title, area.text, this);
-        page->setObjectName(QString::fromLatin1(area.id));
-        m_areas->addTab(page, area.title);
-    }
+    addLoopAreas();
     setCentralWidget(m_areas);
 
     m_logDock->setObjectName(QStringLiteral("area.log"));
     m_logDock->setWidget(m_logView);
     m_logDock->setAllowedAreas(Qt::BottomDockWidgetArea | Qt::RightDockWidgetArea);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+}
+
+// Pairs, Training, Iterations, Teaching and Reflect-Retry-Reward: the areas that
+// follow the two methods' loops.
+void MainWindow::addLoopAreas()
+{
+    auto *pairs = new PairsPage(this);
+    auto *training = new TrainingPage(m_jobs, this);
+    auto *iterations = new IterationsPage(this);
+    auto *teaching = new TeachingPage(m_jobs, this);
+    auto *rrr = new RrrPage(this);
+    const std::tuple<QWidget *, const char *, QString> pages[] = {
+        {pairs, "area.pairs", tr("Pairs")},          {training, "area.training", tr("Training")},
+        {iterations, "area.iterations", tr("Iterations")}, {teaching, "area.teaching", tr("Teaching")},
+        {rrr, "area.rrr", tr("Reflect-Retry-Reward")}};
+    for (const auto &[page, id, title] : pages) {
+        page->setObjectName(QString::fromLatin1(id));
+        m_areas->addTab(page, title);
+    }
+    connect(this, &MainWindow::projectOpened, pairs, &PairsPage::setProject);
+    connect(this, &MainWindow::projectOpened, training, &TrainingPage::setProject);
+    connect(this, &MainWindow::projectOpened, iterations, &IterationsPage::setProject);
+    connect(this, &MainWindow::projectOpened, teaching, &TeachingPage::setProject);
+    connect(this, &MainWindow::projectOpened, rrr, &RrrPage::setProject);
+    connect(training, &TrainingPage::runFinished, iterations, &IterationsPage::reload);
+    connect(pairs, &PairsPage::pairsChanged, iterations, &IterationsPage::reload);
 }
 
 QStringList MainWindow::areaNames() const
@@ -186,6 +205,7 @@ bool MainWindow::openProject(const QString &path)
     rebuildRecentMenu();
     m_projectPage->setCurrentProject(m_projectPath);
     m_session->open(m_projectPath); // migration and checks on the backend thread
+    Q_EMIT projectOpened(m_projectPath);
     setWindowTitle(tr("%1 — RLRF Workbench").arg(QFileInfo(path).fileName()));
     rlrf::log::get("workbench")->info("opened project {}", toStdString(m_projectPath));
     return true;

@@ -24,7 +24,7 @@ public:
     ~MainWindow() override;
 
     // The work areas in tab order: Project, Rubric, Explorer, Pairs, Training,
-    // Iterations (the Log is a dock).
+    // Iterations, Teaching, Reflect-Retry-Reward (the Log is a dock).
     QStringList areaNames() const;
     QTabWidget *areas() const { return m_areas; }
     LogView *logView() const { return m_logView; }
@@ -41,11 +41,15 @@ public Q_SLOTS:
     // Brings a work area to the front by its title ("Training"); false if unknown.
     bool showArea(const QString &title);
 
+Q_SIGNALS:
+    void projectOpened(const QString &path);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createAreas();
+    void addLoopAreas();
     void createMenus();
     void rebuildRecentMenu();
     void openProjectDialog();
