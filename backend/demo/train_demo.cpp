@@ -93,11 +93,28 @@ TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outF
         for (const auto &e : data.train) tokens += e.promptIds.size() + e.answerIds.size();
         log->info("{} training examples ({} tokens, {:.0f} per example), {} for validation", data.train.size(), tokens,
                   double(tokens) / double(data.train.size()), data.validation.size());
-        const auto sft = train::runSft(recipe.sft, model, data, (fs::path(workFolder) / "sft").string(), context, resume);
+        // Phase 1 from the random weights; with `resume`, a finished phase 1 is kept.
+        const std::string phase1 = (fs::path(workFolder) / "sft").string();
+        train::SftResult sft;
+        if (resume && fs::exists(fs::path(phase1) / "final" / "model.safetensors")) {
+            log->info("phase 1 already finished in {}", phase1);
+            sft.outcome = Outcome::Succeeded;
+            sft.modelFolder = (fs::path(phase1) / "final").string();
+            sft.steps = recipe.sft.maxSteps;
+        } else {
+            sft = train::runSft(recipe.sft, model, data, phase1, context, resume);
+        }
+        std::int64_t steps = sft.steps;
+        if (sft.outcome == Outcome::Succeeded && recipe.sft2.maxSteps > 0) {
+            log->info("phase 2: {} more steps from {}", recipe.sft2.maxSteps, sft.modelFolder);
+            const auto phase1Model = model::TextModel::load(sft.modelFolder);
+            sft = train::runSft(recipe.sft2, phase1Model, data, (fs::path(workFolder) / "sft2").string(), context, resume);
+            steps += sft.steps;
+        }
         result.outcome = sft.outcome;
         result.message = sft.message;
         result.examples = data.train.size();
-        result.steps = sft.steps;
+        result.steps = steps;
         result.finalLoss = sft.finalLoss;
         result.finalEvalLoss = sft.finalEvalLoss;
         if (sft.outcome == Outcome::Succeeded) {
