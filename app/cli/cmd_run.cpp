@@ -49,6 +49,7 @@ rlrf::pipeline::PipelineOptions optionsFrom(const rlrf::cli::ParsedArgs &args)
     o.samples = args.intValue("samples", o.samples);
     o.temperature = args.doubleValue("temperature", o.temperature);
     o.maxNewTokens = args.intValue("max-new-tokens", o.maxNewTokens);
+    o.batchPrompts = args.intValue("batch-prompts", o.batchPrompts);
     o.judge = args.value("judge", o.judge);
     o.refinements = args.intValue("refinements", o.refinements);
     if (args.has("pair-rule"))
@@ -167,6 +168,7 @@ const rlrf::cli::RegisterCommand reg{{
         {"samples", "N", "answers sampled per prompt (default 6)"},
         {"temperature", "T", "sampling temperature (default 0.8)"},
         {"max-new-tokens", "N", "longest answer (default 96)"},
+        {"batch-prompts", "N", "prompts per generation call and per store transaction (default 32)"},
         {"judge", "SPEC", "rule:arith, verifier:TASK, model:DIR, endpoint:URL#MODEL (default: the task's)"},
         {"refinements", "N", "refinements of the best imperfect answer per prompt (default 2)"},
         {"pair-rule", "R", "best_worst, refined_vs_original, all_above_delta, pareto; comma-separated"},
