@@ -53,7 +53,7 @@ public:
         m_policyFolder = m_modelDir;
     }
 
-    Outcome evaluate(int modelIteration, PipelineResult &result);
+    Outcome evaluate(int modelIteration);
     Outcome iterate(int iteration, PipelineResult &result);
 
 private:
@@ -86,7 +86,7 @@ private:
     std::unique_ptr<model::TextModel> m_model;
 };
 
-Outcome Driver::evaluate(int modelIteration, PipelineResult &result)
+Outcome Driver::evaluate(int modelIteration)
 {
     const auto &o = m_run.options;
     if (o.evalN == 0)
@@ -113,7 +113,6 @@ Outcome Driver::evaluate(int modelIteration, PipelineResult &result)
     if (r.accuracy)
         m_context.metric(modelIteration, "eval/accuracy", *r.accuracy);
     m_context.metric(modelIteration, "eval/overall", r.meanOverall);
-    (void)result;
     return Outcome::Succeeded;
 }
 
@@ -156,7 +155,7 @@ Outcome Driver::iterate(int i, PipelineResult &result)
     m_policyFolder = trained.checkpointPath;
     m_checkpointId = trained.checkpointId;
     result.iterationsDone = i + 1;
-    out = evaluate(i + 1, result);
+    out = evaluate(i + 1);
     recordStageTimes(i);
     return out;
 }
@@ -188,7 +187,7 @@ PipelineResult runPipeline(const PipelineRequest &request, const RunContext &con
     result.message.clear();
     try {
         Driver driver(project, run, context);
-        outcome = driver.evaluate(0, result);
+        outcome = driver.evaluate(0);
         for (int i = 0; outcome == Outcome::Succeeded && i < run.options.iterations; ++i)
             outcome = driver.iterate(i, result);
     } catch (const std::exception &e) {
