@@ -98,7 +98,8 @@ rlrf::RunContext consoleContext()
                                                     "dpo/rewards/accuracies"};
         if (shown.count(key) && (step == 1 || step % 10 == 0))
             rlrf::log::get("run")->info("step {} {} = {:.4f}", step, key, value);
-        else if (key.rfind("eval/", 0) == 0 || key.rfind("pairs/", 0) == 0)
+        else if (key.rfind("eval/", 0) == 0 || key.rfind("pairs/", 0) == 0 || key.rfind("sample/", 0) == 0
+                 || key.rfind("refine/", 0) == 0)
             rlrf::log::get("run")->info("iteration {} {} = {:.4f}", step, key, value);
     };
     return context;

@@ -7,6 +7,7 @@
 #include "model/text_model.h"
 #include "pipeline/critique_stage.h"
 #include "pipeline/evaluation.h"
+#include "pipeline/iteration_stats.h"
 #include "pipeline/pair_stage.h"
 #include "pipeline/refine_stage.h"
 #include "pipeline/run_setup.h"
@@ -72,6 +73,7 @@ private:
         return *m_model;
     }
     void recordStageTimes(int iteration);
+    void recordIterationStats(const StageEnv &e);
 
     store::Project &m_project;
     RunHandle m_run;
@@ -139,6 +141,7 @@ Outcome Driver::iterate(int i, PipelineResult &result)
         out = runPairStage(e, prompts);
     if (out != Outcome::Succeeded)
         return out;
+    recordIterationStats(e);
     const auto review = reviewCounts(e);
     m_context.metric(i, "pairs/approved", static_cast<double>(review.approved));
     if (review.pending > 0) {
@@ -158,6 +161,21 @@ Outcome Driver::iterate(int i, PipelineResult &result)
     out = evaluate(i + 1);
     recordStageTimes(i);
     return out;
+}
+
+// Once per iteration (a resumed run does not append the points again).
+void Driver::recordIterationStats(const StageEnv &e)
+{
+    store::MetricRepository metrics(m_project.db());
+    for (const auto &p : metrics.series(m_run.runId, "pairs/count"))
+        if (p.step == e.iteration)
+            return;
+    std::vector<store::MetricPoint> points;
+    for (const auto &[key, value] : iterationStats(e))
+        points.push_back({e.iteration, key, value});
+    metrics.append(m_run.runId, points);
+    for (const auto &p : points)
+        m_context.metric(p.step, p.key, p.value);
 }
 
 void Driver::recordStageTimes(int iteration)

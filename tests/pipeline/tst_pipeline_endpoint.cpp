@@ -16,6 +16,7 @@
 #include "pipeline/rlrf_run.h"
 #include "pipeline/stage_env.h"
 #include "store/checkpoint_repository.h"
+#include "store/metric_repository.h"
 #include "store/pair_repository.h"
 #include "store/project_file.h"
 #include "store/project_setup.h"
@@ -164,6 +165,14 @@ private Q_SLOTS:
         QCOMPARE(accuracyRows, 2); // M0 and M1, by the GSM8K verifier
         QVERIFY(aspectRows >= 2);
         QVERIFY(runs.byId(first.runId).status == store::RunStatus::Succeeded);
+
+        // The iteration's statistics were recorded once, although the run started twice.
+        store::MetricRepository metrics(project.db());
+        const auto pairCount = metrics.series(first.runId, "pairs/count");
+        QCOMPARE(pairCount.size(), std::size_t(1));
+        QCOMPARE(pairCount[0].value, static_cast<double>(approved + 1));
+        QCOMPARE(metrics.series(first.runId, "refine/improved_fraction").size(), std::size_t(1));
+        QCOMPARE(metrics.series(first.runId, "time/train").size(), std::size_t(1));
         QVERIFY(project.integrityProblems().empty());
     }
 };
