@@ -138,7 +138,8 @@ int runRunCommand(const rlrf::cli::ParsedArgs &args)
     std::signal(SIGINT, SIG_DFL);
     std::signal(SIGTERM, SIG_DFL);
     g_cancel = nullptr;
-    std::cerr << "\nseconds per stage (run " << result.runId << ")\n"
+    std::cerr << "\nseconds per stage (run " << result.runId << "; row i: iteration i from M_i, its evaluate column "
+                 "is the evaluation of M_i)\n"
               << rlrf::pipeline::formatStageTimes(result.times);
     std::cout << summaryLine(result).dump() << std::endl;
     if (result.waitingForReview) {
