@@ -2,8 +2,8 @@
 // The train stage on stories260K with pairs written by hand into the store: only
 // approved and edited pairs are trained on, the first DPO step's loss is ln 2
 // (the policy starts as its own reference), M1 is registered as a checkpoint
-// whose parent is M0 with its DPO run and metrics, and a finished stage is not
-// trained again.
+// whose parent is M0 with its DPO run and metrics, a stopped DPO registers
+// nothing, and a finished stage is not trained again.
 #include "common/pipeline_fixture.h"
 
 #include "feedback/judge_factory.h"
@@ -82,20 +82,31 @@ private Q_SLOTS:
         QCOMPARE(pipeline::approvedDpoPairs(env).size(), std::size_t(2)); // approved + edited
 
         const auto folder = pipeline::iterationFolder(project, run.runId, 1);
+        store::CheckpointRepository checkpoints(project.db());
+        store::RunRepository runs(project.db());
+
+        // Stopped: no checkpoint, the stage stays undone, the DPO run says cancelled.
+        RunContext stopped;
+        stopped.cancel.requestStop();
+        pipeline::StageEnv stoppedEnv{project, run.runId, 0, run.options, stopped, *judge, rubric, std::nullopt, &model, base};
+        const auto cancelled = pipeline::runTrainStage(stoppedEnv, fixture.modelDir, folder);
+        QVERIFY2(cancelled.outcome == Outcome::Cancelled, cancelled.message.c_str());
+        QCOMPARE(checkpoints.list().size(), std::size_t(1)); // M0 only
+        QVERIFY(!progress.isDone({run.runId, 0, stages::kTrain}));
+        QVERIFY(runs.list().back().status == store::RunStatus::Cancelled);
+
         const auto trained = pipeline::runTrainStage(env, fixture.modelDir, folder);
         QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
         QCOMPARE(trained.pairs, 2);
         QVERIFY(std::filesystem::exists(trained.checkpointPath + "/config.json"));
         QVERIFY(std::filesystem::exists(trained.checkpointPath + "/tokenizer.json"));
 
-        store::CheckpointRepository checkpoints(project.db());
         const auto m1 = checkpoints.byId(trained.checkpointId);
         QCOMPARE(m1.iteration, 1);
         QCOMPARE(m1.parentId.value_or(-1), base);
         QCOMPARE(m1.path, trained.checkpointPath);
         QCOMPARE(checkpoints.lineage(m1.id).size(), std::size_t(2));
         QVERIFY(m1.runId.has_value());
-        store::RunRepository runs(project.db());
         const auto dpoRun = runs.byId(*m1.runId);
         QVERIFY(dpoRun.kind == store::RunKind::Dpo);
         QVERIFY(dpoRun.status == store::RunStatus::Succeeded);
