@@ -45,6 +45,22 @@ std::optional<store::CheckpointRecord> checkpointAt(store::Project &project, con
     return std::nullopt;
 }
 
+// M_{i+1} under M_i, the DPO run's end and the stage's end land together.
+std::int64_t registerCheckpoint(const StageEnv &env, const std::string &folder, std::int64_t dpoRun)
+{
+    store::Transaction tx(env.project.db());
+    store::CheckpointRecord checkpoint;
+    checkpoint.path = folder;
+    checkpoint.parentId = env.checkpointId;
+    checkpoint.iteration = env.iteration + 1;
+    checkpoint.runId = dpoRun;
+    const auto id = store::CheckpointRepository(env.project.db()).add(checkpoint);
+    store::RunRepository(env.project.db()).finish(dpoRun, store::RunStatus::Succeeded);
+    store::StageRepository(env.project.db()).markDone(env.key(stages::kTrain));
+    tx.commit();
+    return id;
+}
+
 } // namespace
 
 std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
@@ -114,16 +130,7 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
         throw Error("DPO of iteration " + std::to_string(env.iteration) + " failed: " + result.message,
                     {env.project.path(), 0, "train"});
     }
-    store::Transaction tx(env.project.db());
-    store::CheckpointRecord checkpoint;
-    checkpoint.path = finalFolder;
-    checkpoint.parentId = env.checkpointId;
-    checkpoint.iteration = env.iteration + 1;
-    checkpoint.runId = dpoRun;
-    const auto checkpointId = store::CheckpointRepository(env.project.db()).add(checkpoint);
-    runs.finish(dpoRun, store::RunStatus::Succeeded);
-    progress.markDone(key);
-    tx.commit();
+    const auto checkpointId = registerCheckpoint(env, finalFolder, dpoRun);
     return {Outcome::Succeeded, {}, checkpointId, finalFolder, static_cast<std::int64_t>(pairs.size())};
 }
 
