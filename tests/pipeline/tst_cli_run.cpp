@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `rlrf run` as users run it: usage mistakes exit 2, bad projects exit 1 with a
 // message naming the file, and a run killed with SIGKILL at several moments and
-// started again ends with every prompt's outputs present exactly once.
+// started again ends with every prompt's outputs present exactly once; and
+// `rlrf eval FILE --iteration I` measures M_I of a project.
 #include "common/cli_runner.h"
 #include "common/pipeline_fixture.h"
 #include "common/test_paths.h"
@@ -13,6 +14,8 @@
 #include "store/project_setup.h"
 #include "store/run_repository.h"
 #include "store/stage_repository.h"
+
+#include <nlohmann/json.hpp>
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -138,6 +141,39 @@ private Q_SLOTS:
         }
         QCOMPARE(candidates.count(), 32);
         QCOMPARE(store::CritiqueRepository(file.db()).count(), 32);
+    }
+
+    void evalOfAProjectIteration()
+    {
+        const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("eval"), 2, 0);
+        const QString file = QString::fromStdString(project.path);
+        // M0 is the project's model folder; the task (arith) is the project's.
+        auto r = test::runCli({QStringLiteral("eval"), file, QStringLiteral("--iteration"), QStringLiteral("0"),
+                               QStringLiteral("--n"), QStringLiteral("3"), QStringLiteral("--json")});
+        QCOMPARE(r.exitCode, 0);
+        const auto lines = r.out.trimmed().split('\n');
+        const auto last = nlohmann::json::parse(lines.last().toStdString());
+        QCOMPARE(last.at("n").get<int>(), 3);
+        QVERIFY(last.at("accuracy").get<double>() >= 0.0);
+        // The same problems as the --model form measures.
+        const auto direct = test::runCli({QStringLiteral("eval"), QStringLiteral("--model"),
+                                          QString::fromStdString(project.modelDir), QStringLiteral("--task"),
+                                          QStringLiteral("arith"), QStringLiteral("--n"), QStringLiteral("3"),
+                                          QStringLiteral("--json")});
+        QCOMPARE(direct.exitCode, 0);
+        QCOMPARE(direct.out.trimmed().split('\n').last(), lines.last());
+
+        r = test::runCli({QStringLiteral("eval"), file, QStringLiteral("--iteration"), QStringLiteral("1"),
+                          QStringLiteral("--n"), QStringLiteral("3")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("no checkpoint is registered for iteration 1"), r.err.constData());
+        r = test::runCli({QStringLiteral("eval"), file, QStringLiteral("--n"), QStringLiteral("3")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("needs --iteration"), r.err.constData());
+        r = test::runCli({QStringLiteral("eval"), file, QStringLiteral("--iteration"), QStringLiteral("0"),
+                          QStringLiteral("--model"), QString::fromStdString(project.modelDir)});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("not both"), r.err.constData());
     }
 
 private:
