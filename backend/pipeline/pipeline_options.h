@@ -28,11 +28,11 @@ struct PipelineOptions {
     int iterations = 2;
 
     // sample (D_y)
-    std::int64_t promptsPerIteration = 192; // train prompts, fresh ones each iteration while they last
-    std::int64_t samples = 6;               // n candidates per prompt
+    std::int64_t promptsPerIteration = 128; // train prompts, fresh ones each iteration while they last
+    std::int64_t samples = 4;               // n candidates per prompt
     double temperature = 0.8;
     double topP = 0.95;
-    std::int64_t maxNewTokens = 96;
+    std::int64_t maxNewTokens = 64;
     std::int64_t batchPrompts = 32;         // prompts per generation call and per store transaction
 
     // critique
