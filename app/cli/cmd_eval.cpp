@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `rlrf eval --model DIR --task arith --split test --n N`: the verifier's accuracy
+// `rlrf eval --model DIR --task arith --split test --n N`, or
+// `rlrf eval FILE --iteration I ...` for M_I of a project (M0 = its model folder,
+// M_I = the checkpoint an RLRF run registered): the verifier's accuracy
 // of a model on problems of one split, and on request the spread of sampled
 // answers and the refinement yield. With --json the last line of stdout is
 // {"accuracy": x, "n": N}; scripts read that line.
@@ -9,6 +11,8 @@
 #include "feedback/critique_text.h"
 #include "feedback/rule_judge_arith.h"
 #include "model/text_model.h"
+#include "pipeline/iteration_models.h"
+#include "store/project_file.h"
 #include "tasks/arith_task.h"
 #include "tasks/task_registry.h"
 
@@ -16,6 +20,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 namespace {
 
@@ -52,14 +57,36 @@ rlrf::eval::FeedbackFunction feedbackFor(const std::string &task)
     };
 }
 
+struct ModelAndTask {
+    std::string modelDir;
+    std::string task;
+};
+
+// FILE --iteration I [--run R]: the project's task and its model M_I.
+ModelAndTask projectModel(const rlrf::cli::ParsedArgs &args)
+{
+    if (!args.has("iteration"))
+        throw UsageError("a project file needs --iteration (rlrf eval FILE --iteration I ...)");
+    if (args.has("model") || args.has("task"))
+        throw UsageError("give either FILE --iteration I or --model DIR --task NAME, not both");
+    const long long iteration = args.intValue("iteration", 0);
+    if (iteration < 0 || iteration > 1000)
+        throw UsageError("--iteration must be between 0 and 1000");
+    std::optional<std::int64_t> run;
+    if (args.has("run"))
+        run = args.intValue("run", 0);
+    auto project = rlrf::store::Project::open(args.positional.at(0));
+    return {rlrf::pipeline::modelForIteration(project, static_cast<int>(iteration), run).folder, project.info().task};
+}
+
 int runEval(const rlrf::cli::ParsedArgs &args)
 {
-    if (!args.positional.empty())
-        throw UsageError("a project file needs --iteration (rlrf eval FILE --iteration I ...)");
     const auto options = optionsFrom(args);
-    const std::string taskName = args.required("task");
+    const auto chosen = args.positional.empty() ? ModelAndTask{args.required("model"), args.required("task")}
+                                                : projectModel(args);
+    const std::string &taskName = chosen.task;
     const auto task = rlrf::tasks::makeTask(taskName);
-    const auto model = rlrf::model::TextModel::load(args.required("model"), {args.value("device", "cpu"), "float32"});
+    const auto model = rlrf::model::TextModel::load(chosen.modelDir, {args.value("device", "cpu"), "float32"});
     const bool json = args.has("json");
     const auto result = rlrf::eval::evaluateOnTask(model, *task, options);
     if (args.has("items"))
@@ -109,10 +136,13 @@ int runEval(const rlrf::cli::ParsedArgs &args)
 static rlrf::cli::RegisterCommand registerEval{{
     "eval",
     "measure a model on a task's held-out problems with its verifier",
-    "rlrf eval --model DIR --task arith --split test --n N [--seed S] [--temperature T] [--json]",
+    "rlrf eval --model DIR --task arith --split test --n N [--seed S] [--temperature T] [--json]\n"
+    "       rlrf eval FILE --iteration I [--run R] --split test --n N [--seed S] [--json]",
     {
         {"model", "DIR", "Hugging Face model folder"},
         {"task", "NAME", "the task (arith)"},
+        {"iteration", "I", "with a project FILE: evaluate M_I (0 = the project's model folder)"},
+        {"run", "R", "with --iteration: the checkpoint of this RLRF run (default: the newest for I)"},
         {"split", "S", "train, validation or test (default test)"},
         {"n", "N", "problems (default 500)"},
         {"seed", "S", "which problems of the split are drawn, and the sampling seed (default 0)"},
@@ -126,6 +156,9 @@ static rlrf::cli::RegisterCommand registerEval{{
     },
     0,
     1,
+    "With a project FILE the task is the project's and the model M_I: M0 is the\n"
+    "project's model folder, M_I the checkpoint an `rlrf run` registered for\n"
+    "iteration I.\n"
     "Problems come from the chosen split only, drawn by the seed: the same\n"
     "arguments always measure the same problems. The prompt is the task prompt as\n"
     "one user message in the model's chat template (plain text without one).\n",

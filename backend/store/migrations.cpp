@@ -157,6 +157,30 @@ CREATE INDEX eval_results_by_run ON eval_results (run_id, iteration);
 CREATE INDEX checkpoints_by_parent ON checkpoints (parent_id);
 )sql";
 
+// Version 3: the pipeline's progress, keyed by (run, iteration, stage). A stage
+// writes its outputs for a batch of prompts and their rows here in one
+// transaction, so a run killed at any moment resumes with exactly the prompts
+// that have no output yet. item_id is the candidate, critique or pair written
+// (NULL: the prompt is done and had nothing to write).
+const char *const kSchemaV3 = R"sql(
+CREATE TABLE stage_states (
+    run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    iteration INTEGER NOT NULL,
+    stage     TEXT NOT NULL,
+    status    TEXT NOT NULL CHECK (status IN ('running', 'done')),
+    seconds   REAL NOT NULL DEFAULT 0,
+    PRIMARY KEY (run_id, iteration, stage)
+) WITHOUT ROWID;
+CREATE TABLE stage_items (
+    run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    iteration INTEGER NOT NULL,
+    stage     TEXT NOT NULL,
+    prompt_id INTEGER NOT NULL REFERENCES prompts(id),
+    item_id   INTEGER
+);
+CREATE INDEX stage_items_by_stage ON stage_items (run_id, iteration, stage, prompt_id);
+)sql";
+
 #undef RLRF_NOW
 
 void checkItIsOurs(Database &db)
@@ -176,6 +200,7 @@ const std::vector<Migration> &migrations()
     static const std::vector<Migration> list = {
         {1, "tables for prompts, candidates, critiques, pairs, runs, metrics, checkpoints", kSchemaV1},
         {2, "indexes for paging and per-prompt queries", kSchemaV2},
+        {3, "pipeline stage progress per run and iteration", kSchemaV3},
     };
     return list;
 }

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Pairs and review: per prompt the pair rules (pair_rules.h) run over the rated
+// pool — samples and refinements in RLRF mode, the samples alone ranked by their
+// overall score in reward-only mode — and the pairs are stored pending, or
+// approved at once with auto-approve. Training waits until no pair of the
+// iteration is pending. Resumable per prompt. Torch-free.
+#pragma once
+
+#include "pipeline/pair_rules.h"
+#include "pipeline/stage_env.h"
+
+namespace rlrf::pipeline {
+
+Outcome runPairStage(const StageEnv &env, const std::vector<std::int64_t> &promptIds);
+
+/// The rules and limits the pair stage uses for the run's mode.
+PairRuleOptions pairRuleOptions(const PipelineOptions &options);
+
+struct ReviewCounts {
+    std::int64_t pending = 0;
+    std::int64_t approved = 0; // approved or edited: what training uses
+    std::int64_t rejected = 0;
+};
+
+/// The review states of the pairs this iteration wrote.
+ReviewCounts reviewCounts(const StageEnv &env);
+
+} // namespace rlrf::pipeline

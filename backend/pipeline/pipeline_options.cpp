@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/pipeline_options.h"
+
+#include "core/error.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace rlrf::pipeline {
+
+std::string toString(PipelineMode mode)
+{
+    return mode == PipelineMode::Rlrf ? "rlrf" : "reward_only";
+}
+
+PipelineMode parsePipelineMode(const std::string &text)
+{
+    if (text == "rlrf")
+        return PipelineMode::Rlrf;
+    if (text == "reward_only")
+        return PipelineMode::RewardOnly;
+    throw Error("unknown pipeline mode '" + text + "' (rlrf, reward_only)", {"", 0, "mode"});
+}
+
+train::DpoConfig PipelineOptions::defaultDpo()
+{
+    train::DpoConfig dpo;
+    dpo.beta = 0.1;
+    dpo.learningRate = 1e-5;
+    dpo.epochs = 2;
+    dpo.batchSize = 8;
+    dpo.warmupRatio = 0.1;
+    dpo.schedule = "cosine";
+    return dpo;
+}
+
+const std::vector<std::string> &knownPairRules()
+{
+    static const std::vector<std::string> rules = {"best_worst", "refined_vs_original", "all_above_delta", "pareto"};
+    return rules;
+}
+
+nlohmann::json toJson(const PipelineOptions &o)
+{
+    return {{"mode", toString(o.mode)},
+            {"iterations", o.iterations},
+            {"prompts_per_iteration", o.promptsPerIteration},
+            {"samples", o.samples},
+            {"temperature", o.temperature},
+            {"top_p", o.topP},
+            {"max_new_tokens", o.maxNewTokens},
+            {"batch_prompts", o.batchPrompts},
+            {"judge", o.judge},
+            {"select_top_k", o.selectTopK},
+            {"refinements", o.refinements},
+            {"refine_temperature", o.refineTemperature},
+            {"pair_rules", o.pairRules},
+            {"delta", o.delta},
+            {"max_pairs_per_prompt", o.maxPairsPerPrompt},
+            {"auto_approve", o.autoApprove},
+            {"dpo", train::toJson(o.dpo)},
+            {"eval_split", o.evalSplit},
+            {"eval_n", o.evalN},
+            {"eval_max_new_tokens", o.evalMaxNewTokens},
+            {"seed", o.seed}};
+}
+
+namespace {
+
+template <typename T>
+void read(const nlohmann::json &object, const char *key, T &target, const std::string &source)
+{
+    const auto it = object.find(key);
+    if (it == object.end())
+        return;
+    try {
+        target = it->get<T>();
+    } catch (const nlohmann::json::exception &e) {
+        throw Error("wrong type: " + std::string(e.what()), {source, 0, key});
+    }
+}
+
+void require(bool ok, const std::string &what, const std::string &source, const char *field)
+{
+    if (!ok)
+        throw Error(what, {source, 0, field});
+}
+
+} // namespace
+
+PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std::string &source)
+{
+    if (!object.is_object())
+        throw Error("pipeline options must be a JSON object", {source});
+    const auto known = toJson(PipelineOptions{});
+    for (const auto &item : object.items())
+        if (!known.contains(item.key()))
+            throw Error("unknown setting", {source, 0, item.key()});
+    PipelineOptions o;
+    std::string mode = toString(o.mode);
+    read(object, "mode", mode, source);
+    try {
+        o.mode = parsePipelineMode(mode);
+    } catch (const Error &e) {
+        throw Error(e.message(), {source, 0, "mode"});
+    }
+    read(object, "iterations", o.iterations, source);
+    read(object, "prompts_per_iteration", o.promptsPerIteration, source);
+    read(object, "samples", o.samples, source);
+    read(object, "temperature", o.temperature, source);
+    read(object, "top_p", o.topP, source);
+    read(object, "max_new_tokens", o.maxNewTokens, source);
+    read(object, "batch_prompts", o.batchPrompts, source);
+    read(object, "judge", o.judge, source);
+    read(object, "select_top_k", o.selectTopK, source);
+    read(object, "refinements", o.refinements, source);
+    read(object, "refine_temperature", o.refineTemperature, source);
+    read(object, "pair_rules", o.pairRules, source);
+    read(object, "delta", o.delta, source);
+    read(object, "max_pairs_per_prompt", o.maxPairsPerPrompt, source);
+    read(object, "auto_approve", o.autoApprove, source);
+    if (const auto it = object.find("dpo"); it != object.end())
+        o.dpo = train::dpoConfigFromJson(*it, source + " (dpo)");
+    read(object, "eval_split", o.evalSplit, source);
+    read(object, "eval_n", o.evalN, source);
+    read(object, "eval_max_new_tokens", o.evalMaxNewTokens, source);
+    read(object, "seed", o.seed, source);
+    validate(o, source);
+    return o;
+}
+
+void validate(const PipelineOptions &o, const std::string &source)
+{
+    require(o.iterations >= 1 && o.iterations <= 100, "must be between 1 and 100", source, "iterations");
+    require(o.promptsPerIteration >= 1, "must be at least 1", source, "prompts_per_iteration");
+    require(o.samples >= 2, "must be at least 2 (pairs need two candidates)", source, "samples");
+    require(std::isfinite(o.temperature) && o.temperature >= 0.0 && o.temperature <= 5.0,
+            "must be between 0 and 5", source, "temperature");
+    require(std::isfinite(o.topP) && o.topP > 0.0 && o.topP <= 1.0, "must be in (0, 1]", source, "top_p");
+    require(o.maxNewTokens >= 1, "must be at least 1", source, "max_new_tokens");
+    require(o.batchPrompts >= 1, "must be at least 1", source, "batch_prompts");
+    require(o.selectTopK >= 1, "must be at least 1", source, "select_top_k");
+    require(o.refinements >= 1, "must be at least 1", source, "refinements");
+    require(std::isfinite(o.refineTemperature) && o.refineTemperature >= 0.0 && o.refineTemperature <= 5.0,
+            "must be between 0 and 5", source, "refine_temperature");
+    require(!o.pairRules.empty(), "name at least one pair rule", source, "pair_rules");
+    for (const auto &rule : o.pairRules) {
+        const auto &known = knownPairRules();
+        require(std::find(known.begin(), known.end(), rule) != known.end(),
+                "unknown pair rule '" + rule + "' (best_worst, refined_vs_original, all_above_delta, pareto)", source,
+                "pair_rules");
+    }
+    require(std::isfinite(o.delta) && o.delta >= 0.0 && o.delta <= 1.0, "must be between 0 and 1", source, "delta");
+    require(o.maxPairsPerPrompt >= 1, "must be at least 1", source, "max_pairs_per_prompt");
+    require(o.evalSplit == "train" || o.evalSplit == "validation" || o.evalSplit == "test",
+            "must be train, validation or test", source, "eval_split");
+    require(o.evalN >= 0, "must not be negative", source, "eval_n");
+    require(o.evalMaxNewTokens >= 1, "must be at least 1", source, "eval_max_new_tokens");
+    train::validate(o.dpo, source + " (dpo)");
+}
+
+} // namespace rlrf::pipeline

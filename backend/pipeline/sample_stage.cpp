@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/sample_stage.h"
+
+#include "model/text_model.h"
+#include "pipeline/policy_prompt.h"
+#include "pipeline/prompt_formats.h"
+#include "store/candidate_repository.h"
+#include "store/prompt_repository.h"
+
+#include <nlohmann/json.hpp>
+
+namespace rlrf::pipeline {
+
+std::uint64_t batchSeed(std::uint64_t runSeed, int iteration, const std::string &stage, std::int64_t firstPromptId)
+{
+    std::uint64_t h = 1469598103934665603ULL; // FNV-1a over the parts
+    auto mix = [&h](std::uint64_t v) {
+        for (int i = 0; i < 8; ++i) {
+            h ^= (v >> (8 * i)) & 0xffU;
+            h *= 1099511628211ULL;
+        }
+    };
+    mix(runSeed);
+    mix(static_cast<std::uint64_t>(iteration));
+    for (const char c : stage)
+        mix(static_cast<unsigned char>(c));
+    mix(static_cast<std::uint64_t>(firstPromptId));
+    return h >> 1; // stays a valid signed seed in the store
+}
+
+Outcome runSampleStage(const StageEnv &env, const std::vector<std::int64_t> &promptIds, std::int64_t samplesPerPrompt)
+{
+    const auto &o = env.options;
+    auto work = [&](const std::vector<std::int64_t> &batch) -> BatchWriter {
+        store::PromptRepository prompts(env.project.db());
+        std::vector<std::vector<std::int64_t>> inputs;
+        for (const auto id : batch)
+            inputs.push_back(policyPromptIds(*env.policy, answerMessages(prompts.byId(id).text)));
+        model::GenerationOptions g;
+        g.maxNewTokens = o.maxNewTokens;
+        g.sampling.temperature = o.temperature;
+        g.sampling.topP = o.topP;
+        g.numSamples = samplesPerPrompt;
+        g.seed = batchSeed(o.seed, env.iteration, stages::kSample, batch.front());
+        auto samples = env.policy->generate(inputs, g);
+        const nlohmann::json params = {{"temperature", o.temperature},
+                                       {"top_p", o.topP},
+                                       {"max_new_tokens", o.maxNewTokens},
+                                       {"n", samplesPerPrompt}};
+        return [&env, batch, samples = std::move(samples), params, seed = g.seed]() {
+            store::CandidateRepository candidates(env.project.db());
+            store::StageRepository progress(env.project.db());
+            for (const auto &s : samples) {
+                store::CandidateRecord c;
+                c.promptId = batch.at(s.promptIndex);
+                c.iteration = env.iteration;
+                c.checkpointId = env.checkpointId;
+                c.text = s.text;
+                c.tokenCount = static_cast<std::int64_t>(s.ids.size());
+                c.samplingParamsJson = params.dump();
+                c.seed = static_cast<std::int64_t>(seed);
+                progress.record(env.key(stages::kSample), c.promptId, candidates.insert(c));
+            }
+        };
+    };
+    return runPromptBatches(env, stages::kSample, promptIds, work, o.batchPrompts);
+}
+
+} // namespace rlrf::pipeline

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/train_stage.h"
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "model/text_model.h"
+#include "pipeline/policy_prompt.h"
+#include "pipeline/prompt_formats.h"
+#include "store/checkpoint_repository.h"
+#include "store/metric_repository.h"
+#include "store/pair_repository.h"
+#include "store/prompt_repository.h"
+#include "store/run_repository.h"
+#include "store/transaction.h"
+#include "train/dpo_trainer.h"
+
+#include <cmath>
+#include <filesystem>
+
+namespace rlrf::pipeline {
+namespace {
+
+std::int64_t endOfTextId(const model::TextModel &model)
+{
+    const auto &ids = model.policy().config().eosTokenIds;
+    if (!ids.empty())
+        return ids.front();
+    if (const auto eos = model.tokenizer().eosId())
+        return *eos;
+    throw Error("the model has no EOS token to end completions with", {model.folder(), 0, "eos_token_id"});
+}
+
+std::vector<std::int64_t> completionIds(const model::TextModel &model, const std::string &text)
+{
+    auto ids = model.encode(text);
+    ids.push_back(endOfTextId(model));
+    return ids;
+}
+
+std::optional<store::CheckpointRecord> checkpointAt(store::Project &project, const std::string &path)
+{
+    for (const auto &c : store::CheckpointRepository(project.db()).list())
+        if (c.path == path)
+            return c;
+    return std::nullopt;
+}
+
+// M_{i+1} under M_i, the DPO run's end and the stage's end land together.
+std::int64_t registerCheckpoint(const StageEnv &env, const std::string &folder, std::int64_t dpoRun)
+{
+    store::Transaction tx(env.project.db());
+    store::CheckpointRecord checkpoint;
+    checkpoint.path = folder;
+    checkpoint.parentId = env.checkpointId;
+    checkpoint.iteration = env.iteration + 1;
+    checkpoint.runId = dpoRun;
+    const auto id = store::CheckpointRepository(env.project.db()).add(checkpoint);
+    store::RunRepository(env.project.db()).finish(dpoRun, store::RunStatus::Succeeded);
+    store::StageRepository(env.project.db()).markDone(env.key(stages::kTrain));
+    tx.commit();
+    return id;
+}
+
+} // namespace
+
+std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
+{
+    store::PairRepository pairs(env.project.db());
+    store::PromptRepository prompts(env.project.db());
+    std::vector<train::DpoPair> out;
+    for (const auto id : store::StageRepository(env.project.db()).items(env.key(stages::kPairs))) {
+        const auto pair = pairs.byId(id);
+        if (pair.reviewState != store::ReviewState::Approved && pair.reviewState != store::ReviewState::Edited)
+            continue;
+        const auto prompt = prompts.byId(pair.promptId);
+        out.push_back({policyPromptIds(*env.policy, answerMessages(prompt.text)),
+                       completionIds(*env.policy, pair.chosenText), completionIds(*env.policy, pair.rejectedText)});
+    }
+    return out;
+}
+
+TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder)
+{
+    const std::string finalFolder = (std::filesystem::path(outputFolder) / "final").string();
+    store::StageRepository progress(env.project.db());
+    const auto key = env.key(stages::kTrain);
+    if (progress.isDone(key)) {
+        const auto c = checkpointAt(env.project, finalFolder);
+        if (!c)
+            throw Error("train stage of iteration " + std::to_string(env.iteration)
+                            + " is done but its checkpoint is not registered",
+                        {env.project.path(), 0, "checkpoints"});
+        return {Outcome::Succeeded, {}, c->id, c->path, 0};
+    }
+    StageTimer timer(env, stages::kTrain);
+    const auto pairs = approvedDpoPairs(env);
+    if (pairs.empty())
+        throw Error("iteration " + std::to_string(env.iteration)
+                        + " has no approved pairs to train on; lower --delta, raise --samples, or approve pairs",
+                    {env.project.path(), 0, "pairs"});
+
+    auto config = env.options.dpo;
+    config.seed = env.options.seed * 1000 + static_cast<std::uint64_t>(env.iteration);
+    store::RunRepository runs(env.project.db());
+    const nlohmann::json hyper = {{"dpo", train::toJson(config)},
+                                  {"pipeline_run", env.runId},
+                                  {"pairs", pairs.size()},
+                                  {"policy", policyFolder}};
+    const auto dpoRun = runs.start(store::RunKind::Dpo, env.iteration + 1, hyper.dump());
+
+    // Metrics go to the caller as they come and into the store with the result.
+    std::vector<store::MetricPoint> points;
+    RunContext dpoContext = env.context;
+    dpoContext.onMetric = [&](std::int64_t step, const std::string &metricKey, double value) {
+        if (std::isfinite(value))
+            points.push_back({step, metricKey, value});
+        env.context.metric(step, metricKey, value);
+    };
+    std::filesystem::remove_all(outputFolder); // an interrupted attempt starts over
+    log::get("pipeline")->info("iteration {} train: DPO on {} pairs -> {}", env.iteration, pairs.size(), outputFolder);
+    const auto result = train::runDpo(config, policyFolder, {}, pairs, outputFolder, dpoContext);
+    store::MetricRepository(env.project.db()).append(dpoRun, points);
+
+    if (result.outcome == Outcome::Cancelled) {
+        runs.finish(dpoRun, store::RunStatus::Cancelled, result.message);
+        return {Outcome::Cancelled, result.message, 0, {}, static_cast<std::int64_t>(pairs.size())};
+    }
+    if (result.outcome == Outcome::Failed) {
+        runs.finish(dpoRun, store::RunStatus::Failed, result.message);
+        throw Error("DPO of iteration " + std::to_string(env.iteration) + " failed: " + result.message,
+                    {env.project.path(), 0, "train"});
+    }
+    const auto checkpointId = registerCheckpoint(env, finalFolder, dpoRun);
+    return {Outcome::Succeeded, {}, checkpointId, finalFolder, static_cast<std::int64_t>(pairs.size())};
+}
+
+} // namespace rlrf::pipeline

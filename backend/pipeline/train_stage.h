@@ -1,0 +1,31 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Train: DPO of M_i on the iteration's approved (and edited) pairs, against M_i
+// itself as the frozen reference; the result M_{i+1} is registered as a
+// checkpoint whose parent is M_i. A DPO run that stops (cancel, NaN, a kill)
+// leaves the stage undone and is redone whole on resume: a checkpoint is only
+// registered once training finished. Torch-free.
+#pragma once
+
+#include "pipeline/stage_env.h"
+#include "train/dpo_trainer_pairs.h"
+
+namespace rlrf::pipeline {
+
+struct TrainStageResult {
+    Outcome outcome = Outcome::Failed;
+    std::string message;
+    std::int64_t checkpointId = 0; // M_{i+1}
+    std::string checkpointPath;
+    std::int64_t pairs = 0;
+};
+
+/// `policyFolder` holds M_i; `outputFolder` receives the DPO folders (its
+/// final/ becomes M_{i+1}). Throws rlrf::Error when there is nothing to train
+/// on or DPO fails (the message names the last good checkpoint).
+TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder);
+
+/// The approved and edited pairs of the iteration as token ids: the prompt as the
+/// policy saw it when answering, each side's text plus the model's EOS.
+std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env);
+
+} // namespace rlrf::pipeline

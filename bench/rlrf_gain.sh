@@ -1,0 +1,60 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Measures what RLRF gains on the arith demo: for each seed, one RLRF run and one
+# reward-only baseline run (same budget) of ITERATIONS iterations from the same
+# model, each in its own project with the same train and test prompts. Prints one
+# JSON summary line per run (the `rlrf run` output) and a table of held-out
+# accuracy per model, plus seconds per stage.
+#
+#   bench/rlrf_gain.sh RLRF MODEL_DIR OUT_DIR [SEEDS] [ITERATIONS] [-- extra rlrf run options]
+#   e.g. bench/rlrf_gain.sh build/bin/rlrf resources/models/arith-demo /tmp/gain "1 2 3" 2
+# EVAL_N (default 500) sets the held-out problems evaluated per model.
+set -eu
+
+rlrf=$1
+model=$2
+out=$3
+seeds=${4:-"1 2 3"}
+iterations=${5:-2}
+shift $(( $# < 5 ? $# : 5 ))
+[ "${1:-}" = "--" ] && shift
+here=$(cd "$(dirname "$0")/.." && pwd)
+model=$(cd "$model" && pwd)
+
+mkdir -p "$out"
+cd "$out"
+"$rlrf" task sample --task arith --split train --n 4000 --seed 11 > train.jsonl
+"$rlrf" task sample --task arith --split test --n 500 --seed 12 > test.jsonl
+
+for seed in $seeds; do
+  for mode in rlrf baseline; do
+    project="$mode-$seed.rlrf"
+    rm -rf "$project" "$project-wal" "$project-shm" "$mode-$seed.runs"
+    "$rlrf" project new "$project" --model "$model" --task arith --rubric "$here/rubrics/default.json" > /dev/null
+    "$rlrf" import "$project" --format jsonl --input train.jsonl --split train --answer-field answer > /dev/null 2>&1
+    "$rlrf" import "$project" --format jsonl --input test.jsonl --split test --answer-field answer > /dev/null 2>&1
+    flag=""
+    [ "$mode" = baseline ] && flag="--baseline"
+    nice -n 5 "$rlrf" run "$project" --iterations "$iterations" --auto-approve --seed "$seed" --eval-n "${EVAL_N:-500}" $flag "$@" \
+      > "$mode-$seed.json" 2> "$mode-$seed.log" || echo "rlrf run failed: see $out/$mode-$seed.log" >&2
+    cat "$mode-$seed.json"
+  done
+done
+
+python3 - "$iterations" $seeds <<'PY'
+import json, sys
+iterations = int(sys.argv[1]); seeds = sys.argv[2:]
+print("\nheld-out accuracy (the project's test problems, greedy)")
+print("mode      seed  " + "  ".join(f"M{i:<5}" for i in range(iterations + 1)) + "  s/iteration")
+for mode in ("rlrf", "baseline"):
+    for seed in seeds:
+        try:
+            r = json.load(open(f"{mode}-{seed}.json"))
+        except (OSError, ValueError):
+            print(f"{mode:<9} {seed:<5} (no result)")
+            continue
+        acc = [r["evaluations"].get(f"M{i}", {}).get("accuracy") for i in range(iterations + 1)]
+        secs = [sum(v for k, v in r["seconds"].get(str(i), {}).items() if k != "evaluate") for i in range(iterations)]
+        print(f"{mode:<9} {seed:<5} " + "  ".join("  -   " if a is None else f"{a:.4f}" for a in acc)
+              + "  " + " ".join(f"{s:.0f}" for s in secs))
+PY

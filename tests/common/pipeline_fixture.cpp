@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "common/pipeline_fixture.h"
+
+#include "common/stories_fixture.h"
+#include "common/store_fixture.h"
+#include "store/project_file.h"
+#include "store/project_setup.h"
+#include "store/prompt_repository.h"
+#include "store/transaction.h"
+#include "tasks/arith_task.h"
+
+#include <QDir>
+#include <QFile>
+
+namespace rlrf::test {
+
+namespace {
+
+void addPrompts(store::Project &project, tasks::Split split, int count)
+{
+    if (count <= 0)
+        return;
+    store::PromptRepository prompts(project.db());
+    const std::string splitName = tasks::toString(split);
+    const auto set = prompts.createSet({0, "arith-" + splitName, "jsonl", "generated", {}});
+    store::Transaction tx(project.db());
+    int row = 0;
+    for (const auto &p : tasks::ArithTask().problems(split, static_cast<std::size_t>(count), 5)) {
+        store::PromptRecord r;
+        r.promptSetId = set;
+        r.text = p.prompt;
+        r.referenceAnswer = p.answer;
+        r.split = store::parseSplit(splitName);
+        r.source = "generated";
+        r.sourceRow = ++row;
+        prompts.insert(r);
+    }
+    tx.commit();
+}
+
+} // namespace
+
+PipelineProject makePipelineProject(const QString &folder, const QString &name, int trainPrompts, int testPrompts)
+{
+    PipelineProject out;
+    const QString modelDir = folder + QStringLiteral("/stories260K");
+    if (!QFile::exists(modelDir + QStringLiteral("/config.json")))
+        convertStories260K(modelDir);
+    out.modelDir = modelDir.toStdString();
+    out.path = (folder + QLatin1Char('/') + name + QStringLiteral(".rlrf")).toStdString();
+    store::createProject({out.path, out.modelDir, "arith", rubricPath(QStringLiteral("default.json")).toStdString()});
+    auto project = store::Project::open(out.path);
+    addPrompts(project, tasks::Split::Train, trainPrompts);
+    addPrompts(project, tasks::Split::Test, testPrompts);
+    return out;
+}
+
+pipeline::PipelineOptions tinyOptions()
+{
+    pipeline::PipelineOptions o;
+    o.iterations = 1;
+    o.promptsPerIteration = 6;
+    o.samples = 2;
+    o.maxNewTokens = 8;
+    o.batchPrompts = 1;
+    o.refinements = 2;
+    o.evalN = 0;
+    o.evalMaxNewTokens = 8;
+    o.autoApprove = true;
+    o.dpo.epochs = 1;
+    o.dpo.batchSize = 2;
+    return o;
+}
+
+} // namespace rlrf::test

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The train stage on stories260K with pairs written by hand into the store: only
+// approved and edited pairs are trained on, the first DPO step's loss is ln 2
+// (the policy starts as its own reference), M1 is registered as a checkpoint
+// whose parent is M0 with its DPO run and metrics, a stopped DPO registers
+// nothing, and a finished stage is not trained again.
+#include "common/pipeline_fixture.h"
+
+#include "feedback/judge_factory.h"
+#include "model/text_model.h"
+#include "pipeline/run_setup.h"
+#include "pipeline/train_stage.h"
+#include "store/candidate_repository.h"
+#include "store/checkpoint_repository.h"
+#include "store/metric_repository.h"
+#include "store/pair_repository.h"
+#include "store/project_file.h"
+#include "store/prompt_repository.h"
+#include "store/rubric_repository.h"
+#include "store/run_repository.h"
+#include "store/transaction.h"
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <filesystem>
+
+using namespace rlrf;
+namespace stages = rlrf::pipeline::stages;
+
+class TestTrainStage : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void trainsApprovedPairsAndRegistersTheCheckpoint()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto fixture = test::makePipelineProject(dir.path(), QStringLiteral("train"), 4, 0);
+        auto project = store::Project::open(fixture.path);
+        auto options = test::tinyOptions();
+        options.dpo.learningRate = 1e-3;
+        const auto run = pipeline::openRun(project, options, false);
+        const auto base = pipeline::ensureBaseCheckpoint(project, fixture.modelDir);
+        QCOMPARE(pipeline::ensureBaseCheckpoint(project, fixture.modelDir), base); // once only
+
+        // Per prompt two answers and a pair between them, in four review states.
+        store::PromptRepository prompts(project.db());
+        store::CandidateRepository candidates(project.db());
+        store::PairRepository pairs(project.db());
+        store::StageRepository progress(project.db());
+        const store::StageKey pairsKey{run.runId, 0, stages::kPairs};
+        const store::ReviewState states[] = {store::ReviewState::Approved, store::ReviewState::Pending,
+                                             store::ReviewState::Rejected, store::ReviewState::Approved};
+        int index = 0;
+        for (const auto &p : prompts.page({0, 10, "id", false, std::nullopt})) {
+            store::Transaction tx(project.db());
+            store::CandidateRecord good{0, p.id, 0, base, "Answer: " + *p.referenceAnswer, 2, "{}", 1, {}, {}, {}};
+            store::CandidateRecord bad{0, p.id, 0, base, "Answer: 1000", 2, "{}", 1, {}, {}, {}};
+            store::PairRecord pair;
+            pair.promptId = p.id;
+            pair.chosenCandidateId = candidates.insert(good);
+            pair.rejectedCandidateId = candidates.insert(bad);
+            pair.rule = "best_worst";
+            pair.gap = 1.0;
+            const auto id = pairs.insert(pair);
+            if (states[index] != store::ReviewState::Pending)
+                pairs.setReviewState(id, states[index], "tester");
+            if (index == 3)
+                pairs.editText(id, store::PairSide::Chosen, "Answer: " + *p.referenceAnswer + "\n", "tester");
+            progress.record(pairsKey, p.id, id);
+            tx.commit();
+            ++index;
+        }
+
+        store::RubricRepository rubrics(project.db());
+        const auto rubric = rubrics.load(*rubrics.current());
+        auto judge = feedback::makeJudge("rule:arith");
+        const auto model = model::TextModel::load(fixture.modelDir);
+        RunContext context;
+        pipeline::StageEnv env{project, run.runId, 0, run.options, context, *judge, rubric, std::nullopt, &model, base};
+        QCOMPARE(pipeline::approvedDpoPairs(env).size(), std::size_t(2)); // approved + edited
+
+        const auto folder = pipeline::iterationFolder(project, run.runId, 1);
+        store::CheckpointRepository checkpoints(project.db());
+        store::RunRepository runs(project.db());
+
+        // Stopped: no checkpoint, the stage stays undone, the DPO run says cancelled.
+        RunContext stopped;
+        stopped.cancel.requestStop();
+        pipeline::StageEnv stoppedEnv{project, run.runId, 0, run.options, stopped, *judge, rubric, std::nullopt, &model, base};
+        const auto cancelled = pipeline::runTrainStage(stoppedEnv, fixture.modelDir, folder);
+        QVERIFY2(cancelled.outcome == Outcome::Cancelled, cancelled.message.c_str());
+        QCOMPARE(checkpoints.list().size(), std::size_t(1)); // M0 only
+        QVERIFY(!progress.isDone({run.runId, 0, stages::kTrain}));
+        QVERIFY(runs.list().back().status == store::RunStatus::Cancelled);
+
+        const auto trained = pipeline::runTrainStage(env, fixture.modelDir, folder);
+        QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
+        QCOMPARE(trained.pairs, 2);
+        QVERIFY(std::filesystem::exists(trained.checkpointPath + "/config.json"));
+        QVERIFY(std::filesystem::exists(trained.checkpointPath + "/tokenizer.json"));
+
+        const auto m1 = checkpoints.byId(trained.checkpointId);
+        QCOMPARE(m1.iteration, 1);
+        QCOMPARE(m1.parentId.value_or(-1), base);
+        QCOMPARE(m1.path, trained.checkpointPath);
+        QCOMPARE(checkpoints.lineage(m1.id).size(), std::size_t(2));
+        QVERIFY(m1.runId.has_value());
+        const auto dpoRun = runs.byId(*m1.runId);
+        QVERIFY(dpoRun.kind == store::RunKind::Dpo);
+        QVERIFY(dpoRun.status == store::RunStatus::Succeeded);
+        QCOMPARE(dpoRun.iteration, 1);
+
+        // Policy = reference at the first step: every margin is 0, the loss ln 2.
+        store::MetricRepository metrics(project.db());
+        const auto loss = metrics.series(dpoRun.id, "dpo/loss");
+        QVERIFY(!loss.empty());
+        QVERIFY2(std::abs(loss.front().value - std::log(2.0)) < 1e-5, std::to_string(loss.front().value).c_str());
+        QVERIFY(!metrics.series(dpoRun.id, "dpo/logps/chosen").empty());
+        QVERIFY(!metrics.series(dpoRun.id, "dpo/logps/rejected").empty());
+        QVERIFY(progress.isDone({run.runId, 0, stages::kTrain}));
+
+        // Done is done: the same checkpoint comes back, nothing is trained again.
+        const auto runCount = runs.list().size();
+        const auto again = pipeline::runTrainStage(env, fixture.modelDir, folder);
+        QCOMPARE(again.checkpointId, trained.checkpointId);
+        QCOMPARE(runs.list().size(), runCount);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestTrainStage)
+#include "tst_train_stage.moc"
