@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Settings of one Reflect-Retry-Reward run (METHOD.md §2) as a plain struct with
+// a JSON round trip (stored as the run's hyper-parameters) and validation that
+// names the field. The defaults are demo scale: a few minutes on two CPU cores
+// with the ~1M-parameter arith model. Torch-free.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+
+namespace rlrf::rrr {
+
+struct RrrConfig {
+    std::uint64_t seed = 1;
+    // Failure mining: each training query sampled `mineSamples` times.
+    std::int64_t trainQueries = 384;
+    std::int64_t mineSamples = 4;
+    double mineTemperature = 1.0;
+    std::int64_t failuresPerQuery = 1;    // failed attempts kept per query
+    // Evaluation on held-out (test split) queries, greedy, before and after.
+    std::int64_t testQueries = 300;
+    std::uint64_t testSeed = 0;          // the same held-out queries for every training seed
+    // The loop.
+    std::int64_t groupSize = 8;           // reflections per failed attempt (G)
+    std::int64_t failuresPerStep = 4;     // failed attempts per optimizer step
+    double epochs = 1.0;                  // passes over the failures
+    std::int64_t maxSteps = 0;            // 0 = from epochs
+    double reflectionTemperature = 1.0;
+    double retryTemperature = 0.0;        // 0 = greedy: the reward judges the reflection alone
+    std::int64_t maxAnswerTokens = 96;
+    std::int64_t maxReflectionTokens = 64;
+    // Loss and optimizer (paper: KL 0.001, cosine with 3 % warm-up).
+    double beta = 0.001;                  // KL to the reference (k3 estimator)
+    double clipEpsilon = 0.2;             // PPO-style ratio clip
+    std::int64_t updatesPerBatch = 1;     // optimizer steps on one sampled batch (TRL's num_iterations)
+    double learningRate = 2e-5;
+    double warmupRatio = 0.03;
+    double weightDecay = 0.0;
+    double maxGradNorm = 1.0;
+    std::int64_t generationBatch = 64;    // prompts per generation call
+    std::string device = "cpu";
+};
+
+/// Throws rlrf::Error naming the first field out of range (and `source`).
+void validate(const RrrConfig &config, const std::string &source = "rrr config");
+
+nlohmann::json toJson(const RrrConfig &config);
+/// Unknown keys and wrong types are errors naming the key; missing keys keep
+/// their defaults; the result is validated.
+RrrConfig rrrConfigFromJson(const nlohmann::json &object, const std::string &source);
+
+} // namespace rlrf::rrr
