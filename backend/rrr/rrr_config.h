@@ -15,12 +15,12 @@ namespace rlrf::rrr {
 struct RrrConfig {
     std::uint64_t seed = 1;
     // Failure mining: each training query sampled `mineSamples` times.
-    std::int64_t trainQueries = 384;
+    std::int64_t trainQueries = 256;
     std::int64_t mineSamples = 4;
     double mineTemperature = 1.0;
     std::int64_t failuresPerQuery = 1;    // failed attempts kept per query
     // Evaluation on held-out (test split) queries, greedy, before and after.
-    std::int64_t testQueries = 300;
+    std::int64_t testQueries = 200;
     std::uint64_t testSeed = 0;          // the same held-out queries for every training seed
     // The loop.
     std::int64_t groupSize = 8;           // reflections per failed attempt (G)
