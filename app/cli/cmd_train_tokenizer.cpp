@@ -22,6 +22,7 @@ int runTrainTokenizer(const rlrf::cli::ParsedArgs &args)
     options.vocabSize = static_cast<std::size_t>(vocab);
     options.minFrequency = static_cast<std::size_t>(minFrequency);
     if (args.has("special")) options.specialTokens = args.values("special");
+    options.splitDigits = args.has("split-digits");
     const std::string out = args.required("out");
     const auto documents = rlrf::model::readTrainingDocuments(args.required("input"));
     const auto result = rlrf::model::trainByteLevelBpe(documents, options, out);
@@ -34,13 +35,14 @@ int runTrainTokenizer(const rlrf::cli::ParsedArgs &args)
 static rlrf::cli::RegisterCommand registerTrainTokenizer{{
     "train-tokenizer",
     "train a byte-level BPE tokenizer on a text corpus",
-    "rlrf train-tokenizer --input F.txt|F.jsonl --vocab-size N --out DIR",
+    "rlrf train-tokenizer --input F.txt|F.jsonl --vocab-size N --out DIR [--split-digits]",
     {
         {"input", "FILE", "a .jsonl file ({\"text\": ...} per line) or plain text (a document per line)"},
         {"vocab-size", "N", "tokens in the vocabulary: special tokens + 256 bytes + merges"},
         {"out", "DIR", "folder for tokenizer.json and tokenizer_config.json"},
         {"min-frequency", "N", "merge only pairs seen at least N times (default 2)"},
         {"special", "TOKEN", "a special token (repeatable; default <|endoftext|>)", true},
+        {"split-digits", "", "every digit its own token (numbers are spelled digit by digit)"},
     },
     0,
     0,

@@ -10,6 +10,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <cstdlib>
 #include <thread>
 
 namespace rlrf {
@@ -70,6 +71,12 @@ std::string describeBlas(const std::string &path, bool &isReference)
 
 void initTorchRuntime(int threads)
 {
+    // RLRF_THREADS lets a user on a shared machine keep LibTorch's OpenMP pool
+    // smaller than the core count: spinning OpenMP threads that lose their core to
+    // another process make every step many times slower.
+    if (threads <= 0)
+        if (const char *env = std::getenv("RLRF_THREADS"))
+            threads = std::atoi(env);
     if (threads <= 0)
         threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     torch::set_num_threads(threads);

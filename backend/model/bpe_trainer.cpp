@@ -24,13 +24,29 @@ namespace {
 const nlohmann::ordered_json kByteLevel = {
     {"type", "ByteLevel"}, {"add_prefix_space", false}, {"trim_offsets", true}, {"use_regex", true}};
 
+// Qwen2's pre-tokenizer pattern: like GPT-2's, but \p{N} matches one digit.
+const char *const kDigitSplitPattern =
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+
+nlohmann::ordered_json preTokenizerJson(bool splitDigits)
+{
+    if (!splitDigits)
+        return kByteLevel;
+    nlohmann::ordered_json split = {{"type", "Split"}, {"pattern", {{"Regex", kDigitSplitPattern}}},
+                                    {"behavior", "Isolated"}, {"invert", false}};
+    nlohmann::ordered_json byteLevel = kByteLevel;
+    byteLevel["use_regex"] = false;
+    return {{"type", "Sequence"}, {"pretokenizers", {split, byteLevel}}};
+}
+
 nlohmann::ordered_json addedTokenJson(std::int32_t id, const std::string &content)
 {
     return {{"id", id}, {"content", content}, {"single_word", false}, {"lstrip", false},
             {"rstrip", false}, {"normalized", false}, {"special", true}};
 }
 
-nlohmann::ordered_json tokenizerJson(const detail::LearnedBpe &bpe, const std::vector<std::string> &specials)
+nlohmann::ordered_json tokenizerJson(const detail::LearnedBpe &bpe, const std::vector<std::string> &specials,
+                                     bool splitDigits)
 {
     nlohmann::ordered_json added = nlohmann::ordered_json::array();
     nlohmann::ordered_json vocab = nlohmann::ordered_json::object();
@@ -49,7 +65,7 @@ nlohmann::ordered_json tokenizerJson(const detail::LearnedBpe &bpe, const std::v
     root["padding"] = nullptr;
     root["added_tokens"] = added;
     root["normalizer"] = nullptr;
-    root["pre_tokenizer"] = kByteLevel;
+    root["pre_tokenizer"] = preTokenizerJson(splitDigits);
     root["post_processor"] = kByteLevel;
     root["decoder"] = kByteLevel;
     root["model"] = {{"type", "BPE"}, {"dropout", nullptr}, {"unk_token", nullptr},
@@ -79,9 +95,9 @@ nlohmann::ordered_json tokenizerConfigJson(const std::vector<std::string> &speci
     return config;
 }
 
-std::unordered_map<std::string, std::int64_t> countWords(const std::vector<std::string> &documents)
+std::unordered_map<std::string, std::int64_t> countWords(const std::vector<std::string> &documents, bool splitDigits)
 {
-    const auto preTokenizer = detail::makePreTokenizer(nlohmann::json(kByteLevel), "<training>");
+    const auto preTokenizer = detail::makePreTokenizer(nlohmann::json(preTokenizerJson(splitDigits)), "<training>");
     std::unordered_map<std::string, std::int64_t> counts;
     std::vector<std::string> pieces;
     for (const std::string &doc : documents) {
@@ -124,7 +140,7 @@ BpeTrainingResult trainByteLevelBpe(const std::vector<std::string> &documents, c
                     + " (special tokens + 256 bytes), got " + std::to_string(options.vocabSize));
     for (const std::string &doc : documents)
         if (!detail::isValidUtf8(doc)) throw Error("a training document is not valid UTF-8");
-    const auto counts = countWords(documents);
+    const auto counts = countWords(documents, options.splitDigits);
     const auto bpe = detail::learnBpe(counts, options.vocabSize - options.specialTokens.size(), options.minFrequency, ctx);
     BpeTrainingResult result;
     result.wordCount = counts.size();
@@ -135,7 +151,7 @@ BpeTrainingResult trainByteLevelBpe(const std::vector<std::string> &documents, c
     std::error_code ec;
     std::filesystem::create_directories(outDir, ec);
     if (ec) throw Error("cannot create the folder: " + ec.message(), {outDir, 0, {}});
-    json::writeFileAtomically(outDir + "/tokenizer.json", tokenizerJson(bpe, options.specialTokens).dump(1) + "\n");
+    json::writeFileAtomically(outDir + "/tokenizer.json", tokenizerJson(bpe, options.specialTokens, options.splitDigits).dump(1) + "\n");
     json::writeFileAtomically(outDir + "/tokenizer_config.json", tokenizerConfigJson(options.specialTokens).dump(2) + "\n");
     result.vocabSize = bpe.vocab.size() + options.specialTokens.size();
     result.mergeCount = bpe.merges.size();

@@ -17,6 +17,10 @@ struct BpeTrainingOptions {
     std::size_t vocabSize = 8192;       // special tokens + 256 bytes + merges
     std::size_t minFrequency = 2;       // a pair seen fewer times is never merged
     std::vector<std::string> specialTokens{"<|endoftext|>"}; // ids 0.. in this order
+    // Every digit its own pre-token (Qwen2's split), so numbers are spelled digit by
+    // digit and a small model can learn arithmetic column-wise instead of memorising
+    // one token per number. Written to tokenizer.json as Split + ByteLevel.
+    bool splitDigits = false;
 };
 
 struct BpeTrainingResult {

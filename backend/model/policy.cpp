@@ -15,6 +15,8 @@
 #include "model/safetensors_checkpoint.h"
 #include "model/safetensors_writer.h"
 
+#include <ATen/CPUGeneratorImpl.h>
+
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -93,6 +95,30 @@ Policy Policy::load(const std::string &folder, const PolicyOptions &options)
         parameterCount += p.numel();
     log::get("model")->info("loaded {} ({} layers, {} parameters) on {} as {}", folder, config.numLayers,
                             parameterCount, options.device, dtypeName(dtype));
+    return Policy(state);
+}
+
+Policy Policy::initialize(const ModelConfig &config, std::uint64_t seed, const PolicyOptions &options)
+{
+    const auto device = parseDevice(options.device);
+    const auto dtype = parseDtype(options.dtype, config);
+    auto state = std::make_shared<State>();
+    {
+        torch::NoGradGuard noGrad;
+        auto generator = at::detail::createCPUGenerator(seed);
+        state->model = LlamaModel(config);
+        for (auto &item : state->model->named_parameters()) {
+            auto &p = item.value();
+            if (p.dim() >= 2)
+                p.copy_(at::normal(0.0, 0.02, p.sizes(), generator));
+            else if (item.key().find("norm") != std::string::npos)
+                p.fill_(1.0);
+            else
+                p.zero_();
+        }
+    }
+    state->model->to(device, dtype);
+    state->model->eval();
     return Policy(state);
 }
 

@@ -28,6 +28,10 @@ public:
     /// special_tokens_map.json, generation_config.json) are remembered and copied by
     /// save(). Throws rlrf::Error naming the file and the tensor or field at fault.
     static Policy load(const std::string &folder, const PolicyOptions &options = {});
+    /// A new model with random weights, as Hugging Face initialises a Llama: every
+    /// matrix (embeddings included) drawn from N(0, 0.02²), norms at one, biases at
+    /// zero. The same config and seed give the same weights. No tokenizer files.
+    static Policy initialize(const ModelConfig &config, std::uint64_t seed, const PolicyOptions &options = {});
     /// A llama2.c legacy checkpoint, converted to the rotate-half layout.
     static Policy fromLlama2c(const std::string &checkpoint, const PolicyOptions &options = {});
 

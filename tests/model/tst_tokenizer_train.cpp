@@ -83,6 +83,42 @@ private Q_SLOTS:
         qInfo("%zu bytes -> %zu tokens", bytes, tokens);
     }
 
+    // With --split-digits every digit is its own token, and the reference library
+    // reads the Split + ByteLevel pre-tokenizer written for it the same way.
+    void splitDigitsAgreesWithReference()
+    {
+        const QString out = m_tmp.filePath(QStringLiteral("digits"));
+        const auto r = runCli({QStringLiteral("train-tokenizer"), QStringLiteral("--input"), m_trainInput,
+                               QStringLiteral("--vocab-size"), QStringLiteral("1000"), QStringLiteral("--out"), out,
+                               QStringLiteral("--split-digits")});
+        QVERIFY(r.finished);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const auto run = rlrf::test::runReferenceTokenizer(out + QStringLiteral("/tokenizer.json"),
+                                                           out + QStringLiteral("/tokenizer_config.json"), m_testCorpus);
+        QVERIFY2(run.error.isEmpty(), qPrintable(run.error));
+        const Tokenizer tok = Tokenizer::fromModelDir(out.toStdString());
+        std::ifstream in(m_testCorpus.toStdString());
+        std::string line;
+        std::size_t row = 0;
+        while (std::getline(in, line)) {
+            if (line.empty()) continue;
+            QVERIFY(row < run.lines.size());
+            const std::string text = nlohmann::json::parse(line)["text"].get<std::string>();
+            const auto ids = tok.encode(text);
+            QCOMPARE(rlrf::test::idsToString(ids), QString::fromStdString(run.lines[row++]["ids"].dump()));
+            QCOMPARE(QString::fromStdString(tok.decode(ids)), QString::fromStdString(text));
+        }
+        QCOMPARE(row, run.lines.size());
+        const auto ids = tok.encode("He paid 1234 dollars.");
+        int digitTokens = 0;
+        for (const auto id : ids) {
+            const std::string piece = tok.decode({id});
+            QVERIFY2(piece.find_first_of("0123456789") == std::string::npos || piece.size() == 1, piece.c_str());
+            digitTokens += piece.find_first_of("0123456789") != std::string::npos ? 1 : 0;
+        }
+        QCOMPARE(digitTokens, 4);
+    }
+
     // "ab ab ab abc" pre-tokenizes to ab x1, Ġab x2, Ġabc x1. Pair counts: (a,b) 4,
     // (Ġ,a) 3, (b,c) 1 -> merge a+b. Then (Ġ,ab) 3, (ab,c) 1 -> merge Ġ+ab. Then
     // only (Ġab,c) 1 is left, below --min-frequency 2: training stops at 259 tokens.

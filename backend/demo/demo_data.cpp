@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "demo/demo_data.h"
+
+#include "demo/arith_flaws.h"
+#include "demo/arith_reflection.h"
+#include "feedback/critique_text.h"
+#include "feedback/rule_judge_arith.h"
+
+#include <algorithm>
+#include <random>
+
+namespace rlrf::demo {
+
+namespace {
+
+// Refinement and reflection problems are drawn after the answer problems in the
+// same generated list, so every kind sees its own stories.
+std::vector<tasks::ArithProblem> trainProblems(const DemoDataOptions &options, std::size_t count)
+{
+    return tasks::ArithTask(options.task).generate(tasks::Split::Train, count, options.seed);
+}
+
+} // namespace
+
+std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
+{
+    const std::size_t total = options.answers + options.refinements + options.reflections;
+    const auto problems = trainProblems(options, total);
+    std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + 17);
+    std::vector<DemoExample> examples;
+    examples.reserve(options.answers + options.refinements + 2 * options.reflections);
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < options.answers; ++i, ++next) {
+        const auto &p = problems[next];
+        examples.push_back({"answer", pipeline::answerMessages(p.prompt), p.canonical()});
+    }
+    for (std::size_t i = 0; i < options.refinements; ++i, ++next) {
+        const auto &p = problems[next];
+        const std::string draft = someFlawedAnswer(p, rng);
+        const std::string feedback = feedback::refinementFeedback(feedback::judgeArith(p, draft));
+        examples.push_back({"refinement", pipeline::refinementMessages(p.prompt, draft, feedback), p.canonical()});
+    }
+    for (std::size_t i = 0; i < options.reflections; ++i, ++next) {
+        const auto &p = problems[next];
+        const std::string attempt = someFlawedAnswer(p, rng);
+        const std::string reflection = arithReflection(p, attempt);
+        examples.push_back({"reflection", pipeline::reflectionMessages(p.prompt, attempt), reflection});
+        examples.push_back({"retry", pipeline::retryMessages(p.prompt, attempt, reflection), p.canonical()});
+    }
+    std::shuffle(examples.begin(), examples.end(), rng);
+    return examples;
+}
+
+nlohmann::json toJson(const DemoDataOptions &options)
+{
+    return {{"answers", options.answers},
+            {"refinements", options.refinements},
+            {"reflections", options.reflections},
+            {"seed", options.seed},
+            {"task", {{"min_steps", options.task.minSteps}, {"max_steps", options.task.maxSteps},
+                      {"max_value", options.task.maxValue}}}};
+}
+
+} // namespace rlrf::demo

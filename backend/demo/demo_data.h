@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The demo model's supervised data (METHOD.md §3), in the exact conversations of
+// pipeline/prompt_formats.h:
+//   answer     — problem → canonical answer;
+//   refinement — problem + flawed draft + the rule judge's feedback → canonical answer;
+//   reflection — problem + failed attempt + the reflect request → a short reflection;
+//   retry      — the same with the reflection in context + the retry request → canonical answer.
+// Only training-split problems are used. Torch-free.
+#pragma once
+
+#include "pipeline/prompt_formats.h"
+#include "tasks/arith_task.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rlrf::demo {
+
+struct DemoDataOptions {
+    std::size_t answers = 16000;
+    std::size_t refinements = 4000;
+    std::size_t reflections = 2000; // each gives a reflection and a retry example
+    std::uint64_t seed = 1;
+    tasks::ArithConfig task;
+};
+
+struct DemoExample {
+    std::string kind;            // "answer", "refinement", "reflection", "retry"
+    pipeline::Messages messages; // ends with the user turn the completion answers
+    std::string completion;
+};
+
+/// Deterministic for the same options; shuffled so the kinds are mixed.
+std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options);
+
+nlohmann::json toJson(const DemoDataOptions &options);
+
+} // namespace rlrf::demo

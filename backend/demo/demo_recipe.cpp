@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "demo/demo_recipe.h"
+
+namespace rlrf::demo {
+
+train::SftConfig DemoRecipe::defaultSftConfig()
+{
+    train::SftConfig c;
+    // A model this small trains fastest with a large peak rate; the cosine decay
+    // to a tenth settles it.
+    c.learningRate = 3e-3;
+    c.schedule = train::ScheduleKind::Cosine;
+    c.minLearningRateRatio = 0.1;
+    c.warmupSteps = 60;
+    c.maxSteps = 900;
+    c.batchSize = 24;
+    c.maxGradNorm = 1.0;
+    c.weightDecay = 0.01;
+    c.beta2 = 0.98;
+    c.seed = 11;
+    c.checkpointEvery = 150;
+    return c;
+}
+
+const std::vector<std::string> &demoSpecialTokens()
+{
+    static const std::vector<std::string> tokens{"<|end|>", "<|user|>", "<|assistant|>"};
+    return tokens;
+}
+
+const std::string &demoChatTemplate()
+{
+    static const std::string source =
+        "{%- for message in messages %}<|{{ message['role'] }}|>\n{{ message['content'] }}<|end|>\n"
+        "{% endfor %}{%- if add_generation_prompt %}<|assistant|>\n{% endif %}";
+    return source;
+}
+
+model::ModelConfig demoModelConfig(const DemoRecipe &recipe, std::int64_t vocabSize, std::int64_t eosId)
+{
+    model::ModelConfig c;
+    c.architecture = "LlamaForCausalLM";
+    c.modelType = "llama";
+    c.vocabSize = vocabSize;
+    c.hiddenSize = recipe.hiddenSize;
+    c.intermediateSize = recipe.intermediateSize;
+    c.numLayers = recipe.numLayers;
+    c.numHeads = recipe.numHeads;
+    c.numKvHeads = recipe.numKvHeads;
+    c.headDim = recipe.hiddenSize / recipe.numHeads;
+    c.maxPositionEmbeddings = recipe.maxPositions;
+    c.ropeTheta = 10000.0;
+    c.rmsNormEps = 1e-5;
+    c.tieWordEmbeddings = true;
+    c.torchDtype = "float32";
+    c.eosTokenIds = {eosId};
+    c.padTokenId = eosId;
+    return c;
+}
+
+nlohmann::json toJson(const DemoRecipe &recipe)
+{
+    return {{"data", toJson(recipe.data)},
+            {"tokenizer", {{"vocab_size", recipe.vocabSize}, {"documents", recipe.tokenizerDocuments},
+                           {"split_digits", true}}},
+            {"model", {{"hidden_size", recipe.hiddenSize}, {"intermediate_size", recipe.intermediateSize},
+                       {"num_layers", recipe.numLayers}, {"num_heads", recipe.numHeads},
+                       {"num_kv_heads", recipe.numKvHeads}, {"max_positions", recipe.maxPositions},
+                       {"init_seed", recipe.initSeed}}},
+            {"validation_examples", recipe.validationExamples},
+            {"sft", train::toJson(recipe.sft)}};
+}
+
+} // namespace rlrf::demo

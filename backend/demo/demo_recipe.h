@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Everything that defines the shipped demo model (resources/models/arith-demo):
+// the data mix, the tokenizer, the architecture and the SFT settings. `rlrf
+// train-demo` reproduces the model from this recipe alone. Torch-free.
+#pragma once
+
+#include "demo/demo_data.h"
+#include "model/model_config.h"
+#include "train/train_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+namespace rlrf::demo {
+
+struct DemoRecipe {
+    DemoDataOptions data;
+    std::size_t vocabSize = 640;         // specials + 256 bytes + merges (digits stay single)
+    std::size_t tokenizerDocuments = 8000;
+    std::int64_t hiddenSize = 128;
+    std::int64_t intermediateSize = 352;
+    std::int64_t numLayers = 4;
+    std::int64_t numHeads = 4;
+    std::int64_t numKvHeads = 4;
+    std::int64_t maxPositions = 512;
+    std::uint64_t initSeed = 7;
+    std::size_t validationExamples = 256; // held out of the mix for sft/eval_loss
+    train::SftConfig sft = defaultSftConfig();
+
+    static train::SftConfig defaultSftConfig();
+};
+
+/// The special tokens, in id order: end of turn (also EOS), user, assistant.
+const std::vector<std::string> &demoSpecialTokens();
+
+/// The chat template: "<|role|>\ncontent<|end|>\n" per message, then
+/// "<|assistant|>\n" for the generation prompt.
+const std::string &demoChatTemplate();
+
+/// The decoder's config for a tokenizer of `vocabSize` with end-of-turn id `eosId`.
+model::ModelConfig demoModelConfig(const DemoRecipe &recipe, std::int64_t vocabSize, std::int64_t eosId);
+
+nlohmann::json toJson(const DemoRecipe &recipe);
+
+} // namespace rlrf::demo

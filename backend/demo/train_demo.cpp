@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "demo/train_demo.h"
+
+#include "core/error.h"
+#include "core/json_io.h"
+#include "core/logging.h"
+#include "model/bpe_trainer.h"
+#include "model/chat_template.h"
+#include "model/policy.h"
+#include "model/text_model.h"
+#include "pipeline/policy_prompt.h"
+#include "train/sft.h"
+
+#include <chrono>
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace rlrf::demo {
+
+namespace {
+
+std::vector<std::string> tokenizerDocuments(const std::vector<DemoExample> &examples, std::size_t count)
+{
+    std::vector<std::string> docs;
+    for (std::size_t i = 0; i < examples.size() && i < count; ++i) {
+        std::string text;
+        for (const auto &m : examples[i].messages)
+            text += m.at("content").get<std::string>() + "\n";
+        docs.push_back(text + examples[i].completion);
+    }
+    return docs;
+}
+
+// Tokenizer, chat template and random weights: the model SFT starts from.
+void writeBaseModel(const DemoRecipe &recipe, const std::vector<DemoExample> &examples, const std::string &folder)
+{
+    model::BpeTrainingOptions options;
+    options.vocabSize = recipe.vocabSize;
+    options.specialTokens = demoSpecialTokens();
+    options.splitDigits = true;
+    const auto trained = model::trainByteLevelBpe(tokenizerDocuments(examples, recipe.tokenizerDocuments), options, folder);
+    // The end-of-turn token is also the tokenizer's EOS (bpe_trainer makes the first
+    // special token both BOS and EOS); the template needs no BOS.
+    model::saveChatTemplate(folder, demoChatTemplate());
+    const auto config = demoModelConfig(recipe, static_cast<std::int64_t>(trained.vocabSize), 0);
+    model::Policy::initialize(config, recipe.initSeed).save(folder);
+}
+
+train::SftExample encode(const model::TextModel &model, const DemoExample &example, std::int64_t eos)
+{
+    train::SftExample e;
+    e.promptIds = pipeline::policyPromptIds(model, example.messages);
+    e.answerIds = model.encode(example.completion);
+    e.answerIds.push_back(eos);
+    return e;
+}
+
+void copyModelFiles(const std::string &from, const std::string &to)
+{
+    fs::create_directories(to);
+    for (const auto &entry : fs::directory_iterator(from))
+        if (entry.is_regular_file())
+            fs::copy_file(entry.path(), fs::path(to) / entry.path().filename(), fs::copy_options::overwrite_existing);
+}
+
+} // namespace
+
+TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outFolder, const std::string &workFolder,
+                               const RunContext &context, bool resume)
+{
+    const auto started = std::chrono::steady_clock::now();
+    auto log = log::get("demo");
+    TrainDemoResult result;
+    try {
+        const auto examples = makeDemoExamples(recipe.data);
+        if (examples.size() <= recipe.validationExamples)
+            throw Error("the recipe makes " + std::to_string(examples.size()) + " examples, not more than the "
+                        + std::to_string(recipe.validationExamples) + " held out for validation");
+        const std::string base = (fs::path(workFolder) / "base").string();
+        if (!resume || !fs::exists(fs::path(base) / "model.safetensors")) {
+            log->info("writing the tokenizer and the initial weights to {}", base);
+            writeBaseModel(recipe, examples, base);
+        }
+        const auto model = model::TextModel::load(base);
+        const std::int64_t eos = model.stopIds().at(0);
+        train::SftData data;
+        for (std::size_t i = 0; i < examples.size(); ++i)
+            (i < recipe.validationExamples ? data.validation : data.train).push_back(encode(model, examples[i], eos));
+        std::size_t tokens = 0;
+        for (const auto &e : data.train) tokens += e.promptIds.size() + e.answerIds.size();
+        log->info("{} training examples ({} tokens, {:.0f} per example), {} for validation", data.train.size(), tokens,
+                  double(tokens) / double(data.train.size()), data.validation.size());
+        const auto sft = train::runSft(recipe.sft, model, data, (fs::path(workFolder) / "sft").string(), context, resume);
+        result.outcome = sft.outcome;
+        result.message = sft.message;
+        result.examples = data.train.size();
+        result.steps = sft.steps;
+        result.finalLoss = sft.finalLoss;
+        result.finalEvalLoss = sft.finalEvalLoss;
+        if (sft.outcome == Outcome::Succeeded) {
+            copyModelFiles(sft.modelFolder, outFolder);
+            json::writeFileAtomically((fs::path(outFolder) / "recipe.json").string(), toJson(recipe).dump(2) + "\n");
+            result.modelFolder = outFolder;
+        }
+    } catch (const std::exception &e) {
+        result.outcome = Outcome::Failed;
+        result.message = e.what();
+    }
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    return result;
+}
+
+} // namespace rlrf::demo
