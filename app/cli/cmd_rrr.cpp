@@ -30,6 +30,7 @@ rlrf::rrr::RrrConfig configFrom(const rlrf::cli::ParsedArgs &args)
     c.epochs = args.doubleValue("epochs", c.epochs);
     c.maxSteps = args.intValue("max-steps", c.maxSteps);
     c.learningRate = args.doubleValue("lr", c.learningRate);
+    c.retryTemperature = args.doubleValue("retry-temperature", c.retryTemperature);
     c.beta = args.doubleValue("beta", c.beta);
     c.device = args.value("device", c.device);
     rlrf::rrr::validate(c, "command line");
@@ -102,10 +103,11 @@ const rlrf::cli::RegisterCommand reg{{
      {"mine-samples", "N", "attempts per training query (default 4)"},
      {"test-queries", "N", "held-out queries for before/after (default 200)"},
      {"group-size", "G", "reflections per failed attempt (default 8)"},
-     {"failures-per-step", "N", "failed attempts per optimizer step (default 4)"},
+     {"failures-per-step", "N", "failed attempts per optimizer step (default 8)"},
      {"epochs", "X", "passes over the failures (default 1)"},
      {"max-steps", "N", "optimizer steps; 0 = from epochs (default 0)"},
-     {"lr", "X", "peak learning rate, cosine with 3 % warm-up (default 2e-5)"},
+     {"lr", "X", "peak learning rate, cosine with 3 % warm-up (default 3e-4)"},
+     {"retry-temperature", "T", "sampling temperature of the retries; 0 = greedy (default 0.7)"},
      {"beta", "B", "KL coefficient to the reference (default 0.001)"},
      {"device", "DEV", "cpu, cuda or cuda:N (default cpu)"},
      {"json", "", "end with a JSON summary line and {\"before\": {\"first\", \"second\"}, \"after\": {...}}"}},
@@ -115,7 +117,7 @@ const rlrf::cli::RegisterCommand reg{{
     "reward 1 when the retry passes the verifier, group-normalised advantages, clipped policy-gradient loss\n"
     "on the reflection tokens only plus KL to the starting model; accuracy again after training. The run,\n"
     "its metrics, failures, reflections, results and the trained model are recorded in the project FILE.\n"
-    "Each step's metrics go to stderr as one JSON line.",
+    "Each step's metrics go to stderr as one JSON line. On a busy machine RLRF_THREADS=1 can be much faster.",
     runRrrCommand}};
 
 } // namespace

@@ -24,18 +24,21 @@ struct RrrConfig {
     std::uint64_t testSeed = 0;          // the same held-out queries for every training seed
     // The loop.
     std::int64_t groupSize = 8;           // reflections per failed attempt (G)
-    std::int64_t failuresPerStep = 4;     // failed attempts per optimizer step
+    std::int64_t failuresPerStep = 8;     // failed attempts per optimizer step
     double epochs = 1.0;                  // passes over the failures
     std::int64_t maxSteps = 0;            // 0 = from epochs
     double reflectionTemperature = 1.0;
-    double retryTemperature = 0.0;        // 0 = greedy: the reward judges the reflection alone
+    // Sampled retries: with greedy ones most groups on the arith demo model had no
+    // reward spread (all retries failed alike), so nothing was learned; sampling
+    // turns "this reflection sometimes helps" into a reward difference.
+    double retryTemperature = 0.7;
     std::int64_t maxAnswerTokens = 96;
     std::int64_t maxReflectionTokens = 64;
     // Loss and optimizer (paper: KL 0.001, cosine with 3 % warm-up).
     double beta = 0.001;                  // KL to the reference (k3 estimator)
     double clipEpsilon = 0.2;             // PPO-style ratio clip
     std::int64_t updatesPerBatch = 1;     // optimizer steps on one sampled batch (TRL's num_iterations)
-    double learningRate = 2e-5;
+    double learningRate = 3e-4;           // demo scale (~1M parameters); the paper used 5e-7 at 1.5-7B
     double warmupRatio = 0.03;
     double weightDecay = 0.0;
     double maxGradNorm = 1.0;
