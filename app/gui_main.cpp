@@ -1,5 +1,6 @@
 // rlrf-workbench: the desktop application. Creates the QApplication, opens the
 // project given on the command line (or the last one) and shows the main window.
+#include "app_settings.h"
 #include "main_window.h"
 #include "screenshot.h"
 
@@ -22,7 +23,7 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("project"), QStringLiteral("An .rlrf project file to open."));
-    const QCommandLineOption areaOption(QStringLiteral("area"), QStringLiteral("Show this work area first (Project, Rubric, …)."),
+    const QCommandLineOption areaOption(QStringLiteral("area"), QStringLiteral("Show this work area first (Project, Rubric, …; Explorer/Refinement for a tab inside one)."),
                                         QStringLiteral("name"));
     const QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
@@ -36,8 +37,11 @@ int main(int argc, char *argv[])
 
     rlrf::ui::MainWindow window;
     window.show();
+    const bool firstStart = rlrf::ui::AppSettings::takeFirstStart();
     if (!parser.positionalArguments().isEmpty())
         window.openProject(parser.positionalArguments().constFirst());
+    else if (firstStart && !rlrf::ui::AppSettings::demoProject().isEmpty())
+        window.openProject(rlrf::ui::AppSettings::demoProject()); // the demo opens by itself the first time
     if (parser.isSet(areaOption) && !window.showArea(parser.value(areaOption))) {
         qCritical("unknown area '%s'; the areas are: %s", qPrintable(parser.value(areaOption)),
                   qPrintable(window.areaNames().join(QStringLiteral(", "))));

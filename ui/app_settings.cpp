@@ -1,5 +1,7 @@
 #include "app_settings.h"
 
+#include <QCoreApplication>
+#include <QDir>
 #include <QFileInfo>
 #include <QMainWindow>
 #include <QSettings>
@@ -9,7 +11,26 @@ namespace {
 const auto kRecentKey = QStringLiteral("projects/recent");
 const auto kGeometryKey = QStringLiteral("window/geometry");
 const auto kStateKey = QStringLiteral("window/state");
+const auto kStartedKey = QStringLiteral("app/started");
 } // namespace
+
+bool AppSettings::takeFirstStart()
+{
+    QSettings settings;
+    const bool first = !settings.value(kStartedKey, false).toBool();
+    settings.setValue(kStartedKey, true);
+    return first;
+}
+
+QString AppSettings::demoProject()
+{
+    const QDir bin(QCoreApplication::applicationDirPath());
+    for (const QString &candidate : {bin.filePath(QStringLiteral("../demo/demo.rlrf")),
+                                     bin.filePath(QStringLiteral("../share/rlrf-workbench/demo/demo.rlrf"))})
+        if (QFileInfo::exists(candidate))
+            return QFileInfo(candidate).absoluteFilePath();
+    return {};
+}
 
 QStringList AppSettings::recentProjects()
 {

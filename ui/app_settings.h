@@ -15,6 +15,12 @@ public:
     static void addRecentProject(const QString &path); // most recent first, no duplicates
     static void removeRecentProject(const QString &path);
 
+    /// True on the very first start of the workbench (and never again after).
+    static bool takeFirstStart();
+    /// The demo project shipped beside the program (build/demo/demo.rlrf in a
+    /// build tree, share/rlrf-workbench/demo/demo.rlrf installed); empty if none.
+    static QString demoProject();
+
     static void saveWindow(const QMainWindow &window);
     static void restoreWindow(QMainWindow &window);
 };

@@ -1,11 +1,19 @@
 #include "main_window.h"
 
 #include "app_settings.h"
+#include "project_session.h"
 #include "string_convert.h"
 #include "views/about_dialog.h"
+#include "views/explorer_page.h"
+#include "views/iterations_page.h"
+#include "views/judge_settings_dialog.h"
 #include "views/log_view.h"
-#include "views/placeholder_page.h"
+#include "views/pairs_page.h"
 #include "views/project_page.h"
+#include "views/rrr_page.h"
+#include "views/rubric_page.h"
+#include "views/teaching_page.h"
+#include "views/training_page.h"
 #include "worker/job_controller.h"
 
 #include "core/logging.h"
@@ -21,6 +29,8 @@
 #include <QMessageBox>
 #include <QStatusBar>
 #include <QTabWidget>
+
+#include <tuple>
 
 // Resources live in the static rlrf_ui library, so they must be registered by hand
 // (from the global namespace, as Q_INIT_RESOURCE requires).
@@ -41,9 +51,11 @@ MainWindow::MainWindow(QWidget *parent)
     initUiResources();
     setWindowTitle(tr("RLRF Workbench"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/rlrf-workbench.svg")));
-    createAreas();
-    // The backend thread starts after the Log panel exists, so its first lines show.
+    // The backend thread starts after the Log panel exists (built above), so its
+    // first lines show; the project session, training and teaching areas need it.
     m_jobs = new JobController(this);
+    m_session = new ProjectSession(m_jobs, this);
+    createAreas();
     createMenus();
     statusBar()->showMessage(tr("Starting the backend…"));
     connect(m_jobs, &JobController::backendReady, this, [this](const RuntimeInfo &info) {
@@ -66,36 +78,52 @@ void MainWindow::createAreas()
     m_projectPage->setObjectName(QStringLiteral("area.project"));
     connect(m_projectPage, &ProjectPage::openRequested, this, &MainWindow::openProject);
     connect(m_projectPage, &ProjectPage::openDialogRequested, this, &MainWindow::openProjectDialog);
+    m_projectPage->setSession(m_session);
     m_areas->addTab(m_projectPage, tr("Project"));
+    m_rubricPage = new RubricPage(m_session, this);
+    m_rubricPage->setObjectName(QStringLiteral("area.rubric"));
+    m_areas->addTab(m_rubricPage, tr("Rubric"));
+    m_explorerPage = new ExplorerPage(m_session, this);
+    m_explorerPage->setObjectName(QStringLiteral("area.explorer"));
+    m_areas->addTab(m_explorerPage, tr("Explorer"));
+    connect(m_session, &ProjectSession::openFailed, this, [this](const QString &path, const QString &message) {
+        rlrf::log::get("workbench")->error("cannot open project {}: {}", toStdString(path), toStdString(message));
+        statusBar()->showMessage(tr("Cannot open %1: %2").arg(path, message));
+    });
 
-    struct Area { const char *id; QString title; QString text; };
-    const Area areas[] = {
-        {"area.rubric", tr("Rubric"),
-         tr("The eight aspects (Factuality, Logical Correctness, Metacognition, Insightfulness, Completeness, "
-            "Comprehension, Readability, Harmlessness), each with three rated levels, a weight and whether it "
-            "applies to the task. Every saved change becomes a new rubric version.")},
-        {"area.explorer", tr("Explorer"),
-         tr("Prompts → candidates with their eight-aspect ratings and critiques → refinements beside what they "
-            "refined, with the changes highlighted.")},
-        {"area.pairs", tr("Pairs"),
-         tr("Chosen and rejected answers side by side: approve, reject, swap or edit each preference pair "
-            "before it is trained.")},
-        {"area.training", tr("Training"),
-         tr("DPO and GRPO runs with their hyper-parameters and live curves of loss, rewards and margins.")},
-        {"area.iterations", tr("Iterations"),
-         tr("M0, M1, M2… side by side: held-out accuracy, per-aspect means, pair yield and training time.")},
-    };
-    for (const auto &area : areas) {
-        auto *page = new PlaceholderPage(area.title, area.text, this);
-        page->setObjectName(QString::fromLatin1(area.id));
-        m_areas->addTab(page, area.title);
-    }
+    addLoopAreas();
     setCentralWidget(m_areas);
 
     m_logDock->setObjectName(QStringLiteral("area.log"));
     m_logDock->setWidget(m_logView);
     m_logDock->setAllowedAreas(Qt::BottomDockWidgetArea | Qt::RightDockWidgetArea);
     addDockWidget(Qt::BottomDockWidgetArea, m_logDock);
+}
+
+// Pairs, Training, Iterations, Teaching and Reflect-Retry-Reward: the areas that
+// follow the two methods' loops.
+void MainWindow::addLoopAreas()
+{
+    auto *pairs = new PairsPage(this);
+    auto *training = new TrainingPage(m_jobs, this);
+    auto *iterations = new IterationsPage(this);
+    auto *teaching = new TeachingPage(m_jobs, this);
+    auto *rrr = new RrrPage(this);
+    const std::tuple<QWidget *, const char *, QString> pages[] = {
+        {pairs, "area.pairs", tr("Pairs")},          {training, "area.training", tr("Training")},
+        {iterations, "area.iterations", tr("Iterations")}, {teaching, "area.teaching", tr("Teaching")},
+        {rrr, "area.rrr", tr("Reflect-Retry-Reward")}};
+    for (const auto &[page, id, title] : pages) {
+        page->setObjectName(QString::fromLatin1(id));
+        m_areas->addTab(page, title);
+    }
+    connect(this, &MainWindow::projectOpened, pairs, &PairsPage::setProject);
+    connect(this, &MainWindow::projectOpened, training, &TrainingPage::setProject);
+    connect(this, &MainWindow::projectOpened, iterations, &IterationsPage::setProject);
+    connect(this, &MainWindow::projectOpened, teaching, &TeachingPage::setProject);
+    connect(this, &MainWindow::projectOpened, rrr, &RrrPage::setProject);
+    connect(training, &TrainingPage::runFinished, iterations, &IterationsPage::reload);
+    connect(pairs, &PairsPage::pairsChanged, iterations, &IterationsPage::reload);
 }
 
 QStringList MainWindow::areaNames() const
@@ -120,6 +148,13 @@ void MainWindow::createMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_logDock->toggleViewAction());
+
+    QMenu *settings = menuBar()->addMenu(tr("&Settings"));
+    settings->addAction(tr("Remote &Judge…"), this, [this] {
+        auto *dialog = new JudgeSettingsDialog(m_jobs, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    })->setObjectName(QStringLiteral("action.remoteJudge"));
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About RLRF Workbench"), this, &MainWindow::showAbout);
@@ -169,6 +204,8 @@ bool MainWindow::openProject(const QString &path)
     AppSettings::addRecentProject(m_projectPath);
     rebuildRecentMenu();
     m_projectPage->setCurrentProject(m_projectPath);
+    m_session->open(m_projectPath); // migration and checks on the backend thread
+    Q_EMIT projectOpened(m_projectPath);
     setWindowTitle(tr("%1 — RLRF Workbench").arg(QFileInfo(path).fileName()));
     rlrf::log::get("workbench")->info("opened project {}", toStdString(m_projectPath));
     return true;
@@ -176,11 +213,22 @@ bool MainWindow::openProject(const QString &path)
 
 bool MainWindow::showArea(const QString &title)
 {
+    const QString area = title.section(QLatin1Char('/'), 0, 0);
+    const QString inner = title.section(QLatin1Char('/'), 1);
     for (int i = 0; i < m_areas->count(); ++i) {
-        if (m_areas->tabText(i).compare(title, Qt::CaseInsensitive) == 0) {
-            m_areas->setCurrentIndex(i);
+        if (m_areas->tabText(i).compare(area, Qt::CaseInsensitive) != 0)
+            continue;
+        m_areas->setCurrentIndex(i);
+        if (inner.isEmpty())
             return true;
-        }
+        // "Explorer/Refinement": a tab inside the area.
+        for (auto *tabs : m_areas->widget(i)->findChildren<QTabWidget *>())
+            for (int j = 0; j < tabs->count(); ++j)
+                if (tabs->tabText(j).remove(QLatin1Char('&')).compare(inner, Qt::CaseInsensitive) == 0) {
+                    tabs->setCurrentIndex(j);
+                    return true;
+                }
+        return false;
     }
     return false;
 }

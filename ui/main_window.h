@@ -10,9 +10,12 @@ class QMenu;
 
 namespace rlrf::ui {
 
+class ExplorerPage;
 class JobController;
 class LogView;
 class ProjectPage;
+class ProjectSession;
+class RubricPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -21,11 +24,14 @@ public:
     ~MainWindow() override;
 
     // The work areas in tab order: Project, Rubric, Explorer, Pairs, Training,
-    // Iterations (the Log is a dock).
+    // Iterations, Teaching, Reflect-Retry-Reward (the Log is a dock).
     QStringList areaNames() const;
     QTabWidget *areas() const { return m_areas; }
     LogView *logView() const { return m_logView; }
     JobController *jobs() const { return m_jobs; }
+    ProjectSession *session() const { return m_session; }
+    RubricPage *rubricPage() const { return m_rubricPage; }
+    ExplorerPage *explorerPage() const { return m_explorerPage; }
     QString currentProject() const { return m_projectPath; }
 
 public Q_SLOTS:
@@ -35,17 +41,24 @@ public Q_SLOTS:
     // Brings a work area to the front by its title ("Training"); false if unknown.
     bool showArea(const QString &title);
 
+Q_SIGNALS:
+    void projectOpened(const QString &path);
+
 protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
     void createAreas();
+    void addLoopAreas();
     void createMenus();
     void rebuildRecentMenu();
     void openProjectDialog();
 
     QTabWidget *m_areas;
     JobController *m_jobs = nullptr;
+    ProjectSession *m_session = nullptr;
+    RubricPage *m_rubricPage = nullptr;
+    ExplorerPage *m_explorerPage = nullptr;
     QDockWidget *m_logDock;
     LogView *m_logView;
     ProjectPage *m_projectPage;

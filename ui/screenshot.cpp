@@ -31,8 +31,17 @@ void grabAndQuit(MainWindow &window, const QString &pngPath)
 void saveScreenshotWhenReady(MainWindow &window, const QString &pngPath)
 {
     auto shoot = [&window, pngPath] {
-        // Let pending paints and the log poll land before grabbing.
-        QTimer::singleShot(800, &window, [&window, pngPath] { grabAndQuit(window, pngPath); });
+        // Wait for queued jobs (opening the project) to end, then let pending paints
+        // and the log poll land before grabbing.
+        auto *poll = new QTimer(&window);
+        QObject::connect(poll, &QTimer::timeout, &window, [&window, pngPath, poll] {
+            if (window.jobs()->isBusy())
+                return;
+            poll->stop();
+            poll->deleteLater();
+            QTimer::singleShot(800, &window, [&window, pngPath] { grabAndQuit(window, pngPath); });
+        });
+        poll->start(100);
     };
     if (window.jobs()->runtimeInfo())
         shoot();

@@ -79,7 +79,8 @@ rlrf::cli::RegisterCommand registerJudge{{
     "\"rating\" (1-3, 0 = not applicable), \"rationale\"}], \"overall\", \"reward\",\n"
     "\"parse_status\", \"raw_output\"}. A bad line stops with exit code 1 and names\n"
     "the line and the field. With --judge, lines are {\"prompt\", \"response\", \"reference\"?}\n"
-    "and an endpoint's API key is read from $RLRF_API_KEY.",
+    "and an endpoint's API key is read from $RLRF_API_KEY, or else from the file named by\n"
+    "$RLRF_API_KEY_FILE (one line; it must be readable by its owner only: chmod 600).",
     runJudge,
 }};
 

@@ -31,10 +31,16 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
     const long long steps = args.intValue("steps", recipe.sft.maxSteps);
     if (steps <= 0) throw UsageError("--steps must be positive");
     recipe.sft.maxSteps = steps;
+    const long long steps2 = args.intValue("steps2", recipe.sft2.maxSteps);
+    if (steps2 < 0) throw UsageError("--steps2 must be at least 0");
+    recipe.sft2.maxSteps = steps2;
     const long long seed = args.intValue("seed", static_cast<long long>(recipe.data.seed));
     if (seed < 0) throw UsageError("--seed must be at least 0");
     recipe.data.seed = static_cast<std::uint64_t>(seed);
-    recipe.sft.seed = static_cast<std::uint64_t>(seed) + 10;
+    if (args.has("seed")) { // the default seed keeps the recipe's own SFT seeds
+        recipe.sft.seed = static_cast<std::uint64_t>(seed) + 10;
+        recipe.sft2.seed = static_cast<std::uint64_t>(seed) + 22;
+    }
     recipe.initSeed = static_cast<std::uint64_t>(seed) + 6;
     const double scale = args.doubleValue("data-scale", 1.0);
     if (!(scale > 0.0)) throw UsageError("--data-scale must be positive");
@@ -42,6 +48,7 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
     recipe.data.refinements = static_cast<std::size_t>(std::lround(double(recipe.data.refinements) * scale));
     recipe.data.reflections = static_cast<std::size_t>(std::lround(double(recipe.data.reflections) * scale));
     recipe.sft.device = args.value("device", recipe.sft.device);
+    recipe.sft2.device = recipe.sft.device;
     return recipe;
 }
 
@@ -78,11 +85,12 @@ int runTrainDemo(const rlrf::cli::ParsedArgs &args)
 static rlrf::cli::RegisterCommand registerTrainDemo{{
     "train-demo",
     "train the arith demo model from scratch (data, tokenizer, init, SFT)",
-    "rlrf train-demo [--out DIR] [--work DIR] [--steps N] [--seed S] [--data-scale X] [--resume]",
+    "rlrf train-demo [--out DIR] [--work DIR] [--steps N] [--steps2 N] [--seed S] [--data-scale X] [--resume]",
     {
         {"out", "DIR", "where the finished model goes (default ./arith-demo)"},
         {"work", "DIR", "tokenizer, initial weights and checkpoints (default <out>.work)"},
-        {"steps", "N", "SFT optimizer steps (default: the recipe's 900)"},
+        {"steps", "N", "SFT optimizer steps of phase 1 (default: the recipe's 900)"},
+        {"steps2", "N", "steps of phase 2, the second pass (default: the recipe's 450; 0 = none)"},
         {"seed", "S", "seed of the data, the init and the shuffling (default 1)"},
         {"data-scale", "X", "multiply the number of generated examples (default 1)"},
         {"device", "DEV", "cpu, cuda, cuda:1 (default cpu)"},

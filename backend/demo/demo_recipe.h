@@ -28,8 +28,12 @@ struct DemoRecipe {
     std::uint64_t initSeed = 7;
     std::size_t validationExamples = 256; // held out of the mix for sft/eval_loss
     train::SftConfig sft = defaultSftConfig();
+    // A second pass over the same examples from the first phase's weights, at a
+    // lower peak rate with length-grouped batches; maxSteps 0 skips it.
+    train::SftConfig sft2 = secondPhaseConfig();
 
     static train::SftConfig defaultSftConfig();
+    static train::SftConfig secondPhaseConfig();
 };
 
 /// The special tokens, in id order: end of turn (also EOS), user, assistant.

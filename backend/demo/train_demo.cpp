@@ -11,6 +11,7 @@
 #include "pipeline/policy_prompt.h"
 #include "train/sft.h"
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 
@@ -74,9 +75,10 @@ TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outF
     TrainDemoResult result;
     try {
         const auto examples = makeDemoExamples(recipe.data);
-        if (examples.size() <= recipe.validationExamples)
-            throw Error("the recipe makes " + std::to_string(examples.size()) + " examples, not more than the "
-                        + std::to_string(recipe.validationExamples) + " held out for validation");
+        // A small run (a test, a quick look) holds out at most a tenth.
+        const std::size_t heldOut = std::min(recipe.validationExamples, examples.size() / 10);
+        if (examples.size() - heldOut < 2)
+            throw Error("the recipe makes only " + std::to_string(examples.size()) + " examples");
         const std::string base = (fs::path(workFolder) / "base").string();
         if (!resume || !fs::exists(fs::path(base) / "model.safetensors")) {
             log->info("writing the tokenizer and the initial weights to {}", base);
@@ -86,16 +88,33 @@ TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outF
         const std::int64_t eos = model.stopIds().at(0);
         train::SftData data;
         for (std::size_t i = 0; i < examples.size(); ++i)
-            (i < recipe.validationExamples ? data.validation : data.train).push_back(encode(model, examples[i], eos));
+            (i < heldOut ? data.validation : data.train).push_back(encode(model, examples[i], eos));
         std::size_t tokens = 0;
         for (const auto &e : data.train) tokens += e.promptIds.size() + e.answerIds.size();
         log->info("{} training examples ({} tokens, {:.0f} per example), {} for validation", data.train.size(), tokens,
                   double(tokens) / double(data.train.size()), data.validation.size());
-        const auto sft = train::runSft(recipe.sft, model, data, (fs::path(workFolder) / "sft").string(), context, resume);
+        // Phase 1 from the random weights; with `resume`, a finished phase 1 is kept.
+        const std::string phase1 = (fs::path(workFolder) / "sft").string();
+        train::SftResult sft;
+        if (resume && fs::exists(fs::path(phase1) / "final" / "model.safetensors")) {
+            log->info("phase 1 already finished in {}", phase1);
+            sft.outcome = Outcome::Succeeded;
+            sft.modelFolder = (fs::path(phase1) / "final").string();
+            sft.steps = recipe.sft.maxSteps;
+        } else {
+            sft = train::runSft(recipe.sft, model, data, phase1, context, resume);
+        }
+        std::int64_t steps = sft.steps;
+        if (sft.outcome == Outcome::Succeeded && recipe.sft2.maxSteps > 0) {
+            log->info("phase 2: {} more steps from {}", recipe.sft2.maxSteps, sft.modelFolder);
+            const auto phase1Model = model::TextModel::load(sft.modelFolder);
+            sft = train::runSft(recipe.sft2, phase1Model, data, (fs::path(workFolder) / "sft2").string(), context, resume);
+            steps += sft.steps;
+        }
         result.outcome = sft.outcome;
         result.message = sft.message;
         result.examples = data.train.size();
-        result.steps = sft.steps;
+        result.steps = steps;
         result.finalLoss = sft.finalLoss;
         result.finalEvalLoss = sft.finalEvalLoss;
         if (sft.outcome == Outcome::Succeeded) {

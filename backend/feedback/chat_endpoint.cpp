@@ -3,11 +3,11 @@
 #include "core/error.h"
 #include "core/http_client.h"
 #include "core/logging.h"
+#include "feedback/api_key_source.h"
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <cstdlib>
 #include <exception>
 #include <mutex>
 #include <thread>
@@ -93,9 +93,10 @@ ChatEndpoint::ChatEndpoint(EndpointConfig config)
         throw Error("endpoint: no base URL given");
     if (m_config.model.empty())
         throw Error("endpoint " + m_url + ": no model name given");
-    if (m_config.apiKey.empty() && !m_config.apiKeyEnv.empty())
-        if (const char *key = std::getenv(m_config.apiKeyEnv.c_str()))
-            m_config.apiKey = key;
+    if (m_config.apiKey.empty())
+        m_config.apiKey = apiKeyFromEnvironment(m_config.apiKeyEnv);
+    else
+        checkApiKey(m_config.apiKey, "the settings of endpoint " + m_url);
 }
 
 std::string ChatEndpoint::id() const
@@ -169,16 +170,21 @@ std::string ChatEndpoint::complete(const nlohmann::json &messages, const CancelT
     for (int attempt = 1; attempt <= attempts; ++attempt) {
         if (cancel && cancel->stopRequested())
             throw Error("endpoint " + m_url + ": cancelled");
-        const Attempt a = interpret(client.postJson(
-            m_url, body, headers, {m_config.connectTimeoutSeconds, m_config.requestTimeoutSeconds}));
+        http::Response response = client.postJson(
+            m_url, body, headers, {m_config.connectTimeoutSeconds, m_config.requestTimeoutSeconds});
+        // A server may echo the Authorization header (in an error page, or a model
+        // repeating its input): the key must not reach logs, errors or stored output.
+        // The body is scrubbed before excerpts cut it, the content after JSON decoding.
+        response.body = redactSecret(std::move(response.body), m_config.apiKey);
+        const Attempt a = interpret(response);
         if (a.ok)
-            return a.content;
+            return redactSecret(a.content, m_config.apiKey);
         lastProblem = a.problem;
         if (!a.retryable)
             break;
         if (attempt < attempts) {
             log::get("feedback")->warn("endpoint {}: attempt {}/{} failed ({}); retrying in {:.1f} s", m_url, attempt,
-                                       attempts, a.problem, backoff);
+                                       attempts, lastProblem, backoff);
             if (!sleepUnlessCancelled(backoff, cancel))
                 throw Error("endpoint " + m_url + ": cancelled");
             backoff = std::min(backoff * 2, m_config.maxBackoffSeconds);

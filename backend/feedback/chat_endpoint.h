@@ -14,8 +14,11 @@ namespace rlrf::feedback {
 struct EndpointConfig {
     std::string baseUrl;       // "http://127.0.0.1:8000" (with or without a trailing /v1)
     std::string model;         // the served model name
-    // The API key is read from this environment variable (or handed in by the GUI
-    // from the system keychain); it is never written to the project file.
+    // The API key: `apiKey` when set (the GUI hands in the value from the system
+    // keychain), otherwise $apiKeyEnv or the file named by ${apiKeyEnv}_FILE (the
+    // CLI; see api_key_source.h); empty apiKeyEnv = no environment lookup. It is
+    // sent only in the Authorization header and never written to the project file,
+    // logs or errors; text the server echoes back has it replaced by "[redacted]".
     std::string apiKeyEnv = "RLRF_API_KEY";
     std::string apiKey;        // set at run time only
     double connectTimeoutSeconds = 10.0;

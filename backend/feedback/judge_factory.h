@@ -1,5 +1,5 @@
 // Judges from a one-line spec, as the CLI and project settings name them:
-//   endpoint:URL#MODEL   an OpenAI-compatible server (API key from $RLRF_API_KEY)
+//   endpoint:URL#MODEL   an OpenAI-compatible server (API key: see EndpointConfig)
 //   model:DIR            a local model folder with a chat template
 //   verifier:TASK        arith, gsm8k, countdown or bfcl
 //   rule:arith           the arith demo's eight-aspect rule judge

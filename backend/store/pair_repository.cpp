@@ -6,6 +6,8 @@
 #include "store/paging.h"
 #include "store/transaction.h"
 
+#include <nlohmann/json.hpp>
+
 namespace rlrf::store {
 namespace {
 
@@ -40,6 +42,17 @@ std::int64_t PairRepository::insert(const PairRecord &pair)
 {
     if (pair.rule.empty())
         throw Error("a pair names the rule that built it", {m_db.path(), 0, "rule"});
+    checkCandidates(pair);
+    m_db.cached("INSERT INTO pairs (prompt_id, chosen_candidate_id, rejected_candidate_id, chosen_critique_id, "
+                "rejected_critique_id, rule, gap, review_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bindAll(pair.promptId, pair.chosenCandidateId, pair.rejectedCandidateId, pair.chosenCritiqueId,
+                 pair.rejectedCritiqueId, pair.rule, pair.gap, toString(pair.reviewState))
+        .run();
+    return m_db.lastInsertId();
+}
+
+void PairRepository::checkCandidates(const PairRecord &pair)
+{
     for (const auto candidateId : {pair.chosenCandidateId, pair.rejectedCandidateId}) {
         Statement &st = m_db.cached("SELECT prompt_id FROM candidates WHERE id = ?");
         st.bind(1, candidateId);
@@ -52,12 +65,6 @@ std::int64_t PairRepository::insert(const PairRecord &pair)
                             + ", not the pair's prompt " + std::to_string(pair.promptId),
                         {m_db.path(), 0, "prompt_id"});
     }
-    m_db.cached("INSERT INTO pairs (prompt_id, chosen_candidate_id, rejected_candidate_id, chosen_critique_id, "
-                "rejected_critique_id, rule, gap, review_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .bindAll(pair.promptId, pair.chosenCandidateId, pair.rejectedCandidateId, pair.chosenCritiqueId,
-                 pair.rejectedCritiqueId, pair.rule, pair.gap, toString(pair.reviewState))
-        .run();
-    return m_db.lastInsertId();
 }
 
 PairRecord PairRepository::byId(std::int64_t id)
@@ -163,6 +170,64 @@ std::vector<PairHistoryEntry> PairRepository::history(std::int64_t id)
         list.push_back({st.int64At(0), st.int64At(1), st.textAt(2), st.textAt(3), st.textAt(4), st.textAt(5),
                         st.textAt(6)});
     return list;
+}
+
+namespace {
+
+std::string summary(const PairRecord &p)
+{
+    nlohmann::json j = {{"chosen_candidate", p.chosenCandidateId}, {"rejected_candidate", p.rejectedCandidateId},
+                        {"gap", p.gap}, {"state", toString(p.reviewState)}};
+    j["chosen_critique"] = p.chosenCritiqueId ? nlohmann::json(*p.chosenCritiqueId) : nlohmann::json();
+    j["rejected_critique"] = p.rejectedCritiqueId ? nlohmann::json(*p.rejectedCritiqueId) : nlohmann::json();
+    return j.dump();
+}
+
+} // namespace
+
+void PairRepository::overwrite(const PairRecord &pair, const std::string &action, const std::string &author)
+{
+    Transaction tx(m_db);
+    const PairRecord before = byId(pair.id);
+    if (pair.promptId != before.promptId)
+        throw Error("pair " + std::to_string(pair.id) + " answers prompt " + std::to_string(before.promptId)
+                        + ", not " + std::to_string(pair.promptId),
+                    {m_db.path(), 0, "prompt_id"});
+    checkCandidates(pair);
+    m_db.prepare("UPDATE pairs SET chosen_candidate_id = ?, rejected_candidate_id = ?, chosen_critique_id = ?, "
+                 "rejected_critique_id = ?, gap = ?, review_state = ?, chosen_text = ?, rejected_text = ? WHERE id = ?")
+        .bindAll(pair.chosenCandidateId, pair.rejectedCandidateId, pair.chosenCritiqueId, pair.rejectedCritiqueId,
+                 pair.gap, toString(pair.reviewState), pair.chosenText, pair.rejectedText, pair.id)
+        .run();
+    addHistory(pair.id, action, summary(before), summary(pair), author);
+    tx.commit();
+}
+
+std::map<int, PairRepository::IterationYield> PairRepository::yieldByIteration()
+{
+    std::map<int, IterationYield> yield;
+    // Refinements and reviewers' edits are not samples: count the prompts that
+    // were sampled, and pairs by the iteration of their rejected (sampled) answer.
+    Statement samples = m_db.prepare("SELECT iteration, count(DISTINCT prompt_id) FROM candidates "
+                                     "WHERE parent_candidate_id IS NULL AND sampling_params NOT LIKE '%\"edit_of\"%' "
+                                     "GROUP BY iteration");
+    while (samples.step())
+        yield[static_cast<int>(samples.int64At(0))].promptsSampled = samples.int64At(1);
+    Statement pairs = m_db.prepare("SELECT c.iteration, count(*) FROM pairs p JOIN candidates c "
+                                   "ON c.id = p.rejected_candidate_id GROUP BY c.iteration");
+    while (pairs.step())
+        yield[static_cast<int>(pairs.int64At(0))].pairs = pairs.int64At(1);
+    return yield;
+}
+
+std::vector<std::int64_t> PairRepository::idsWithGapAtLeast(double minGap, ReviewState state)
+{
+    Statement st = m_db.prepare("SELECT id FROM pairs WHERE review_state = ? AND gap >= ? ORDER BY id");
+    st.bindAll(toString(state), minGap);
+    std::vector<std::int64_t> ids;
+    while (st.step())
+        ids.push_back(st.int64At(0));
+    return ids;
 }
 
 } // namespace rlrf::store

@@ -38,8 +38,24 @@ public:
     /// Exchanges chosen and rejected (candidates, critiques and texts); gap flips sign.
     void swap(std::int64_t id, const std::string &author);
     std::vector<PairHistoryEntry> history(std::int64_t id);
+    /// Writes every reviewable field of `pair` (candidates, critiques, gap, state,
+    /// both texts) over the row with its id, with one history row `action` whose
+    /// old and new values are JSON summaries. For undo (a snapshot written back)
+    /// and re-judging (a side replaced by a judged edit). The candidates must
+    /// answer the pair's prompt.
+    void overwrite(const PairRecord &pair, const std::string &action, const std::string &author);
+    /// Per policy iteration (of the sampled answers): how many prompts were
+    /// sampled and how many pairs were built from them.
+    struct IterationYield {
+        std::int64_t promptsSampled = 0;
+        std::int64_t pairs = 0;
+    };
+    std::map<int, IterationYield> yieldByIteration();
+    /// Ids of the pairs in `state` whose gap is at least `minGap`, by id.
+    std::vector<std::int64_t> idsWithGapAtLeast(double minGap, ReviewState state);
 
 private:
+    void checkCandidates(const PairRecord &pair);
     void addHistory(std::int64_t id, const std::string &action, const std::string &oldValue,
                     const std::string &newValue, const std::string &author);
 

@@ -10,6 +10,7 @@
 #include "core/torch_compat.h"
 #include "model/llama_model.h"
 #include "model/policy.h"
+#include "train/dpo_step_plan.h"
 #include "train/dpo_trainer_checkpoint.h"
 #include "train/dpo_trainer_step.h"
 #include "train/lr_schedule.h"
@@ -108,10 +109,7 @@ private:
 
 std::vector<DpoMicroBatch> DpoRun::epochBatches(std::int64_t epoch) const
 {
-    std::vector<std::size_t> order(m_pairs.size());
-    std::iota(order.begin(), order.end(), std::size_t{0});
-    std::mt19937_64 random(m_config.seed + static_cast<std::uint64_t>(epoch));
-    std::shuffle(order.begin(), order.end(), random);
+    const auto order = dpoEpochOrder(m_config.seed, epoch, m_pairs.size());
     std::vector<DpoMicroBatch> batches;
     for (std::size_t start = 0; start < order.size(); start += static_cast<std::size_t>(m_config.batchSize)) {
         DpoMicroBatch batch;

@@ -25,6 +25,34 @@ SftPlan::SftPlan(const SftConfig &config, std::size_t exampleCount)
     }
 }
 
+SftPlan::SftPlan(const SftConfig &config, std::vector<std::size_t> lengths)
+    : SftPlan(config, lengths.size())
+{
+    if (config.groupByLength)
+        m_lengths = std::move(lengths);
+}
+
+void SftPlan::groupByLength(std::mt19937_64 &rng)
+{
+    const std::size_t batch = static_cast<std::size_t>(m_batchSize);
+    const std::size_t window = batch * 32;
+    for (std::size_t begin = 0; begin < m_count; begin += window) {
+        const std::size_t end = std::min(m_count, begin + window);
+        std::stable_sort(m_cached.begin() + static_cast<std::ptrdiff_t>(begin),
+                         m_cached.begin() + static_cast<std::ptrdiff_t>(end),
+                         [this](std::size_t a, std::size_t b) { return m_lengths[a] < m_lengths[b]; });
+        // Shuffle whole batches inside the window (the last, short one stays last),
+        // so steps do not go from short to long examples.
+        const std::size_t full = (end - begin) / batch;
+        for (std::size_t i = full; i > 1; --i) {
+            const std::size_t j = static_cast<std::size_t>(rng() % i);
+            std::swap_ranges(m_cached.begin() + static_cast<std::ptrdiff_t>(begin + (i - 1) * batch),
+                             m_cached.begin() + static_cast<std::ptrdiff_t>(begin + i * batch),
+                             m_cached.begin() + static_cast<std::ptrdiff_t>(begin + j * batch));
+        }
+    }
+}
+
 const std::vector<std::size_t> &SftPlan::permutation(std::int64_t epoch)
 {
     if (epoch == m_cachedEpoch)
@@ -36,6 +64,8 @@ const std::vector<std::size_t> &SftPlan::permutation(std::int64_t epoch)
     std::mt19937_64 rng(m_seed * 0x9E3779B97F4A7C15ULL + static_cast<std::uint64_t>(epoch) + 1);
     for (std::size_t i = m_count; i > 1; --i)
         std::swap(m_cached[i - 1], m_cached[static_cast<std::size_t>(rng() % i)]);
+    if (!m_lengths.empty())
+        groupByLength(rng);
     m_cachedEpoch = epoch;
     return m_cached;
 }

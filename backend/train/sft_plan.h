@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <random>
 #include <vector>
 
 namespace rlrf::train {
@@ -17,6 +18,8 @@ namespace rlrf::train {
 class SftPlan {
 public:
     SftPlan(const SftConfig &config, std::size_t exampleCount);
+    // With config.groupByLength, batches hold examples of similar `lengths`.
+    SftPlan(const SftConfig &config, std::vector<std::size_t> lengths);
 
     std::int64_t totalSteps() const { return m_totalSteps; }
     std::int64_t microBatchesPerEpoch() const { return m_microPerEpoch; }
@@ -26,6 +29,7 @@ public:
 private:
     std::vector<std::size_t> microBatch(std::int64_t index);
     const std::vector<std::size_t> &permutation(std::int64_t epoch);
+    void groupByLength(std::mt19937_64 &rng);
 
     std::size_t m_count;
     std::int64_t m_batchSize;
@@ -35,6 +39,7 @@ private:
     std::int64_t m_totalSteps;
     std::int64_t m_cachedEpoch = -1;
     std::vector<std::size_t> m_cached;
+    std::vector<std::size_t> m_lengths; // empty = plain permutation
 };
 
 } // namespace rlrf::train

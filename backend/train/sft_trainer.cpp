@@ -41,11 +41,20 @@ void checkResumable(const SftConfig &now, const SftConfig &saved, const std::str
     same(now.gradientAccumulation == saved.gradientAccumulation, "gradient_accumulation");
 }
 
+std::vector<std::size_t> exampleLengths(const std::vector<SftExample> &examples)
+{
+    std::vector<std::size_t> lengths;
+    lengths.reserve(examples.size());
+    for (const auto &e : examples)
+        lengths.push_back(e.promptIds.size() + e.answerIds.size());
+    return lengths;
+}
+
 class SftLoop {
 public:
     SftLoop(const SftJob &job, const SftData &data, const RunContext &context, const SftHooks &hooks)
         : m_job(job), m_data(data), m_context(context), m_hooks(hooks), m_module(job.policy.module()),
-          m_plan(job.config, data.train.size())
+          m_plan(job.config, exampleLengths(data.train))
     {
     }
 

@@ -63,6 +63,7 @@ nlohmann::json toJson(const SftConfig &c)
                           {"adam_epsilon", c.adamEpsilon},
                           {"seed", c.seed},
                           {"checkpoint_every", c.checkpointEvery},
+                          {"group_by_length", c.groupByLength},
                           {"device", c.device},
                           {"dtype", c.dtype}};
 }
@@ -91,6 +92,7 @@ SftConfig sftConfigFromJson(const nlohmann::json &object, const std::string &sou
         {"adam_epsilon", [&](const nlohmann::json &v) { c.adamEpsilon = v.get<double>(); }},
         {"seed", [&](const nlohmann::json &v) { c.seed = v.get<std::uint64_t>(); }},
         {"checkpoint_every", [&](const nlohmann::json &v) { c.checkpointEvery = v.get<std::int64_t>(); }},
+        {"group_by_length", [&](const nlohmann::json &v) { c.groupByLength = v.get<bool>(); }},
         {"device", [&](const nlohmann::json &v) { c.device = v.get<std::string>(); }},
         {"dtype", [&](const nlohmann::json &v) { c.dtype = v.get<std::string>(); }},
     };

@@ -30,6 +30,10 @@ struct SftConfig {
     double adamEpsilon = 1e-8;
     std::uint64_t seed = 42;
     std::int64_t checkpointEvery = 0;    // optimizer steps; 0 = only at the end
+    // Batch examples of similar length (within windows of 32 batches of each
+    // epoch's permutation; the batch order is shuffled again), so a batch is not
+    // padded to one long example: with mixed lengths this halves the compute.
+    bool groupByLength = false;
     std::string device = "cpu";
     std::string dtype = "float32";       // "float32", "bfloat16", "auto"
 };

@@ -42,10 +42,11 @@ private Q_SLOTS:
         c.adamEpsilon = 1e-6;
         c.seed = 1234567890123ULL;
         c.checkpointEvery = 11;
+        c.groupByLength = true;
         c.device = "cuda:1";
         c.dtype = "bfloat16";
         const auto json = toJson(c);
-        QCOMPARE(json.size(), size_t(18));
+        QCOMPARE(json.size(), size_t(19));
         QCOMPARE(toJson(sftConfigFromJson(json)).dump(), json.dump());
         QCOMPARE(json.at("schedule").get<std::string>(), std::string("linear"));
         QCOMPARE(sftConfigFromJson(json).seed, c.seed);
@@ -97,6 +98,44 @@ private Q_SLOTS:
         QCOMPARE(again.step(3), plan.step(3));
         QVERIFY(otherSeed.step(0) != plan.step(0));
         QVERIFY(plan.step(0) != plan.step(2)); // a new permutation in epoch 2
+    }
+
+    // Grouped batches: each epoch still sees every example once, a batch spans a
+    // narrow range of lengths, and the order is seeded and repeatable.
+    void planGroupsByLength()
+    {
+        SftConfig c;
+        c.batchSize = 4;
+        c.epochs = 1;
+        c.groupByLength = true;
+        std::vector<std::size_t> lengths;
+        for (std::size_t i = 0; i < 400; ++i)
+            lengths.push_back(i % 3 == 0 ? 250 + i % 7 : 90 + i % 11); // two length clusters
+        SftPlan plan(c, lengths), again(c, lengths);
+        std::set<std::size_t> seen;
+        std::size_t mixed = 0;
+        for (std::int64_t s = 0; s < plan.totalSteps(); ++s) {
+            const auto batches = plan.step(s);
+            QCOMPARE(batches, again.step(s));
+            for (const auto &mb : batches) {
+                seen.insert(mb.begin(), mb.end());
+                std::size_t lo = 10000, hi = 0;
+                for (auto i : mb) { lo = std::min(lo, lengths[i]); hi = std::max(hi, lengths[i]); }
+                mixed += hi - lo > 100 ? 1 : 0;
+            }
+        }
+        QCOMPARE(seen.size(), std::size_t(400));
+        QVERIFY2(mixed <= 4, qPrintable(QString::number(mixed))); // one per window at most, where its clusters meet
+        c.groupByLength = false;
+        SftPlan plain(c, lengths);
+        std::size_t plainMixed = 0;
+        for (std::int64_t s = 0; s < plain.totalSteps(); ++s)
+            for (const auto &mb : plain.step(s)) {
+                std::size_t lo = 10000, hi = 0;
+                for (auto i : mb) { lo = std::min(lo, lengths[i]); hi = std::max(hi, lengths[i]); }
+                plainMixed += hi - lo > 100 ? 1 : 0;
+            }
+        QVERIFY(plainMixed > 40);
     }
 
     void readsIdsAndText()

@@ -40,10 +40,11 @@ private Q_SLOTS:
         QCOMPARE(window.windowTitle(), QStringLiteral("RLRF Workbench"));
         const QStringList expected{QStringLiteral("Project"), QStringLiteral("Rubric"), QStringLiteral("Explorer"),
                                    QStringLiteral("Pairs"), QStringLiteral("Training"), QStringLiteral("Iterations"),
+                                   QStringLiteral("Teaching"), QStringLiteral("Reflect-Retry-Reward"),
                                    QStringLiteral("Log")};
         QCOMPARE(window.areaNames(), expected);
         for (const char *id : {"area.project", "area.rubric", "area.explorer", "area.pairs", "area.training",
-                               "area.iterations"})
+                               "area.iterations", "area.teaching", "area.rrr"})
             QVERIFY2(window.findChild<QWidget *>(QString::fromLatin1(id)), id);
         auto *log = window.findChild<QDockWidget *>(QStringLiteral("area.log"));
         QVERIFY(log);

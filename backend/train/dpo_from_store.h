@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A DPO iteration on the pairs people approved in a project: the reviewed pairs
+// (approved or edited) are tokenised for the policy, trained with trainDpo, and the
+// run, its per-step metrics and its final checkpoint are recorded in the project,
+// so the Training and Iterations views read them back from the store. Torch-free.
+#pragma once
+
+#include "core/run_context.h"
+#include "train/dpo_config.h"
+#include "train/dpo_trainer.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rlrf::store {
+class Project;
+}
+
+namespace rlrf::train {
+
+struct StoreDpoRequest {
+    std::string projectPath;
+    std::string policyFolder;    // the model trained (M_{i-1})
+    std::string referenceFolder; // empty: the policy's own folder
+    std::string outputFolder;    // checkpoints go here
+    int iteration = 1;           // the run produces M_iteration
+    DpoConfig config;
+};
+
+struct StoreDpoResult {
+    DpoResult training;
+    std::int64_t runId = 0;
+    std::vector<std::int64_t> pairIds; // trained on, in the trainer's pair order
+};
+
+/// The pairs a DPO iteration trains on: approved and edited ones, by id.
+std::vector<std::int64_t> trainablePairIds(store::Project &project);
+
+/// For each step (index 0 = step 1), the ids of the pairs it trained on.
+std::vector<std::vector<std::int64_t>> stepPairIds(const DpoConfig &config, const std::vector<std::int64_t> &pairIds);
+
+/// The same for a run recorded by runDpoOnApprovedPairs, from its stored
+/// hyper-parameters; empty for a run recorded otherwise.
+std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson);
+
+/// Throws rlrf::Error when there is nothing approved or a folder is unusable;
+/// training outcomes (cancelled, NaN) come back in the result and the run's row.
+StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunContext &context);
+
+} // namespace rlrf::train

@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "views/iterations_page.h"
+
+#include "string_convert.h"
+
+#include "store/project_file.h"
+
+#include <qcustomplot.h>
+
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <set>
+
+namespace rlrf::ui {
+
+namespace {
+
+QCustomPlot *makePlot(const QString &name, const QString &title, QWidget *parent)
+{
+    auto *plot = new QCustomPlot(parent);
+    plot->setObjectName(QStringLiteral("iterations.") + name);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(0, 0, new QCPTextElement(plot, title, QFont(plot->font().family(), 10, QFont::Bold)));
+    plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    plot->setMinimumSize(180, 140);
+    return plot;
+}
+
+// "M0", "M1", ... under integer keys.
+void iterationTicks(QCustomPlot *plot, const std::vector<store::IterationSummary> &summaries)
+{
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (const auto &s : summaries)
+        ticker->addTick(s.iteration, QStringLiteral("M%1").arg(s.iteration));
+    plot->xAxis->setTicker(ticker);
+    plot->xAxis->setLabel(QObject::tr("model"));
+}
+
+QString optionalText(const std::optional<double> &value, int digits)
+{
+    return value ? QString::number(*value, 'f', digits) : QStringLiteral("—");
+}
+
+} // namespace
+
+IterationsPage::IterationsPage(QWidget *parent)
+    : QWidget(parent)
+    , m_accuracy(makePlot(QStringLiteral("accuracy"), tr("Held-out accuracy"), this))
+    , m_aspects(makePlot(QStringLiteral("aspects"), tr("Per-aspect means (1–3)"), this))
+    , m_yield(makePlot(QStringLiteral("yield"), tr("Pair yield (pairs per sampled prompt)"), this))
+    , m_winRate(makePlot(QStringLiteral("winrate"), tr("Win rate against the previous model"), this))
+    , m_time(makePlot(QStringLiteral("time"), tr("DPO training time (s)"), this))
+    , m_table(new QTableWidget(0, 8, this))
+    , m_status(new QLabel(this))
+{
+    m_table->setObjectName(QStringLiteral("iterations.table"));
+    m_table->setHorizontalHeaderLabels({tr("Model"), tr("Accuracy"), tr("Overall"), tr("Win rate"), tr("Prompts"),
+                                        tr("Pairs"), tr("Training (s)"), tr("Training run")});
+    m_table->verticalHeader()->hide();
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_status->setObjectName(QStringLiteral("iterations.status"));
+    auto *refresh = new QPushButton(tr("Refresh"), this);
+    connect(refresh, &QPushButton::clicked, this, &IterationsPage::reload);
+    auto *grid = new QGridLayout;
+    grid->addWidget(m_accuracy, 0, 0);
+    grid->addWidget(m_aspects, 0, 1, 1, 2);
+    grid->addWidget(m_yield, 1, 0);
+    grid->addWidget(m_winRate, 1, 1);
+    grid->addWidget(m_time, 1, 2);
+    auto *layout = new QVBoxLayout(this);
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_status, 1);
+    top->addWidget(refresh);
+    layout->addLayout(top);
+    layout->addLayout(grid, 3);
+    layout->addWidget(m_table, 1);
+}
+
+bool IterationsPage::setProject(const QString &path)
+{
+    m_path = path;
+    return reload();
+}
+
+bool IterationsPage::reload()
+{
+    try {
+        auto project = store::Project::open(toStdString(m_path));
+        m_summaries = store::iterationSummaries(project.db());
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+        return false;
+    }
+    std::vector<std::pair<double, double>> accuracy, yield, winRate, time;
+    for (const auto &s : m_summaries) {
+        if (s.accuracy)
+            accuracy.push_back({s.iteration, *s.accuracy});
+        if (s.promptsSampled > 0)
+            yield.push_back({s.iteration, double(s.pairs) / double(s.promptsSampled)});
+        if (s.winRate)
+            winRate.push_back({s.iteration, *s.winRate});
+        if (s.trainingSeconds)
+            time.push_back({s.iteration, *s.trainingSeconds});
+    }
+    plotScalar(m_accuracy, accuracy, tr("accuracy"));
+    plotScalar(m_yield, yield, tr("pairs / prompt"));
+    plotScalar(m_winRate, winRate, tr("win rate"));
+    plotScalar(m_time, time, tr("seconds"));
+    plotAspects();
+    fillTable();
+    m_status->setText(m_summaries.empty() ? tr("No iterations yet: run the loop or a DPO iteration.")
+                                          : tr("%1 iterations").arg(m_summaries.size()));
+    return true;
+}
+
+void IterationsPage::plotScalar(QCustomPlot *plot, const std::vector<std::pair<double, double>> &points,
+                                const QString &axis)
+{
+    plot->clearPlottables();
+    auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
+    bars->setWidth(0.6);
+    bars->setBrush(QColor(70, 130, 180, 170));
+    QVector<double> keys, values;
+    for (const auto &[k, v] : points)
+        keys << k, values << v;
+    bars->setData(keys, values);
+    iterationTicks(plot, m_summaries);
+    plot->yAxis->setLabel(axis);
+    plot->rescaleAxes();
+    // Every model gets its slot, with or without a value, so the plots line up.
+    if (!m_summaries.empty())
+        plot->xAxis->setRange(m_summaries.front().iteration - 0.7, m_summaries.back().iteration + 0.7);
+    plot->yAxis->setRangeLower(0.0);
+    plot->yAxis->setRangeUpper(std::max(plot->yAxis->range().upper * 1.1, 1e-6));
+    plot->replot();
+}
+
+void IterationsPage::plotAspects()
+{
+    m_aspects->clearPlottables();
+    std::set<std::string> names;
+    for (const auto &s : m_summaries)
+        for (const auto &[name, mean] : s.aspectMeans)
+            names.insert(name);
+    const std::vector<std::string> aspects(names.begin(), names.end());
+    QSharedPointer<QCPAxisTickerText> ticker(new QCPAxisTickerText);
+    for (std::size_t i = 0; i < aspects.size(); ++i)
+        ticker->addTick(double(i), toQString(aspects[i]));
+    m_aspects->xAxis->setTicker(ticker);
+    m_aspects->xAxis->setTickLabelRotation(30);
+    auto *group = new QCPBarsGroup(m_aspects);
+    int colour = 0;
+    for (const auto &s : m_summaries) {
+        if (s.aspectMeans.empty())
+            continue;
+        auto *bars = new QCPBars(m_aspects->xAxis, m_aspects->yAxis);
+        bars->setName(QStringLiteral("M%1").arg(s.iteration));
+        bars->setBrush(QColor::fromHsv((colour++ * 70) % 360, 150, 200));
+        bars->setWidth(0.8 / std::max<std::size_t>(1, m_summaries.size()));
+        bars->setBarsGroup(group);
+        for (std::size_t i = 0; i < aspects.size(); ++i) {
+            const auto it = s.aspectMeans.find(aspects[i]);
+            if (it != s.aspectMeans.end())
+                bars->addData(double(i), it->second);
+        }
+    }
+    m_aspects->legend->setVisible(m_aspects->plottableCount() > 0);
+    m_aspects->xAxis->setRange(-0.6, double(aspects.size()) - 0.4);
+    m_aspects->yAxis->setRange(0.0, 3.2);
+    m_aspects->replot();
+}
+
+void IterationsPage::fillTable()
+{
+    m_table->setRowCount(static_cast<int>(m_summaries.size()));
+    int row = 0;
+    for (const auto &s : m_summaries) {
+        const QStringList cells{QStringLiteral("M%1").arg(s.iteration),
+                                optionalText(s.accuracy, 3),
+                                optionalText(s.overall, 3),
+                                optionalText(s.winRate, 3),
+                                QString::number(s.promptsSampled),
+                                QString::number(s.pairs),
+                                optionalText(s.trainingSeconds, 1),
+                                s.trainingStatus ? toQString(store::toString(*s.trainingStatus)) : QStringLiteral("—")};
+        for (int c = 0; c < cells.size(); ++c)
+            m_table->setItem(row, c, new QTableWidgetItem(cells[c]));
+        ++row;
+    }
+    m_table->resizeColumnsToContents();
+}
+
+int IterationsPage::seriesCount(const QString &name) const
+{
+    const auto *p = plot(name);
+    return p ? p->plottableCount() : 0;
+}
+
+std::optional<double> IterationsPage::valueAt(const QString &name, int series, double key) const
+{
+    auto *p = plot(name);
+    auto *bars = p ? qobject_cast<QCPBars *>(p->plottable(series)) : nullptr;
+    if (!bars)
+        return std::nullopt;
+    const auto it = bars->data()->findBegin(key, false);
+    if (it == bars->data()->constEnd() || it->key != key)
+        return std::nullopt;
+    return it->value;
+}
+
+QCustomPlot *IterationsPage::plot(const QString &name) const
+{
+    return findChild<QCustomPlot *>(QStringLiteral("iterations.") + name);
+}
+
+} // namespace rlrf::ui

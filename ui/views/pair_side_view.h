@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One side of a preference pair in the review queue: the answer, its eight aspect
+// ratings with rationales and the overall score. The text becomes editable while
+// the reviewer edits it.
+#pragma once
+
+#include "feedback/critique.h"
+
+#include <QWidget>
+
+#include <optional>
+
+class QLabel;
+class QPlainTextEdit;
+class QTableWidget;
+
+namespace rlrf::ui {
+
+class PairSideView : public QWidget {
+    Q_OBJECT
+public:
+    PairSideView(const QString &title, QWidget *parent = nullptr);
+
+    void show(const QString &text, const std::optional<feedback::Critique> &critique);
+    void clear();
+    void setEditing(bool editing);
+    bool isEditing() const;
+    QString text() const;
+    QTableWidget *aspects() const { return m_aspects; }
+
+private:
+    QLabel *m_title;
+    QPlainTextEdit *m_text;
+    QTableWidget *m_aspects;
+    QLabel *m_overall;
+    QString m_titleText;
+};
+
+} // namespace rlrf::ui

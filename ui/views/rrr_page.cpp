@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "views/rrr_page.h"
+
+#include "plots/metric_chart.h"
+#include "string_convert.h"
+
+#include "store/metric_repository.h"
+#include "store/project_file.h"
+#include "store/run_repository.h"
+
+#include <QComboBox>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace rlrf::ui {
+
+namespace {
+
+QPlainTextEdit *readOnlyText(const QString &name, QWidget *parent)
+{
+    auto *text = new QPlainTextEdit(parent);
+    text->setReadOnly(true);
+    text->setObjectName(QStringLiteral("rrr.") + name);
+    return text;
+}
+
+} // namespace
+
+RrrPage::RrrPage(QWidget *parent)
+    : QWidget(parent)
+    , m_runs(new QListWidget(this))
+    , m_metric(new QComboBox(this))
+    , m_chart(new MetricChart(tr("RRR run"), this))
+    , m_table(new QTableWidget(0, 4, this))
+    , m_attempt(readOnlyText(QStringLiteral("attempt"), this))
+    , m_reflection(readOnlyText(QStringLiteral("reflection"), this))
+    , m_retry(readOnlyText(QStringLiteral("retry"), this))
+    , m_reward(new QLabel(this))
+    , m_status(new QLabel(this))
+{
+    m_status->setObjectName(QStringLiteral("rrr.status"));
+    m_status->setWordWrap(true);
+    m_table->setHorizontalHeaderLabels({tr("Step"), tr("Problem"), tr("Reward"), tr("Advantage")});
+    m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->verticalHeader()->hide();
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row) { selectAttempt(row); });
+    connect(m_runs, &QListWidget::currentRowChanged, this, [this] { showRun(); });
+    connect(m_metric, &QComboBox::currentIndexChanged, this, [this] { showMetric(); });
+
+    auto *texts = new QWidget(this);
+    auto *grid = new QGridLayout(texts);
+    grid->addWidget(new QLabel(tr("<b>Failed attempt</b>"), this), 0, 0);
+    grid->addWidget(new QLabel(tr("<b>Reflection</b>"), this), 0, 1);
+    grid->addWidget(new QLabel(tr("<b>Retry</b>"), this), 0, 2);
+    grid->addWidget(m_attempt, 1, 0);
+    grid->addWidget(m_reflection, 1, 1);
+    grid->addWidget(m_retry, 1, 2);
+    grid->addWidget(m_reward, 2, 0, 1, 3);
+    auto *right = new QSplitter(Qt::Vertical, this);
+    auto *chartBox = new QWidget(this);
+    auto *chartLayout = new QVBoxLayout(chartBox);
+    chartLayout->setContentsMargins(0, 0, 0, 0);
+    chartLayout->addWidget(m_metric);
+    chartLayout->addWidget(m_chart, 1);
+    right->addWidget(chartBox);
+    right->addWidget(m_table);
+    right->addWidget(texts);
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(m_runs);
+    splitter->addWidget(right);
+    splitter->setStretchFactor(1, 4);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_status);
+    layout->addWidget(splitter, 1);
+}
+
+RrrPage::~RrrPage() = default;
+
+bool RrrPage::setProject(const QString &path)
+{
+    m_path = path;
+    return reload();
+}
+
+bool RrrPage::reload()
+{
+    m_runIds.clear();
+    m_runs->clear();
+    try {
+        auto project = store::Project::open(toStdString(m_path));
+        for (const auto &run : store::RunRepository(project.db()).list()) {
+            if (run.kind != store::RunKind::Rrr)
+                continue;
+            m_runIds.push_back(run.id);
+            m_runs->addItem(tr("Run %1 · M%2 · %3").arg(run.id).arg(run.iteration).arg(toQString(store::toString(run.status))));
+        }
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+        return false;
+    }
+    m_status->setText(m_runIds.empty() ? tr("No Reflect-Retry-Reward runs in this project yet.")
+                                       : m_loader ? QString() : tr("Runs and curves; attempt rows need the RRR tables."));
+    if (!m_runIds.empty())
+        m_runs->setCurrentRow(static_cast<int>(m_runIds.size()) - 1);
+    return true;
+}
+
+bool RrrPage::selectRun(std::int64_t runId)
+{
+    for (std::size_t i = 0; i < m_runIds.size(); ++i)
+        if (m_runIds[i] == runId) {
+            m_runs->setCurrentRow(static_cast<int>(i));
+            return true;
+        }
+    return false;
+}
+
+void RrrPage::showRun()
+{
+    const int row = m_runs->currentRow();
+    m_metric->clear();
+    if (row < 0)
+        return;
+    const auto runId = m_runIds[static_cast<std::size_t>(row)];
+    try {
+        auto project = store::Project::open(toStdString(m_path));
+        for (const auto &key : store::MetricRepository(project.db()).keys(runId))
+            m_metric->addItem(toQString(key));
+        setAttempts(m_loader ? m_loader(project.db(), runId) : std::vector<RrrAttemptRow>{});
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+    }
+    showMetric();
+}
+
+void RrrPage::showMetric()
+{
+    m_chart->clear();
+    const int row = m_runs->currentRow();
+    if (row < 0 || m_metric->currentText().isEmpty())
+        return;
+    try {
+        auto project = store::Project::open(toStdString(m_path));
+        for (const auto &point : store::MetricRepository(project.db())
+                                     .series(m_runIds[static_cast<std::size_t>(row)], toStdString(m_metric->currentText())))
+            m_chart->addPoint(static_cast<double>(point.step), point.value);
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+    }
+}
+
+void RrrPage::setAttempts(std::vector<RrrAttemptRow> rows)
+{
+    m_rows = std::move(rows);
+    m_table->setRowCount(static_cast<int>(m_rows.size()));
+    int row = 0;
+    for (const auto &r : m_rows) {
+        m_table->setItem(row, 0, new QTableWidgetItem(QString::number(r.step)));
+        m_table->setItem(row, 1, new QTableWidgetItem(r.problem.left(80)));
+        m_table->setItem(row, 2, new QTableWidgetItem(QString::number(r.reward, 'g', 4)));
+        m_table->setItem(row, 3, new QTableWidgetItem(QString::number(r.advantage, 'g', 4)));
+        ++row;
+    }
+    selectAttempt(m_rows.empty() ? -1 : 0);
+}
+
+void RrrPage::selectAttempt(int row)
+{
+    if (row < 0 || row >= static_cast<int>(m_rows.size())) {
+        m_attempt->clear();
+        m_reflection->clear();
+        m_retry->clear();
+        m_reward->clear();
+        return;
+    }
+    const auto &r = m_rows[static_cast<std::size_t>(row)];
+    m_attempt->setPlainText(r.attempt + (r.verdict.isEmpty() ? QString() : QStringLiteral("\n\n— ") + r.verdict));
+    m_reflection->setPlainText(r.reflection);
+    m_retry->setPlainText(r.retry);
+    m_reward->setText(tr("Reward %1 · advantage %2 (only the reflection's tokens are rewarded)")
+                          .arg(r.reward, 0, 'g', 4)
+                          .arg(r.advantage, 0, 'g', 4));
+}
+
+QString RrrPage::shownText(const QString &part) const
+{
+    if (part == QLatin1String("attempt"))
+        return m_attempt->toPlainText();
+    if (part == QLatin1String("reflection"))
+        return m_reflection->toPlainText();
+    if (part == QLatin1String("retry"))
+        return m_retry->toPlainText();
+    return m_reward->text();
+}
+
+} // namespace rlrf::ui

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "views/training_page.h"
+
+#include "plots/training_curves.h"
+#include "project_paths.h"
+#include "string_convert.h"
+#include "views/dpo_settings_form.h"
+#include "worker/job_controller.h"
+
+#include "store/metric_repository.h"
+#include "store/pair_repository.h"
+#include "store/project_file.h"
+#include "store/prompt_repository.h"
+#include "store/run_repository.h"
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSplitter>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace rlrf::ui {
+
+TrainingPage::TrainingPage(JobController *jobs, QWidget *parent)
+    : QWidget(parent)
+    , m_jobs(jobs)
+    , m_settings(new DpoSettingsForm(this))
+    , m_curves(new TrainingCurves(this))
+    , m_stepPairs(new QListWidget(this))
+    , m_status(new QLabel(this))
+    , m_launch(new QPushButton(tr("Train on approved pairs"), this))
+    , m_pause(new QPushButton(tr("Pause"), this))
+    , m_resume(new QPushButton(tr("Resume"), this))
+    , m_stop(new QPushButton(tr("Stop"), this))
+{
+    m_status->setObjectName(QStringLiteral("training.status"));
+    m_status->setWordWrap(true);
+    m_stepPairs->setObjectName(QStringLiteral("training.stepPairs"));
+    m_stepPairs->setWordWrap(true);
+    connect(m_launch, &QPushButton::clicked, this, &TrainingPage::launch);
+    connect(m_pause, &QPushButton::clicked, this, &TrainingPage::pause);
+    connect(m_resume, &QPushButton::clicked, this, &TrainingPage::resume);
+    connect(m_stop, &QPushButton::clicked, this, &TrainingPage::stop);
+    connect(m_curves, &TrainingCurves::stepClicked, this, &TrainingPage::showStepPairs);
+    connect(m_jobs, &JobController::jobMetric, this, [this](int id, qint64 step, const QString &key, double value) {
+        if (id != m_jobId)
+            return;
+        m_lastStep = m_offset + step;
+        m_curves->addMetric(m_lastStep, key, value);
+    });
+    connect(m_jobs, &JobController::jobProgress, this,
+            [this](int id, qint64 done, qint64 total, const QString &stage, double eta) {
+                if (id == m_jobId)
+                    m_status->setText(tr("%1: step %2 of %3%4")
+                                          .arg(stage)
+                                          .arg(done)
+                                          .arg(total)
+                                          .arg(eta >= 0 ? tr(", about %1 s left").arg(eta, 0, 'f', 0) : QString()));
+            });
+    connect(m_jobs, &JobController::jobFinished, this,
+            [this](int id, Outcome outcome, const QString &message) { onFinished(id, static_cast<int>(outcome), message); });
+
+    auto *buttons = new QHBoxLayout;
+    for (auto *b : {m_launch, m_pause, m_resume, m_stop})
+        buttons->addWidget(b);
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->addWidget(m_settings);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(m_status);
+    leftLayout->addWidget(new QLabel(tr("Pairs of the clicked step:"), this));
+    leftLayout->addWidget(m_stepPairs, 1);
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->addWidget(left);
+    splitter->addWidget(m_curves);
+    splitter->setStretchFactor(1, 3);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(splitter);
+    updateButtons();
+}
+
+void TrainingPage::setProject(const QString &path)
+{
+    m_project = path;
+    try {
+        auto project = store::Project::open(toStdString(path));
+        m_settings->setPolicyFolder(projectModelFolder(path, project.info().modelDir));
+        int iteration = 1;
+        std::int64_t latest = 0;
+        for (const auto &run : store::RunRepository(project.db()).list()) {
+            if (run.kind != store::RunKind::Dpo)
+                continue;
+            latest = run.id;
+            if (run.status == store::RunStatus::Succeeded)
+                iteration = std::max(iteration, run.iteration + 1);
+        }
+        if (latest != 0 && m_jobId == 0)
+            showStoredRun(latest);
+        m_settings->setIteration(iteration);
+        const QFileInfo info(path);
+        m_settings->setOutputFolder(info.dir().filePath(info.completeBaseName() + QStringLiteral("-runs/dpo-m")
+                                                        + QString::number(iteration)));
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+    }
+}
+
+bool TrainingPage::showStoredRun(std::int64_t runId)
+{
+    m_curves->clear();
+    m_segments.clear();
+    std::size_t points = 0;
+    try {
+        auto project = store::Project::open(toStdString(m_project));
+        store::MetricRepository metrics(project.db());
+        for (const auto &key : metrics.keys(runId))
+            for (const auto &point : metrics.series(runId, key)) {
+                m_curves->addMetric(point.step, toQString(point.key), point.value);
+                ++points;
+            }
+        const auto run = store::RunRepository(project.db()).byId(runId);
+        m_segments.push_back({0, train::storedStepPairIds(run.hyperParametersJson)});
+        m_status->setText(tr("Run %1 (M%2, %3), read from the project.")
+                              .arg(runId)
+                              .arg(run.iteration)
+                              .arg(toQString(store::toString(run.status))));
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+        return false;
+    }
+    return points > 0;
+}
+
+bool TrainingPage::launch()
+{
+    QString error;
+    const auto config = m_settings->config(&error);
+    if (!config || m_project.isEmpty() || m_jobId != 0) {
+        m_status->setText(!config ? error : m_project.isEmpty() ? tr("Open a project first.") : tr("A run is going on."));
+        return false;
+    }
+    train::StoreDpoRequest request;
+    request.projectPath = toStdString(m_project);
+    request.policyFolder = toStdString(m_settings->policyFolder());
+    request.referenceFolder = toStdString(m_settings->referenceFolder());
+    request.outputFolder = toStdString(m_settings->outputFolder());
+    request.iteration = m_settings->iteration();
+    request.config = *config;
+    m_curves->clear();
+    m_curves->setLossType(toQString(config->lossType));
+    m_segments.clear();
+    m_offset = 0;
+    m_lastStep = 0;
+    return start(request);
+}
+
+bool TrainingPage::start(train::StoreDpoRequest request)
+{
+    // The step plan is known before the run starts, so a click can show a step's
+    // pairs while the run goes on.
+    try {
+        auto project = store::Project::open(request.projectPath);
+        m_segments.push_back({m_offset, train::stepPairIds(request.config, train::trainablePairIds(project))});
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+        return false;
+    }
+    m_request = request;
+    m_running = std::make_shared<train::StoreDpoResult>();
+    auto result = m_running;
+    m_pauseRequested = false;
+    m_jobId = m_jobs->start(tr("DPO iteration M%1").arg(request.iteration), [request, result](const RunContext &context) {
+        *result = train::runDpoOnApprovedPairs(request, context);
+        return JobResult{result->training.outcome, toQString(result->training.message)};
+    });
+    m_status->setText(tr("Starting: reference log-probs first…"));
+    updateButtons();
+    return true;
+}
+
+void TrainingPage::pause()
+{
+    if (m_jobId == 0)
+        return;
+    m_pauseRequested = true;
+    m_jobs->cancel(m_jobId);
+}
+
+void TrainingPage::stop()
+{
+    if (m_jobId == 0)
+        return;
+    m_pauseRequested = false;
+    m_jobs->cancel(m_jobId);
+}
+
+bool TrainingPage::resume()
+{
+    if (m_jobId != 0 || !m_pauseRequested || m_last.training.checkpoint.empty()
+        || m_last.training.outcome != Outcome::Cancelled)
+        return false;
+    train::StoreDpoRequest request = m_request;
+    request.referenceFolder = m_request.referenceFolder.empty() ? m_request.policyFolder : m_request.referenceFolder;
+    request.policyFolder = m_last.training.checkpoint;
+    request.outputFolder = m_request.outputFolder + "-resumed-" + std::to_string(m_lastStep);
+    m_offset = m_lastStep;
+    return start(request);
+}
+
+void TrainingPage::onFinished(int jobId, int outcome, const QString &message)
+{
+    if (jobId != m_jobId)
+        return;
+    m_jobId = 0;
+    m_last = *m_running;
+    const auto how = static_cast<Outcome>(outcome);
+    QString text;
+    if (how == Outcome::Succeeded)
+        text = tr("Finished: %1 steps on %2 pairs; model M%3 in %4")
+                   .arg(m_last.training.steps)
+                   .arg(m_last.pairIds.size())
+                   .arg(m_request.iteration)
+                   .arg(toQString(m_last.training.checkpoint));
+    else if (how == Outcome::Cancelled && m_pauseRequested)
+        text = tr("Paused after step %1; checkpoint %2. Resume continues from it.")
+                   .arg(m_lastStep)
+                   .arg(toQString(m_last.training.checkpoint));
+    else
+        text = tr("%1: %2").arg(QString::fromLatin1(toString(how)), message);
+    m_status->setText(text);
+    updateButtons();
+    Q_EMIT runFinished(how == Outcome::Succeeded);
+}
+
+void TrainingPage::updateButtons()
+{
+    const bool running = m_jobId != 0;
+    m_launch->setEnabled(!running);
+    m_pause->setEnabled(running);
+    m_stop->setEnabled(running);
+    m_resume->setEnabled(!running && m_pauseRequested && !m_last.training.checkpoint.empty());
+}
+
+std::vector<std::int64_t> TrainingPage::pairsOfStep(qint64 step) const
+{
+    for (auto it = m_segments.rbegin(); it != m_segments.rend(); ++it) {
+        const qint64 local = step - it->offset;
+        if (local >= 1 && local <= static_cast<qint64>(it->stepPairs.size()))
+            return it->stepPairs[static_cast<std::size_t>(local - 1)];
+    }
+    return {};
+}
+
+void TrainingPage::showStepPairs(qint64 step)
+{
+    m_stepPairs->clear();
+    const auto ids = pairsOfStep(step);
+    if (ids.empty() || m_project.isEmpty())
+        return;
+    try {
+        auto project = store::Project::open(toStdString(m_project));
+        store::PairRepository pairs(project.db());
+        store::PromptRepository prompts(project.db());
+        for (const auto id : ids) {
+            const auto pair = pairs.byId(id);
+            m_stepPairs->addItem(tr("Step %1 · pair %2: %3\n  chosen: %4\n  rejected: %5")
+                                     .arg(step)
+                                     .arg(id)
+                                     .arg(toQString(prompts.byId(pair.promptId).text).left(100))
+                                     .arg(toQString(pair.chosenText).left(100))
+                                     .arg(toQString(pair.rejectedText).left(100)));
+        }
+    } catch (const std::exception &e) {
+        m_stepPairs->addItem(QString::fromUtf8(e.what()));
+    }
+}
+
+QStringList TrainingPage::shownStepPairs() const
+{
+    QStringList lines;
+    for (int i = 0; i < m_stepPairs->count(); ++i)
+        lines << m_stepPairs->item(i)->text();
+    return lines;
+}
+
+QString TrainingPage::statusText() const
+{
+    return m_status->text();
+}
+
+} // namespace rlrf::ui

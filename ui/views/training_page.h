@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Training area: DPO settings, launching an iteration on the approved pairs
+// on the backend thread, its live curves, pause / resume / stop, and the pairs a
+// clicked step trained on.
+//
+// Pause stops after the current step and writes a checkpoint; Resume starts a new
+// run from that checkpoint against the same reference, on the same pairs, and its
+// curves continue after the paused ones. The optimizer's moments and the learning
+// rate schedule start afresh on resume (they are not saved in checkpoints).
+#pragma once
+
+#include "train/dpo_from_store.h"
+
+#include <QWidget>
+
+#include <memory>
+#include <vector>
+
+class QLabel;
+class QListWidget;
+class QPushButton;
+
+namespace rlrf::ui {
+
+class DpoSettingsForm;
+class JobController;
+class TrainingCurves;
+
+class TrainingPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingPage(JobController *jobs, QWidget *parent = nullptr);
+
+    /// Opens a project: its model as the policy, the next iteration, and the
+    /// curves of its latest DPO run read back from the store.
+    void setProject(const QString &path);
+    /// Plots a finished run's stored metric points; false when it has none.
+    bool showStoredRun(std::int64_t runId);
+    DpoSettingsForm *settings() const { return m_settings; }
+    TrainingCurves *curves() const { return m_curves; }
+
+    /// Starts a DPO iteration on the approved pairs; false (with the reason shown)
+    /// when the settings are invalid or a job is running.
+    bool launch();
+    void pause();
+    bool resume();
+    void stop();
+    /// The pair ids a step (as plotted) trained on; empty when unknown.
+    std::vector<std::int64_t> pairsOfStep(qint64 step) const;
+    void showStepPairs(qint64 step);
+    QStringList shownStepPairs() const;
+    QString statusText() const;
+    bool isRunning() const { return m_jobId != 0; }
+    /// The last finished run's result (runId 0 before any).
+    const train::StoreDpoResult &lastResult() const { return m_last; }
+
+Q_SIGNALS:
+    void runFinished(bool succeeded);
+
+private:
+    bool start(train::StoreDpoRequest request);
+    void onFinished(int jobId, int outcome, const QString &message);
+    void updateButtons();
+
+    // One run's steps as plotted: a resumed run's steps follow the earlier ones.
+    struct Segment {
+        qint64 offset = 0;
+        std::vector<std::vector<std::int64_t>> stepPairs;
+    };
+
+    JobController *m_jobs;
+    QString m_project;
+    DpoSettingsForm *m_settings;
+    TrainingCurves *m_curves;
+    QListWidget *m_stepPairs;
+    QLabel *m_status;
+    QPushButton *m_launch, *m_pause, *m_resume, *m_stop;
+    int m_jobId = 0;
+    bool m_pauseRequested = false;
+    qint64 m_offset = 0;
+    qint64 m_lastStep = 0;
+    std::vector<Segment> m_segments;
+    train::StoreDpoRequest m_request;
+    std::shared_ptr<train::StoreDpoResult> m_running;
+    train::StoreDpoResult m_last;
+};
+
+} // namespace rlrf::ui
