@@ -106,7 +106,7 @@ const rlrf::cli::RegisterCommand reg{{
      {"failures-per-step", "N", "failed attempts per optimizer step (default 8)"},
      {"epochs", "X", "passes over the failures (default 1)"},
      {"max-steps", "N", "optimizer steps; 0 = from epochs (default 0)"},
-     {"lr", "X", "peak learning rate, cosine with 3 % warm-up (default 3e-4)"},
+     {"lr", "X", "peak learning rate, cosine with 3 % warm-up (default 5e-5)"},
      {"retry-temperature", "T", "sampling temperature of the retries; 0 = greedy (default 0.7)"},
      {"beta", "B", "KL coefficient to the reference (default 0.001)"},
      {"device", "DEV", "cpu, cuda or cuda:N (default cpu)"},

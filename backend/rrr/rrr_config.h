@@ -38,7 +38,9 @@ struct RrrConfig {
     double beta = 0.001;                  // KL to the reference (k3 estimator)
     double clipEpsilon = 0.2;             // PPO-style ratio clip
     std::int64_t updatesPerBatch = 1;     // optimizer steps on one sampled batch (TRL's num_iterations)
-    double learningRate = 3e-4;           // demo scale (~1M parameters); the paper used 5e-7 at 1.5-7B
+    // Demo scale (~1M parameters); the paper used 5e-7 at 1.5-7B. At 3e-4 the KL to
+    // the start grew to ~0.5 per token within 24 steps and held-out accuracy fell.
+    double learningRate = 5e-5;
     double warmupRatio = 0.03;
     double weightDecay = 0.0;
     double maxGradNorm = 1.0;
