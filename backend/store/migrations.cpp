@@ -181,6 +181,33 @@ CREATE TABLE stage_items (
 CREATE INDEX stage_items_by_stage ON stage_items (run_id, iteration, stage, prompt_id);
 )sql";
 
+// Version 4: Reflect, Retry, Reward — the mined failed attempts of a run and,
+// per training step, each reflection with its retry, reward and advantage, so
+// the reflection view can show attempt -> reflection -> retry chains.
+const char *const kSchemaV4 = R"sql(
+CREATE TABLE rrr_failures (
+    id               INTEGER PRIMARY KEY,
+    run_id           INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    problem_id       TEXT NOT NULL,
+    prompt           TEXT NOT NULL,
+    reference_answer TEXT NOT NULL,
+    attempt          TEXT NOT NULL,
+    reason           TEXT NOT NULL
+);
+CREATE TABLE rrr_reflections (
+    id                INTEGER PRIMARY KEY,
+    failure_id        INTEGER NOT NULL REFERENCES rrr_failures(id) ON DELETE CASCADE,
+    step              INTEGER NOT NULL CHECK (step >= 1),
+    reflection        TEXT NOT NULL,
+    retry             TEXT NOT NULL,
+    reward            REAL NOT NULL,
+    advantage         REAL NOT NULL,
+    reflection_tokens INTEGER NOT NULL CHECK (reflection_tokens >= 0)
+);
+CREATE INDEX rrr_failures_by_run ON rrr_failures (run_id, id);
+CREATE INDEX rrr_reflections_by_failure ON rrr_reflections (failure_id, step, id);
+)sql";
+
 #undef RLRF_NOW
 
 void checkItIsOurs(Database &db)
@@ -201,6 +228,7 @@ const std::vector<Migration> &migrations()
         {1, "tables for prompts, candidates, critiques, pairs, runs, metrics, checkpoints", kSchemaV1},
         {2, "indexes for paging and per-prompt queries", kSchemaV2},
         {3, "pipeline stage progress per run and iteration", kSchemaV3},
+        {4, "Reflect-Retry-Reward failures and reflections", kSchemaV4},
     };
     return list;
 }

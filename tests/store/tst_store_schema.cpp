@@ -25,6 +25,10 @@ std::int64_t indexCount(store::Database &db)
     return db.scalar("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'");
 }
 
+// Indexes of the latest schema: 12 from version 2, 1 from version 3 (pipeline
+// progress), 2 from version 4 (Reflect-Retry-Reward).
+constexpr int kIndexCount = 15;
+
 } // namespace
 
 class TestStoreSchema : public QObject {
@@ -44,7 +48,7 @@ private Q_SLOTS:
                                   "metric_points", "eval_results", "checkpoints", "stage_states", "stage_items"})
             QVERIFY2(db.scalar(std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '")
                                + table + "'") == 1, table);
-        QCOMPARE(indexCount(db), 13);
+        QCOMPARE(indexCount(db), kIndexCount);
         const auto info = project.info();
         QCOMPARE(info.task, std::string("arith"));
         QCOMPARE(info.modelDir, std::string("models/demo"));
@@ -75,7 +79,7 @@ private Q_SLOTS:
         }
         auto project = store::Project::open(path);
         QCOMPARE(project.db().userVersion(), store::latestSchemaVersion());
-        QCOMPARE(indexCount(project.db()), 13); // 12 of version 2, 1 of version 3
+        QCOMPARE(indexCount(project.db()), kIndexCount);
         QCOMPARE(project.db().scalar("SELECT count(*) FROM sqlite_master WHERE name = 'critiques_by_candidate'"), 1);
         store::PromptRepository prompts(project.db());
         QCOMPARE(prompts.count(), 1);
@@ -91,16 +95,15 @@ private Q_SLOTS:
         const std::string path = file("broken-step.rlrf");
         store::Database db(path, store::OpenMode::CreateNew);
         auto steps = store::migrations();
+        // A last step whose second statement fails after its first one succeeded.
         const int latest = store::latestSchemaVersion();
-        const std::string broken = std::to_string(latest + 1);
-        // One more step whose second statement fails after its first one succeeded.
         steps.push_back({latest + 1, "broken on purpose", "CREATE TABLE notes (text TEXT); CREATE INDEX x ON nowhere (y);"});
         RLRF_VERIFY_THROWS_WITH(store::migrate(db, steps, latest + 1),
-                                ("migration to schema version " + broken + " (broken on purpose) failed, file left at version "
-                                 + std::to_string(latest)).c_str());
+                                "migration to schema version " + std::to_string(latest + 1)
+                                    + " (broken on purpose) failed, file left at version " + std::to_string(latest));
         QCOMPARE(db.userVersion(), latest);
         QCOMPARE(db.scalar("SELECT count(*) FROM sqlite_master WHERE name = 'notes'"), 0); // no half step
-        QCOMPARE(indexCount(db), 13);
+        QCOMPARE(indexCount(db), kIndexCount);
         QVERIFY(!db.inTransaction());
     }
 
@@ -111,9 +114,8 @@ private Q_SLOTS:
             auto project = store::Project::create(path, {"arith", "m", {}, 0});
             project.db().setUserVersion(99);
         }
-        RLRF_VERIFY_THROWS_WITH(store::Project::open(path),
-                                ("schema version 99 but this build of RLRF Workbench knows versions up to "
-                                 + std::to_string(store::latestSchemaVersion())).c_str());
+        RLRF_VERIFY_THROWS_WITH(store::Project::open(path), "schema version 99 but this build of RLRF Workbench knows versions up to "
+                                                                + std::to_string(store::latestSchemaVersion()));
         RLRF_VERIFY_THROWS_WITH(store::Project::open(path), "future.rlrf");
     }
 

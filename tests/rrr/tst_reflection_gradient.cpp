@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The Reflect-Retry-Reward loss reaches only reflection tokens. On the real
+// stories260K model (shared/data/models/stories260K, converted here), training
+// rows are laid out as the loop lays them out (layOutRow: reflection prompt,
+// reflection, then the retry conversation and the retry) and the GRPO loss with
+// the reflection mask is differentiated with respect to the logits: the
+// gradient must be non-zero at every position that predicts a reflection token
+// and exactly zero at every other position (prompt, failed attempt, retry,
+// padding). Then the trainer's own backward pass (reflectionBackward) must give
+// the same parameter gradient whether or not the retry is in the row.
+#include "rrr/reflection_step.h"
+
+#include "common/stories_fixture.h"
+#include "model/llama_model.h"
+#include "model/text_model.h"
+#include "pipeline/policy_prompt.h"
+
+#include <torch/torch.h>
+
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <optional>
+
+using namespace rlrf;
+
+namespace {
+
+std::vector<std::int64_t> concat(std::vector<std::int64_t> a, const std::vector<std::int64_t> &b)
+{
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
+} // namespace
+
+class TestReflectionGradient : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir m_dir;
+    std::optional<model::TextModel> m_model;
+    std::vector<rrr::ReflectionTry> m_tries;
+
+    // A row as reflectAndRetry builds it, from real text through the real tokenizer.
+    rrr::ReflectionTry makeTry(const std::string &prompt, const std::string &attempt, const std::string &reflection,
+                               const std::string &retry)
+    {
+        const auto context = pipeline::policyPromptIds(*m_model, pipeline::reflectionMessages(prompt, attempt));
+        const auto reflectionIds = m_model->encode(reflection);
+        // The retry conversation continues the reflection conversation, as a chat
+        // template renders it: the reflection, the retry request, the new turn.
+        const auto retryPrompt = concat(concat(context, reflectionIds),
+                                        m_model->encode(std::string("\nUser: ") + pipeline::kRetryRequest + "\nAssistant:"));
+        rrr::ReflectionTry item;
+        rrr::layOutRow(item, context, reflectionIds, retryPrompt, m_model->encode(retry));
+        return item;
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        m_model = model::TextModel::load(test::convertStories260K(m_dir.filePath(QStringLiteral("model"))));
+        m_tries.push_back(makeTry("Tom has 3 apples and gets 2 more. How many apples does Tom have?",
+                                  "Tom has 6 apples.", " I added wrong: 3 and 2 make 5.", " Tom has 5 apples."));
+        m_tries.push_back(makeTry("Lily had a red ball.", "The ball was blue.",
+                                  " The story said the ball was red, not blue. I must read the story again carefully.",
+                                  " The ball was red."));
+    }
+
+    void rowsCarryTheRetryAfterTheReflection()
+    {
+        for (const auto &t : m_tries) {
+            QVERIFY(t.reflectionLength > 3);
+            QVERIFY(t.completion.size() > t.reflectionLength + 5); // retry request and retry follow
+        }
+        // A retry conversation that does not continue the reflection's gives a row
+        // that stops after the reflection.
+        rrr::ReflectionTry item;
+        rrr::layOutRow(item, {1, 2, 3}, {4, 5}, {1, 2, 9, 4, 5}, {6});
+        QCOMPARE(item.completion, (std::vector<std::int64_t>{4, 5}));
+        QCOMPARE(item.reflectionLength, std::size_t{2});
+    }
+
+    void lossGradientReachesOnlyReflectionPositions()
+    {
+        auto &net = m_model->policy().module();
+        const auto batch = static_cast<std::int64_t>(m_tries.size());
+        std::int64_t total = 0, columns = 0;
+        for (const auto &t : m_tries) {
+            total = std::max<std::int64_t>(total, static_cast<std::int64_t>(t.context.size() + t.completion.size()));
+            columns = std::max<std::int64_t>(columns, static_cast<std::int64_t>(t.completion.size()));
+        }
+        auto ids = torch::zeros({batch, total}, torch::kInt64); // right padding with id 0
+        for (std::int64_t b = 0; b < batch; ++b) {
+            const auto row = concat(m_tries[b].context, m_tries[b].completion);
+            ids[b].narrow(0, 0, static_cast<std::int64_t>(row.size())).copy_(torch::tensor(row, torch::kInt64));
+        }
+        auto logits = net.forward(ids); // [B,T,V]
+        logits.retain_grad();
+        const auto logSoftmax = torch::log_softmax(logits, -1);
+        auto logProbs = torch::zeros({batch, columns});
+        auto real = torch::zeros({batch, columns}, torch::kBool);
+        std::vector<std::size_t> lengths;
+        for (std::int64_t b = 0; b < batch; ++b) {
+            const auto &t = m_tries[b];
+            const auto p = static_cast<std::int64_t>(t.context.size());
+            for (std::size_t j = 0; j < t.completion.size(); ++j) {
+                const auto at = static_cast<std::int64_t>(j);
+                logProbs.index_put_({b, at}, logSoftmax.index({b, p - 1 + at, t.completion[j]}));
+                real.index_put_({b, at}, true);
+            }
+            lengths.push_back(t.reflectionLength);
+        }
+        const auto mask = rrr::reflectionLossMask(lengths, columns) & real;
+        const auto old = logProbs.detach() + 0.05;   // ratio inside the clip range
+        const auto ref = logProbs.detach() - 0.3;    // a non-zero KL term
+        const auto out = train::grpoLoss({logProbs, old, ref, torch::tensor({1.0f, -0.7f}), mask}, {0.001, 0.2});
+        out.loss.backward();
+        const auto perPosition = logits.grad().abs().sum(-1); // [B,T]
+        for (std::int64_t b = 0; b < batch; ++b) {
+            const auto &t = m_tries[b];
+            const auto first = static_cast<std::int64_t>(t.context.size()) - 1; // predicts the first reflection token
+            const auto last = first + static_cast<std::int64_t>(t.reflectionLength);
+            for (std::int64_t pos = 0; pos < total; ++pos) {
+                const double g = perPosition[b][pos].item<double>();
+                const bool reflection = pos >= first && pos < last;
+                QVERIFY2(reflection ? g > 0.0 : g == 0.0,
+                         qPrintable(QStringLiteral("row %1 position %2 (reflection predicted at %3..%4): gradient %5")
+                                        .arg(b).arg(pos).arg(first).arg(last - 1).arg(g)));
+            }
+        }
+    }
+
+    void trainerBackwardIgnoresTheRetry()
+    {
+        auto &net = m_model->policy().module();
+        std::vector<rrr::ReflectionGroup> withRetry(1), withoutRetry(1);
+        withRetry[0].tries = m_tries;
+        withoutRetry[0].tries = m_tries;
+        for (auto &t : withoutRetry[0].tries)
+            t.completion.resize(t.reflectionLength);
+        const std::vector<std::vector<double>> advantages = {{1.0, -0.7}};
+        auto gradients = [&net, &advantages](const std::vector<rrr::ReflectionGroup> &groups) {
+            const auto rows = rrr::reflectionRows(groups, advantages, true);
+            const auto old = rrr::rowLogProbs(net, rows, 16);
+            auto ref = old;
+            for (auto &row : ref)
+                for (auto &v : row)
+                    v -= 0.2f;
+            net.zero_grad();
+            const auto sums = rrr::reflectionBackward(net, rows, old, ref, {0.001, 0.2}, 1); // one row per chunk
+            std::vector<torch::Tensor> grads;
+            for (const auto &p : net.parameters())
+                grads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+            return std::make_pair(sums, grads);
+        };
+        const auto [sumsA, a] = gradients(withRetry);
+        const auto [sumsB, b] = gradients(withoutRetry);
+        QVERIFY(sumsA.finite && sumsB.finite);
+        QVERIFY(sumsA.tokens > sumsB.tokens); // the retry went through the model
+        // Equal up to float32 rounding (the rows differ in length, so the padded
+        // old log-probs and the attention sums are computed in other orders).
+        double largest = 0.0, diff = 0.0;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            largest = std::max(largest, a[i].abs().max().item<double>());
+            diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
+        }
+        QVERIFY(largest > 0.0);
+        QVERIFY2(diff < 1e-4 * largest,
+                 qPrintable(QStringLiteral("largest gradient difference %1 of %2").arg(diff).arg(largest)));
+        // Flat groups (all advantages 0) are left out of the rows.
+        QCOMPARE(rrr::reflectionRows(withRetry, {{0.0, 0.0}}, true).prompts.size(), std::size_t{0});
+        QCOMPARE(rrr::reflectionRows(withRetry, {{0.0, 0.0}}, false).prompts.size(), std::size_t{2});
+    }
+};
+
+QTEST_GUILESS_MAIN(TestReflectionGradient)
+#include "tst_reflection_gradient.moc"
