@@ -65,6 +65,7 @@ case "${1:-}" in
     install_deps
     configure_and_build
     demo="$build_dir/demo/demo.rlrf"
+    [ -f "$demo" ] || resources/make_demo_project.sh "$build_dir/bin/rlrf" "$demo"
     args=("$@")
     [ ${#args[@]} -eq 0 ] && [ -f "$demo" ] && args=("$demo")
     if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then

@@ -10,6 +10,7 @@
 #include "views/log_view.h"
 #include "views/pairs_page.h"
 #include "views/project_page.h"
+#include "views/rrr_attempts.h"
 #include "views/rrr_page.h"
 #include "views/rubric_page.h"
 #include "views/teaching_page.h"
@@ -109,6 +110,7 @@ void MainWindow::addLoopAreas()
     auto *iterations = new IterationsPage(this);
     auto *teaching = new TeachingPage(m_jobs, this);
     auto *rrr = new RrrPage(this);
+    rrr->setAttemptLoader([](store::Database &db, std::int64_t runId) { return loadRrrAttempts(db, runId); });
     const std::tuple<QWidget *, const char *, QString> pages[] = {
         {pairs, "area.pairs", tr("Pairs")},          {training, "area.training", tr("Training")},
         {iterations, "area.iterations", tr("Iterations")}, {teaching, "area.teaching", tr("Teaching")},

@@ -140,7 +140,7 @@ static rlrf::cli::RegisterCommand registerEval{{
     "       rlrf eval FILE --iteration I [--run R] --split test --n N [--seed S] [--json]",
     {
         {"model", "DIR", "Hugging Face model folder"},
-        {"task", "NAME", "the task (arith)"},
+        {"task", "NAME", "the task (arith, countdown)"},
         {"iteration", "I", "with a project FILE: evaluate M_I (0 = the project's model folder)"},
         {"run", "R", "with --iteration: the checkpoint of this RLRF run (default: the newest for I)"},
         {"split", "S", "train, validation or test (default test)"},

@@ -3,18 +3,21 @@
 
 #include "core/error.h"
 #include "tasks/arith_task.h"
+#include "tasks/countdown_task.h"
 
 namespace rlrf::tasks {
 
 std::vector<std::string> taskNames()
 {
-    return {"arith"};
+    return {"arith", "countdown"};
 }
 
 std::unique_ptr<Task> makeTask(const std::string &name)
 {
     if (name == "arith")
         return std::make_unique<ArithTask>();
+    if (name == "countdown")
+        return std::make_unique<CountdownTask>();
     std::string known;
     for (const auto &n : taskNames())
         known += (known.empty() ? "" : ", ") + n;
