@@ -21,6 +21,6 @@ rm -f "$out" "$out-wal" "$out-shm"
 "$rlrf" task sample --task arith --split test --n 200 --seed 12 > "$tmp/test.jsonl"
 "$rlrf" import "$out" --format jsonl --input "$tmp/train.jsonl" --split train --answer-field answer > /dev/null
 "$rlrf" import "$out" --format jsonl --input "$tmp/test.jsonl" --split test --answer-field answer > /dev/null
-echo "==> one RLRF iteration on the demo project (about a minute)"
+echo "==> one RLRF iteration on the demo project (a few minutes on 2 cores)"
 "$rlrf" run "$out" --iterations 1 --auto-approve --prompts 64 --eval-n 100 --delta 0.05 > /dev/null
 echo "==> demo project: $out"
