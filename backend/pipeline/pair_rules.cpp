@@ -107,6 +107,20 @@ bool paretoDominates(const RatedCandidate &a, const RatedCandidate &b)
     return compared && strictlyBetter;
 }
 
+namespace {
+
+bool passesVerification(const std::vector<RatedCandidate> &pool, const PairProposal &p)
+{
+    std::optional<double> chosen, rejected;
+    for (const auto &c : pool) {
+        if (c.candidateId == p.chosenCandidateId) chosen = c.reward;
+        if (c.candidateId == p.rejectedCandidateId) rejected = c.reward;
+    }
+    return chosen && rejected && *chosen >= 1.0 && *rejected < 1.0;
+}
+
+} // namespace
+
 std::vector<PairProposal> proposePairs(const std::vector<RatedCandidate> &pool, const PairRuleOptions &options)
 {
     std::vector<PairProposal> out;
@@ -127,6 +141,8 @@ std::vector<PairProposal> proposePairs(const std::vector<RatedCandidate> &pool, 
         for (auto &p : proposed) {
             if (out.size() >= options.maxPairs)
                 return out;
+            if (options.verifiedChosen && !passesVerification(pool, p))
+                continue;
             if (seen.insert({p.chosenCandidateId, p.rejectedCandidateId}).second)
                 out.push_back(std::move(p));
         }

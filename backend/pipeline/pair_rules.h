@@ -18,6 +18,7 @@ struct RatedCandidate {
     std::int64_t critiqueId = 0;
     std::optional<std::int64_t> parentCandidateId; // set for a refinement
     double overall = 0.0;                          // the critique's score in [0, 1]
+    std::optional<double> reward;                  // a verifier's 0/1 when the judge has one
     std::vector<feedback::AspectRating> aspects;   // for Pareto dominance
 };
 
@@ -34,6 +35,10 @@ struct PairRuleOptions {
     std::vector<std::string> rules = {"best_worst", "refined_vs_original"};
     double delta = 0.25;
     std::size_t maxPairs = 4; // per prompt, over all rules
+    // Only pairs whose chosen answer the verifier accepts (reward 1) and whose
+    // rejected answer it fails: on a task with a verifier, a pair of two wrong
+    // answers teaches a small model nothing it can use.
+    bool verifiedChosen = false;
 };
 
 /// Pairs of one prompt. Rules apply in the order given; a (chosen, rejected)

@@ -13,6 +13,7 @@ PairRuleOptions pairRuleOptions(const PipelineOptions &options)
     // Reward-only ranks the unrefined samples by one number: best against worst.
     rules.rules = options.mode == PipelineMode::RewardOnly ? std::vector<std::string>{"best_worst"} : options.pairRules;
     rules.delta = options.delta;
+    rules.verifiedChosen = options.verifiedChosen;
     rules.maxPairs = static_cast<std::size_t>(options.maxPairsPerPrompt);
     return rules;
 }
@@ -34,7 +35,7 @@ std::vector<RatedCandidate> ratedPool(const StageEnv &env, std::int64_t promptId
             if (c.critique.parseStatus != feedback::ParseStatus::Ok)
                 continue; // a judge answer that did not parse has no score to rank by
             pool.push_back({c.candidateId, c.id, candidates.byId(c.candidateId).parentCandidateId, c.critique.overall,
-                            c.critique.aspects});
+                            c.critique.reward, c.critique.aspects});
         }
     return pool;
 }

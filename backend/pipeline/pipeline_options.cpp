@@ -56,6 +56,7 @@ nlohmann::json toJson(const PipelineOptions &o)
             {"refine_temperature", o.refineTemperature},
             {"pair_rules", o.pairRules},
             {"delta", o.delta},
+            {"verified_chosen", o.verifiedChosen},
             {"max_pairs_per_prompt", o.maxPairsPerPrompt},
             {"auto_approve", o.autoApprove},
             {"dpo", train::toJson(o.dpo)},
@@ -117,6 +118,7 @@ PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std:
     read(object, "refine_temperature", o.refineTemperature, source);
     read(object, "pair_rules", o.pairRules, source);
     read(object, "delta", o.delta, source);
+    read(object, "verified_chosen", o.verifiedChosen, source);
     read(object, "max_pairs_per_prompt", o.maxPairsPerPrompt, source);
     read(object, "auto_approve", o.autoApprove, source);
     if (const auto it = object.find("dpo"); it != object.end())

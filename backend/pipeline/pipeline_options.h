@@ -46,6 +46,7 @@ struct PipelineOptions {
     // pairs + review
     std::vector<std::string> pairRules = {"best_worst", "refined_vs_original"};
     double delta = 0.25;                    // minimum overall-score gap of a pair
+    bool verifiedChosen = false;            // chosen must pass the verifier, rejected fail it
     std::int64_t maxPairsPerPrompt = 4;     // over all rules
     bool autoApprove = false;
 

@@ -47,6 +47,24 @@ QString describe(const std::vector<PairProposal> &pairs)
 class TestPairRules : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // With verified chosen answers, a pair needs a chosen answer the verifier
+    // accepts and a rejected one it fails; two wrong answers make no pair.
+    void verifiedChosenKeepsOnlyRightOverWrong()
+    {
+        auto withReward = [](RatedCandidate c, double reward) { c.reward = reward; return c; };
+        const std::vector<RatedCandidate> mixed = {withReward(rated(1, 0.9), 0.0), withReward(rated(2, 1.0), 1.0),
+                                                   withReward(rated(3, 0.7), 0.0),
+                                                   withReward(rated(4, 1.0, {}, 1), 1.0)};
+        auto options = rules({"best_worst", "refined_vs_original"}, 0.05);
+        options.verifiedChosen = true;
+        QCOMPARE(describe(pipeline::proposePairs(mixed, options)),
+                 QStringLiteral("2>3:best_worst 4>1:refined_vs_original"));
+        const std::vector<RatedCandidate> allWrong = {withReward(rated(1, 0.9), 0.0), withReward(rated(2, 0.7), 0.0)};
+        QVERIFY(pipeline::proposePairs(allWrong, options).empty());
+        options.verifiedChosen = false;
+        QCOMPARE(describe(pipeline::proposePairs(allWrong, options)), QStringLiteral("1>2:best_worst"));
+    }
+
     void bestWorstNeedsTheGap()
     {
         const std::vector<RatedCandidate> pool = {rated(1, 0.5), rated(2, 1.0), rated(3, 0.25), rated(4, 0.75)};
