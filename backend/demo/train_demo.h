@@ -17,7 +17,6 @@ struct TrainDemoResult {
     std::string message;
     std::string modelFolder;     // outFolder on success
     std::size_t examples = 0;    // training examples (validation excluded)
-    std::int64_t parameters = 0;
     std::int64_t steps = 0;
     double finalLoss = 0.0;
     double finalEvalLoss = 0.0;
