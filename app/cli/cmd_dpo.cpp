@@ -80,7 +80,7 @@ const rlrf::cli::RegisterCommand reg{{
     "[--epochs N] [--batch-size N] [--seed S]",
     {{"model", "DIR", "the Hugging Face model folder to train"},
      {"ref", "DIR", "the frozen reference model (default: --model)"},
-     {"pairs", "FILE", "JSONL: {\"prompt\",\"chosen\",\"rejected\"} or {\"prompt_ids\",\"chosen_ids\",\"rejected_ids\"}"},
+     {"pairs", "FILE", "JSONL: {\"prompt\",\"chosen\",\"rejected\"} as text or message lists, or {\"prompt_ids\",\"chosen_ids\",\"rejected_ids\"}"},
      {"out", "DIR", "output folder: checkpoint-N/, final/, reference_cache/"},
      {"config", "FILE", "a DPO config JSON (TRL's names); options below override it"},
      {"beta", "B", "DPO beta (default 0.1)"},
@@ -97,9 +97,10 @@ const rlrf::cli::RegisterCommand reg{{
      {"ref-cache", "DIR", "reference log-prob cache folder (default OUT/reference_cache)"}},
     0, 0,
     "Text pairs are encoded with the model's tokenizer: the prompt with its special tokens, completions\n"
-    "without, with the EOS id appended. Each step's metrics go to stderr as a JSON line; stdout gets one\n"
-    "JSON line with "
-    "the outcome, the step count, the last checkpoint and the last step's metrics (TRL's names).",
+    "without, with the EOS id appended. Pairs in TRL's conversational form (message lists, as\n"
+    "`rlrf export --what pairs` writes them) get the prompt through the model's chat template, as the\n"
+    "RLRF pipeline renders it. Each step's metrics go to stderr as a JSON line; stdout gets one\n"
+    "JSON line with the outcome, the step count, the last checkpoint and the last step's metrics (TRL's names).",
     runDpoCommand}};
 
 } // namespace

@@ -94,7 +94,7 @@ static rlrf::cli::RegisterCommand registerSft{{
     "[--seed S] [--resume]",
     {
         {"model", "DIR", "Hugging Face model folder with tokenizer.json"},
-        {"data", "FILE", "JSONL: {\"prompt\", \"completion\"} text or {\"prompt_ids\", \"completion_ids\"}"},
+        {"data", "FILE", "JSONL: {\"prompt\", \"completion\"} as text or message lists, or {\"prompt_ids\", \"completion_ids\"}"},
         {"out", "DIR", "output folder: checkpoint-<step>/ and final/"},
         {"config", "FILE", "JSON with SFT settings (learning_rate, schedule, warmup_ratio, ...); flags override it"},
         {"validation", "FILE", "JSONL like --data; reports sft/eval_loss"},
@@ -111,7 +111,9 @@ static rlrf::cli::RegisterCommand registerSft{{
     0,
     0,
     "Text lines are encoded with the model's tokenizer: the prompt with its special\n"
-    "tokens (a BOS, say), the completion without, then EOS. AdamW (no weight decay on\n"
+    "tokens (a BOS, say), the completion without, then EOS. A prompt given as a list of\n"
+    "messages (TRL's conversational form; the completion then is one assistant message)\n"
+    "goes through the model's chat template, as the RLRF pipeline renders it. AdamW (no weight decay on\n"
     "norms and biases), warm-up + cosine, gradient clipping at 1.0. Metrics\n"
     "(sft/loss, sft/grad_norm, sft/learning_rate, sft/tokens_per_second,\n"
     "sft/eval_loss) go to stderr as JSON lines; Ctrl+C stops after the current step\n"

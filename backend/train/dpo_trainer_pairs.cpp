@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/jsonl_reader.h"
 #include "model/text_model.h"
+#include "train/conversation_fields.h"
 
 namespace rlrf::train {
 
@@ -50,6 +51,19 @@ DpoPair pairFromText(const nlohmann::json &record, const model::TextModel *model
     if (model == nullptr)
         throw Error("text pairs need a model folder with tokenizer.json", {where.file, where.line, "prompt"});
     DpoPair pair;
+    const auto prompt = record.find("prompt");
+    if (prompt != record.end() && prompt->is_array()) {
+        // TRL's conversational format, as `rlrf export --what pairs` writes it.
+        pair.prompt = conversationPromptIds(*model, *prompt, where, "prompt");
+        for (const char *key : {"chosen", "rejected"}) {
+            const auto it = record.find(key);
+            if (it == record.end())
+                throw Error("missing field", {where.file, where.line, key});
+            auto &ids = std::string(key) == "chosen" ? pair.chosen : pair.rejected;
+            ids = completionIds(*model, assistantCompletion(*it, where, key), key, where);
+        }
+        return pair;
+    }
     pair.prompt = model->promptIds(textField(record, "prompt", where), false);
     if (pair.prompt.empty())
         throw Error("encodes to no tokens", {where.file, where.line, "prompt"});

@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/jsonl_reader.h"
 #include "model/text_model.h"
+#include "train/conversation_fields.h"
 
 namespace rlrf::train {
 
@@ -48,8 +49,14 @@ SftExample fromText(const nlohmann::json &record, const model::TextModel *model,
     if (!record.contains("completion"))
         throw Error("missing field", {path, line, "completion"});
     SftExample e;
-    e.promptIds = model->promptIds(text(record, {path, line, "prompt"}), false);
-    e.answerIds = model->encode(text(record, {path, line, "completion"}));
+    if (record["prompt"].is_array()) {
+        // TRL's conversational format: messages, and one assistant message.
+        e.promptIds = conversationPromptIds(*model, record["prompt"], {path, line}, "prompt");
+        e.answerIds = model->encode(assistantCompletion(record["completion"], {path, line}, "completion"));
+    } else {
+        e.promptIds = model->promptIds(text(record, {path, line, "prompt"}), false);
+        e.answerIds = model->encode(text(record, {path, line, "completion"}));
+    }
     if (e.answerIds.empty())
         throw Error("the completion is empty", {path, line, "completion"});
     e.answerIds.push_back(eosId(*model));

@@ -12,15 +12,19 @@
 #include "pipeline/policy_prompt.h"
 #include "pipeline/prompt_formats.h"
 #include "store/checkpoint_repository.h"
+#include "store/jsonl_export.h"
 #include "store/metric_repository.h"
 #include "store/pair_repository.h"
 #include "store/prompt_repository.h"
 #include "store/run_repository.h"
 #include "train/dpo_from_store.h"
+#include "train/dpo_trainer_pairs.h"
+#include "train/sft_data.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <fstream>
 #include <numeric>
 
 using namespace rlrf;
@@ -97,6 +101,78 @@ private Q_SLOTS:
             QVERIFY2(std::abs(live[k].second - expected) < 1e-3,
                      qPrintable(QStringLiteral("step %1: reported %2, scored %3").arg(k + 1).arg(live[k].second).arg(expected)));
         }
+    }
+
+    // `rlrf export --what pairs` writes TRL's conversational form; `rlrf dpo` and
+    // `rlrf sft` read it back as exactly the token ids the pipeline trains.
+    void exportedPairsReadBackAsThePipelineEncodesThem()
+    {
+        const auto path = m_dir.filePath(QStringLiteral("export.rlrf")).toStdString();
+        auto project = store::Project::create(path, {"arith", m_model, {}, 0});
+        const auto fixture = test::buildReviewProject(project, 3);
+        const auto out = m_dir.filePath(QStringLiteral("pairs.jsonl")).toStdString();
+        QCOMPARE(store::exportPairsTrl(project.db(), out).rows, std::int64_t(3));
+
+        const auto model = model::TextModel::load(m_model);
+        const auto read = train::readDpoPairs(out, &model);
+        QCOMPARE(read.size(), std::size_t(3));
+        store::PairRepository pairs(project.db());
+        std::ofstream sft(m_dir.filePath(QStringLiteral("sft.jsonl")).toStdString());
+        for (std::size_t i = 0; i < read.size(); ++i) {
+            const auto pair = pairs.byId(fixture.pairIds[i]);
+            const auto prompt = store::PromptRepository(project.db()).byId(pair.promptId);
+            auto chosen = model.encode(pair.chosenText);
+            chosen.push_back(model.stopIds().front());
+            auto rejected = model.encode(pair.rejectedText);
+            rejected.push_back(model.stopIds().front());
+            QCOMPARE(read[i].prompt, pipeline::policyPromptIds(model, pipeline::answerMessages(prompt.text)));
+            QCOMPARE(read[i].chosen, chosen);
+            QCOMPARE(read[i].rejected, rejected);
+            sft << nlohmann::json{{"prompt", pipeline::answerMessages(prompt.text)},
+                                  {"completion", {{{"role", "assistant"}, {"content", pair.chosenText}}}}}
+                       .dump()
+                << "\n";
+        }
+        sft.close();
+        const auto examples = train::readSftJsonl(m_dir.filePath(QStringLiteral("sft.jsonl")).toStdString(), &model);
+        QCOMPARE(examples.size(), std::size_t(3));
+        QCOMPARE(examples[0].promptIds, read[0].prompt);
+        QCOMPARE(examples[0].answerIds, read[0].chosen);
+    }
+
+    void badConversationsNameLineAndField_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("field");
+        QTest::addColumn<QString>("cause");
+        const QString ok = QStringLiteral(R"([{"role": "assistant", "content": "4"}])");
+        QTest::newRow("empty prompt") << QStringLiteral(R"({"prompt": [], "chosen": %1, "rejected": %1})").arg(ok)
+                                      << "prompt" << "non-empty list of messages";
+        QTest::newRow("no content") << QStringLiteral(R"({"prompt": [{"role": "user"}], "chosen": %1, "rejected": %1})").arg(ok)
+                                    << "prompt" << "no string \"content\"";
+        QTest::newRow("user completion")
+            << QStringLiteral(R"({"prompt": [{"role": "user", "content": "2+2"}], "chosen": [{"role": "user", "content": "4"}], "rejected": %1})").arg(ok)
+            << "chosen" << "role \"assistant\"";
+        QTest::newRow("missing rejected")
+            << QStringLiteral(R"({"prompt": [{"role": "user", "content": "2+2"}], "chosen": %1})").arg(ok) << "rejected"
+            << "missing field";
+        QTest::newRow("text completion")
+            << QStringLiteral(R"({"prompt": [{"role": "user", "content": "2+2"}], "chosen": "4", "rejected": %1})").arg(ok)
+            << "chosen" << "non-empty list of messages";
+    }
+
+    void badConversationsNameLineAndField()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, field);
+        QFETCH(QString, cause);
+        const auto path = m_dir.filePath(QStringLiteral("bad.jsonl")).toStdString();
+        std::ofstream(path) << R"({"prompt": [{"role": "user", "content": "1+1"}], "chosen": [{"role": "assistant", "content": "2"}], "rejected": [{"role": "assistant", "content": "3"}]})"
+                            << "\n" << line.toStdString() << "\n";
+        const auto model = model::TextModel::load(m_model);
+        RLRF_VERIFY_THROWS_WITH(train::readDpoPairs(path, &model), "bad.jsonl:2");
+        RLRF_VERIFY_THROWS_WITH(train::readDpoPairs(path, &model), field.toStdString());
+        RLRF_VERIFY_THROWS_WITH(train::readDpoPairs(path, &model), cause.toStdString());
     }
 
     void nothingApprovedIsAnError()
