@@ -193,7 +193,9 @@ const rlrf::cli::RegisterCommand reg{{
     "Started again on the same project, it continues the newest unfinished run of the\n"
     "same mode with the settings that run started with (nothing is redone or lost);\n"
     "--new starts another. Progress and a table of seconds per stage go to stderr; one\n"
-    "JSON line with the evaluations goes to stdout. Exit status: 0 done, 1 failed,\n"
+    "JSON line with the evaluations goes to stdout (per model: accuracy, overall,\n"
+    "aspect/NAME; from M1 on also win_rate against the previous model with its\n"
+    "win_rate/wins, win_rate/ties and win_rate/losses). Exit status: 0 done, 1 failed,\n"
     "3 pairs wait for review, 130 stopped (Ctrl+C).",
     runRunCommand,
 }};

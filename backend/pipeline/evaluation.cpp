@@ -9,6 +9,8 @@
 #include "pipeline/stage_env.h"
 #include "store/prompt_repository.h"
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 
 namespace rlrf::pipeline {
@@ -69,13 +71,19 @@ EvaluationResult evaluateModel(store::Project &project, const model::TextModel &
             const feedback::JudgeRequest request{prompt.text, a.text, prompt.referenceAnswer};
             const auto critique = judge.judge(request, rubric);
             overallSum += critique.overall;
+            nlohmann::json ratings = nlohmann::json::object();
             for (const auto &r : critique.aspects)
                 if (r.rating != feedback::kNotApplicable) {
                     aspectSums[r.aspect].first += r.rating;
                     aspectSums[r.aspect].second += 1;
+                    ratings[r.aspect] = r.rating;
                 }
-            if (verifier && verifier->judge(request, rubric).reward.value_or(0.0) > 0.5)
-                ++correct;
+            store::EvalAnswerRecord row{0, 0, options.split, prompt.id, a.text, critique.overall, std::nullopt,
+                                        ratings.dump()};
+            if (verifier)
+                row.correct = verifier->judge(request, rubric).reward.value_or(0.0) > 0.5;
+            correct += row.correct.value_or(false) ? 1 : 0;
+            result.answers.push_back(std::move(row));
         }
         context.progress(static_cast<std::int64_t>(to), static_cast<std::int64_t>(prompts.size()), "evaluate");
     }
@@ -108,6 +116,16 @@ std::vector<store::EvalResult> toEvalResults(const EvaluationResult &result, std
     add("overall", result.meanOverall);
     for (const auto &[aspect, mean] : result.aspectMeans)
         add("aspect/" + aspect, mean);
+    return rows;
+}
+
+std::vector<store::EvalAnswerRecord> toEvalAnswers(const EvaluationResult &result, std::int64_t runId, int iteration)
+{
+    auto rows = result.answers;
+    for (auto &r : rows) {
+        r.runId = runId;
+        r.iteration = iteration;
+    }
     return rows;
 }
 

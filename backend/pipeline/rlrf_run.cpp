@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "eval/win_rate.h"
 #include "feedback/judge_factory.h"
 #include "model/text_model.h"
 #include "pipeline/critique_stage.h"
@@ -14,6 +15,7 @@
 #include "pipeline/sample_stage.h"
 #include "pipeline/train_stage.h"
 #include "store/checkpoint_repository.h"
+#include "store/eval_answer_repository.h"
 #include "store/metric_repository.h"
 #include "store/rubric_repository.h"
 #include "store/run_repository.h"
@@ -23,6 +25,7 @@
 #include <iomanip>
 #include <map>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 namespace rlrf::pipeline {
@@ -73,6 +76,7 @@ private:
         return *m_model;
     }
     void recordStageTimes(int iteration);
+    std::optional<eval::WinRate> recordWinRate(int modelIteration);
     void recordIterationStats(const StageEnv &e);
 
     store::Project &m_project;
@@ -105,9 +109,14 @@ Outcome Driver::evaluate(int modelIteration)
     if (r.outcome != Outcome::Succeeded)
         return r.outcome;
     store::RunRepository runs(m_project.db());
+    // Aggregates, answers, win rate and the stage mark commit together: a run
+    // stopped before the commit evaluates again from scratch, and one stopped
+    // after it never evaluates this model twice.
     store::Transaction tx(m_project.db());
     for (const auto &row : toEvalResults(r, m_run.runId, modelIteration, o.evalSplit))
         runs.addEvalResult(row);
+    store::EvalAnswerRepository(m_project.db()).put(toEvalAnswers(r, m_run.runId, modelIteration));
+    const auto win = recordWinRate(modelIteration);
     progress.markDone(key);
     tx.commit();
     log::get("pipeline")->info("M{} on {} {}: accuracy {:.4f}, mean overall {:.4f} ({:.1f} s)", modelIteration,
@@ -115,7 +124,38 @@ Outcome Driver::evaluate(int modelIteration)
     if (r.accuracy)
         m_context.metric(modelIteration, "eval/accuracy", *r.accuracy);
     m_context.metric(modelIteration, "eval/overall", r.meanOverall);
+    if (win)
+        m_context.metric(modelIteration, "eval/win_rate", *win->rate());
     return Outcome::Succeeded;
+}
+
+// M_i against M_{i-1} on the answers both gave in this run and split: the
+// "win_rate" row the Iterations page plots, with its wins, ties and losses.
+std::optional<eval::WinRate> Driver::recordWinRate(int modelIteration)
+{
+    if (modelIteration < 1)
+        return std::nullopt;
+    const auto &split = m_run.options.evalSplit;
+    store::EvalAnswerRepository answers(m_project.db());
+    const auto win = eval::winRate(answers.forModel(m_run.runId, modelIteration, split),
+                                   answers.forModel(m_run.runId, modelIteration - 1, split));
+    if (!win.rate()) {
+        log::get("pipeline")->warn("M{} has no answers of M{} on the same {} prompts to compare with; no win rate",
+                                   modelIteration, modelIteration - 1, split);
+        return std::nullopt;
+    }
+    store::RunRepository runs(m_project.db());
+    auto add = [&](const std::string &metric, double value) {
+        runs.addEvalResult({0, m_run.runId, modelIteration, split, metric, value, win.prompts()});
+    };
+    add("win_rate", *win.rate());
+    add("win_rate/wins", static_cast<double>(win.wins));
+    add("win_rate/ties", static_cast<double>(win.ties));
+    add("win_rate/losses", static_cast<double>(win.losses));
+    log::get("pipeline")->info("M{} against M{} on {} {} prompts: {} wins, {} ties, {} losses, win rate {:.4f}",
+                               modelIteration, modelIteration - 1, win.prompts(), split, win.wins, win.ties,
+                               win.losses, *win.rate());
+    return win;
 }
 
 Outcome Driver::iterate(int i, PipelineResult &result)

@@ -208,6 +208,25 @@ CREATE INDEX rrr_failures_by_run ON rrr_failures (run_id, id);
 CREATE INDEX rrr_reflections_by_failure ON rrr_reflections (failure_id, step, id);
 )sql";
 
+// Version 5: every answer an evaluation judged, so a model can be compared with
+// the previous one prompt by prompt (the win rate) and the numbers behind an
+// eval_results row can be inspected. One row per model and prompt: the UNIQUE
+// key makes a repeated evaluation replace its rows instead of adding to them,
+// and its index serves the lookups by (run, iteration, split).
+const char *const kSchemaV5 = R"sql(
+CREATE TABLE eval_answers (
+    run_id    INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    iteration INTEGER NOT NULL CHECK (iteration >= 0),
+    split     TEXT NOT NULL,
+    prompt_id INTEGER NOT NULL REFERENCES prompts(id),
+    answer    TEXT NOT NULL,
+    overall   REAL NOT NULL,
+    correct   INTEGER CHECK (correct IN (0, 1)),
+    ratings   TEXT NOT NULL DEFAULT '{}',
+    UNIQUE (run_id, iteration, split, prompt_id)
+);
+)sql";
+
 #undef RLRF_NOW
 
 void checkItIsOurs(Database &db)
@@ -229,6 +248,7 @@ const std::vector<Migration> &migrations()
         {2, "indexes for paging and per-prompt queries", kSchemaV2},
         {3, "pipeline stage progress per run and iteration", kSchemaV3},
         {4, "Reflect-Retry-Reward failures and reflections", kSchemaV4},
+        {5, "judged answers of every evaluation", kSchemaV5},
     };
     return list;
 }

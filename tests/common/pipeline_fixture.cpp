@@ -40,11 +40,12 @@ void addPrompts(store::Project &project, tasks::Split split, int count)
 
 } // namespace
 
-PipelineProject makePipelineProject(const QString &folder, const QString &name, int trainPrompts, int testPrompts)
+PipelineProject makePipelineProject(const QString &folder, const QString &name, int trainPrompts, int testPrompts,
+                                    const QString &givenModelDir)
 {
     PipelineProject out;
-    const QString modelDir = folder + QStringLiteral("/stories260K");
-    if (!QFile::exists(modelDir + QStringLiteral("/config.json")))
+    const QString modelDir = givenModelDir.isEmpty() ? folder + QStringLiteral("/stories260K") : givenModelDir;
+    if (givenModelDir.isEmpty() && !QFile::exists(modelDir + QStringLiteral("/config.json")))
         convertStories260K(modelDir);
     out.modelDir = modelDir.toStdString();
     out.path = (folder + QLatin1Char('/') + name + QStringLiteral(".rlrf")).toStdString();

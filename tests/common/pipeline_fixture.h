@@ -20,8 +20,11 @@ struct PipelineProject {
 };
 
 /// Creates `folder`/name.rlrf with `trainPrompts` and `testPrompts` arith prompts.
-/// The model folder is converted once per folder and shared by later calls.
-PipelineProject makePipelineProject(const QString &folder, const QString &name, int trainPrompts, int testPrompts);
+/// The model folder is converted once per folder and shared by later calls;
+/// `modelDir`, when given, is used instead (the shipped arith-demo model, which
+/// gets some problems right and so yields pairs to train on).
+PipelineProject makePipelineProject(const QString &folder, const QString &name, int trainPrompts, int testPrompts,
+                                    const QString &modelDir = {});
 
 /// Settings small enough for a test: few prompts, 2 samples, 8 new tokens, one
 /// prompt per batch, no evaluation unless asked.

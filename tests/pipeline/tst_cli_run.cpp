@@ -1,22 +1,31 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `rlrf run` as users run it: usage mistakes exit 2, bad projects exit 1 with a
 // message naming the file, and a run killed with SIGKILL at several moments and
-// started again ends with every prompt's outputs present exactly once; and
-// `rlrf eval FILE --iteration I` measures M_I of a project.
+// started again ends with every prompt's outputs present exactly once;
+// `rlrf eval FILE --iteration I` measures M_I of a project; and one real
+// iteration on the shipped demo model (resources/models/arith-demo, arith
+// problems from the task's generator) reports M1's win rate against M0, computed
+// from the judged answers it stored (each re-judged here).
 #include "common/cli_runner.h"
 #include "common/pipeline_fixture.h"
 #include "common/test_paths.h"
 
+#include "eval/win_rate.h"
+#include "feedback/judge_factory.h"
+#include "feedback/rubric_io.h"
 #include "pipeline/stage_env.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
+#include "store/eval_answer_repository.h"
 #include "store/project_file.h"
 #include "store/project_setup.h"
+#include "store/prompt_repository.h"
 #include "store/run_repository.h"
 #include "store/stage_repository.h"
 
 #include <nlohmann/json.hpp>
 
+#include <QFile>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -33,6 +42,25 @@ QStringList tinyRunArgs(const std::string &project)
             QStringLiteral("--samples"),    QStringLiteral("2"),             QStringLiteral("--max-new-tokens"),
             QStringLiteral("8"),            QStringLiteral("--batch-prompts"), QStringLiteral("1"),
             QStringLiteral("--eval-n"),     QStringLiteral("0"),             QStringLiteral("--auto-approve")};
+}
+
+// `rlrf task sample` output saved as a file and imported into the project.
+void importArith(const QString &project, const QString &file, const char *split, int n, int seed)
+{
+    const auto sampled = test::runCli({QStringLiteral("task"), QStringLiteral("sample"), QStringLiteral("--task"),
+                                       QStringLiteral("arith"), QStringLiteral("--split"), QLatin1String(split),
+                                       QStringLiteral("--n"), QString::number(n), QStringLiteral("--seed"),
+                                       QString::number(seed)});
+    QCOMPARE(sampled.exitCode, 0);
+    QFile out(file);
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    out.write(sampled.out);
+    out.close();
+    const auto imported = test::runCli({QStringLiteral("import"), project, QStringLiteral("--format"),
+                                        QStringLiteral("jsonl"), QStringLiteral("--input"), file,
+                                        QStringLiteral("--split"), QLatin1String(split),
+                                        QStringLiteral("--answer-field"), QStringLiteral("answer")});
+    QVERIFY2(imported.exitCode == 0, imported.err.constData());
 }
 
 } // namespace
@@ -174,6 +202,60 @@ private Q_SLOTS:
                           QStringLiteral("--model"), QString::fromStdString(project.modelDir)});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("not both"), r.err.constData());
+    }
+
+    void oneDemoIterationReportsM1sWinRate()
+    {
+        const QString project = m_dir.path() + QStringLiteral("/demo.rlrf");
+        const QString rubric = test::sourceDir() + QStringLiteral("/rubrics/math.json");
+        auto r = test::runCli({QStringLiteral("project"), QStringLiteral("new"), project, QStringLiteral("--model"),
+                               test::sourceDir() + QStringLiteral("/resources/models/arith-demo"),
+                               QStringLiteral("--task"), QStringLiteral("arith"), QStringLiteral("--rubric"), rubric});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        importArith(project, m_dir.path() + QStringLiteral("/demo-train.jsonl"), "train", 8, 11);
+        importArith(project, m_dir.path() + QStringLiteral("/demo-test.jsonl"), "test", 6, 12);
+        r = test::runCli({QStringLiteral("run"), project, QStringLiteral("--iterations"), QStringLiteral("1"),
+                          QStringLiteral("--prompts"), QStringLiteral("8"), QStringLiteral("--delta"),
+                          QStringLiteral("0.05"), QStringLiteral("--epochs"), QStringLiteral("1"),
+                          QStringLiteral("--lr"), QStringLiteral("3e-4"), // enough for M1 to answer differently
+                          QStringLiteral("--eval-n"), QStringLiteral("6"), QStringLiteral("--auto-approve")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const auto summary = nlohmann::json::parse(r.out.trimmed().split('\n').last().toStdString());
+        const auto &evals = summary.at("evaluations");
+        QVERIFY2(!evals.at("M0").contains("win_rate"), evals.dump().c_str()); // nothing to beat
+        const auto &m1 = evals.at("M1");
+        const double winRate = m1.at("win_rate").get<double>();
+        QVERIFY2(winRate >= 0.0 && winRate <= 1.0, m1.dump().c_str());
+        const double wins = m1.at("win_rate/wins"), ties = m1.at("win_rate/ties"), losses = m1.at("win_rate/losses");
+        QCOMPARE(wins + ties + losses, 6.0);
+        QCOMPARE(winRate, (wins + ties / 2.0) / 6.0);
+
+        // The answers behind it are stored, and each one is what the judges say of it.
+        auto file = store::Project::open(project.toStdString());
+        const std::int64_t run = summary.at("run").get<std::int64_t>();
+        store::EvalAnswerRepository answers(file.db());
+        const auto m0 = answers.forModel(run, 0, "test"), m1Answers = answers.forModel(run, 1, "test");
+        QCOMPARE(m0.size(), std::size_t(6));
+        QCOMPARE(m1Answers.size(), std::size_t(6));
+        QCOMPARE(answers.count(run), 12);
+        const auto rubricFile = feedback::loadRubricFile(rubric.toStdString());
+        auto judge = feedback::makeJudge("rule:arith");
+        auto verifier = feedback::makeJudge("verifier:arith");
+        store::PromptRepository prompts(file.db());
+        int correct = 0;
+        for (const auto *rows : {&m0, &m1Answers})
+            for (const auto &a : *rows) {
+                const auto prompt = prompts.byId(a.promptId);
+                const feedback::JudgeRequest request{prompt.text, a.answer, prompt.referenceAnswer};
+                QCOMPARE(a.overall, judge->judge(request, rubricFile).overall);
+                QVERIFY(a.correct.has_value());
+                QCOMPARE(*a.correct, verifier->judge(request, rubricFile).reward.value_or(0.0) > 0.5);
+                correct += rows == &m1Answers && *a.correct;
+            }
+        QCOMPARE(m1.at("accuracy").get<double>(), correct / 6.0);
+        const auto recomputed = eval::winRate(m1Answers, m0);
+        QCOMPARE(static_cast<double>(recomputed.wins), wins);
+        QCOMPARE(static_cast<double>(recomputed.ties), ties);
     }
 
 private:

@@ -4,12 +4,15 @@
 // with exactly its n outputs, nothing duplicated, nothing lost. On stories260K
 // (its answers to arith problems all score the same, so no pair can be built and
 // the run ends at the train stage with a message saying so — itself a check).
+// M0's evaluation, done before the train stage fails, is written once however
+// often the run starts again.
 #include "common/pipeline_fixture.h"
 
 #include "pipeline/rlrf_run.h"
 #include "pipeline/stage_env.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
+#include "store/eval_answer_repository.h"
 #include "store/project_file.h"
 #include "store/run_repository.h"
 #include "store/stage_repository.h"
@@ -157,6 +160,31 @@ private Q_SLOTS:
         QCOMPARE(second.options.samples, 2);
         QCOMPARE(second.options.iterations, 3);
         QCOMPARE(countsOf(project.path, first.runId, stages::kSample).items, 4);
+    }
+
+    void evaluationIsWrittenOnceAcrossRestarts()
+    {
+        const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("evaluate"), 4, 3);
+        auto options = test::tinyOptions();
+        options.promptsPerIteration = 2;
+        options.evalN = 3;
+        const pipeline::PipelineRequest request{project.path, options, false};
+        const auto first = pipeline::runPipeline(request, RunContext{});
+        QVERIFY2(first.message.find("has no approved pairs to train on") != std::string::npos, first.message.c_str());
+        const auto second = pipeline::runPipeline(request, RunContext{});
+        QCOMPARE(second.runId, first.runId);
+        QVERIFY(second.resumed);
+        auto file = store::Project::open(project.path);
+        store::EvalAnswerRepository answers(file.db());
+        QCOMPARE(answers.count(first.runId), 3); // M0's three answers, once
+        const auto m0 = answers.forModel(first.runId, 0, "test");
+        QCOMPARE(m0.size(), std::size_t(3));
+        int accuracyRows = 0;
+        for (const auto &e : second.evaluations) {
+            accuracyRows += e.metric == "accuracy";
+            QVERIFY2(e.metric.rfind("win_rate", 0) != 0, e.metric.c_str()); // M0 has none
+        }
+        QCOMPARE(accuracyRows, 1);
     }
 
 private:

@@ -2,12 +2,20 @@
 // The Iterations dashboard, offscreen, on real rows written through the store's
 // repositories: evaluation results of M0 and M1, the pairs M0's samples yielded,
 // and the DPO run that produced M1. Every plotted value is checked against what
-// was written.
+// was written. Then a real one-iteration RLRF run on the shipped demo model
+// (resources/models/arith-demo, arith problems from the task's generator): the
+// win-rate chart shows the M1 value the run wrote, which is recomputed here from
+// the answers it stored, against a reference line at 0.5.
 #include "views/iterations_page.h"
 
+#include "common/pipeline_fixture.h"
 #include "common/review_fixture.h"
+#include "common/test_paths.h"
 
 #include "core/logging.h"
+#include "eval/win_rate.h"
+#include "pipeline/rlrf_run.h"
+#include "store/eval_answer_repository.h"
 #include "store/pair_repository.h"
 #include "store/run_repository.h"
 
@@ -86,6 +94,50 @@ private Q_SLOTS:
         QCOMPARE(table->item(0, 5)->text(), QStringLiteral("4"));
         QCOMPARE(table->item(1, 7)->text(), QStringLiteral("succeeded"));
         saveScreenshot(page, QStringLiteral("iterations.png"));
+    }
+
+    void plotsTheWinRateARealRunWrote()
+    {
+        const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("demo-run"), 8, 6,
+                                                       test::sourceDir() + QStringLiteral("/resources/models/arith-demo"));
+        auto options = test::tinyOptions();
+        options.promptsPerIteration = 8;
+        options.samples = 4;
+        options.maxNewTokens = 48;
+        options.batchPrompts = 8;
+        options.delta = 0.05;
+        options.evalN = 6;
+        options.evalMaxNewTokens = 48;
+        options.dpo.learningRate = 3e-4; // enough for M1 to answer some prompts differently
+        const auto run = pipeline::runPipeline({project.path, options, false}, RunContext{});
+        QVERIFY2(run.outcome == Outcome::Succeeded, run.message.c_str());
+        QCOMPARE(run.iterationsDone, 1);
+        double written = -1.0;
+        for (const auto &e : run.evaluations)
+            if (e.iteration == 1 && e.metric == "win_rate")
+                written = e.value;
+        QVERIFY2(written >= 0.0 && written <= 1.0, qPrintable(QString::number(written)));
+        {
+            auto file = store::Project::open(project.path);
+            store::EvalAnswerRepository answers(file.db());
+            const auto recomputed = eval::winRate(answers.forModel(run.runId, 1, "test"),
+                                                  answers.forModel(run.runId, 0, "test"));
+            QCOMPARE(recomputed.prompts(), 6);
+            QCOMPARE(recomputed.rate().value_or(-1.0), written);
+        }
+
+        IterationsPage page;
+        page.resize(1400, 900);
+        QVERIFY(page.setProject(QString::fromStdString(project.path)));
+        const QString winRate = QStringLiteral("winrate");
+        QCOMPARE(page.seriesCount(winRate), 1);
+        QCOMPARE(page.valueAt(winRate, 0, 1).value_or(-1.0), written);
+        QVERIFY(!page.valueAt(winRate, 0, 0)); // M0: no previous model
+        QCOMPARE(page.referenceLine(winRate).value_or(-1.0), 0.5);
+        const auto range = page.valueRange(winRate);
+        QVERIFY(range.first <= 0.0 && range.second >= 1.0); // the whole scale, the line and any value in view
+        QCOMPARE(page.table()->item(1, 3)->text(), QString::number(written, 'f', 3));
+        saveScreenshot(page, QStringLiteral("iterations-demo-run.png"));
     }
 
     void anEmptyProjectSaysSoAndAMissingOneFails()

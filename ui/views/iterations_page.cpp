@@ -58,6 +58,14 @@ IterationsPage::IterationsPage(QWidget *parent)
     , m_table(new QTableWidget(0, 8, this))
     , m_status(new QLabel(this))
 {
+    // A win rate reads against one half: above it M_i beat M_{i-1} more often than not.
+    auto *even = new QCPItemStraightLine(m_winRate);
+    even->point1->setCoords(0.0, 0.5);
+    even->point2->setCoords(1.0, 0.5);
+    even->setPen(QPen(QColor(120, 120, 120), 1.0, Qt::DashLine));
+    m_winRate->setToolTip(tr("Per held-out prompt, M_i's answer against M_(i-1)'s: a win, a tie (counted as half) "
+                             "or a loss; the verifier's verdict first, then the judge's overall score. "
+                             "The dashed line marks 0.5."));
     m_table->setObjectName(QStringLiteral("iterations.table"));
     m_table->setHorizontalHeaderLabels({tr("Model"), tr("Accuracy"), tr("Overall"), tr("Win rate"), tr("Prompts"),
                                         tr("Pairs"), tr("Training (s)"), tr("Training run")});
@@ -109,7 +117,7 @@ bool IterationsPage::reload()
     }
     plotScalar(m_accuracy, accuracy, tr("accuracy"));
     plotScalar(m_yield, yield, tr("pairs / prompt"));
-    plotScalar(m_winRate, winRate, tr("win rate"));
+    plotScalar(m_winRate, winRate, tr("win rate"), 1.05); // always the whole 0-1 scale, 0.5 line included
     plotScalar(m_time, time, tr("seconds"));
     plotAspects();
     fillTable();
@@ -119,7 +127,7 @@ bool IterationsPage::reload()
 }
 
 void IterationsPage::plotScalar(QCustomPlot *plot, const std::vector<std::pair<double, double>> &points,
-                                const QString &axis)
+                                const QString &axis, std::optional<double> upper)
 {
     plot->clearPlottables();
     auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
@@ -136,7 +144,7 @@ void IterationsPage::plotScalar(QCustomPlot *plot, const std::vector<std::pair<d
     if (!m_summaries.empty())
         plot->xAxis->setRange(m_summaries.front().iteration - 0.7, m_summaries.back().iteration + 0.7);
     plot->yAxis->setRangeLower(0.0);
-    plot->yAxis->setRangeUpper(std::max(plot->yAxis->range().upper * 1.1, 1e-6));
+    plot->yAxis->setRangeUpper(upper ? *upper : std::max(plot->yAxis->range().upper * 1.1, 1e-6));
     plot->replot();
 }
 
@@ -211,6 +219,22 @@ std::optional<double> IterationsPage::valueAt(const QString &name, int series, d
     if (it == bars->data()->constEnd() || it->key != key)
         return std::nullopt;
     return it->value;
+}
+
+std::optional<double> IterationsPage::referenceLine(const QString &name) const
+{
+    auto *p = plot(name);
+    for (int i = 0; p && i < p->itemCount(); ++i)
+        if (auto *line = qobject_cast<QCPItemStraightLine *>(p->item(i));
+            line && line->point1->coords().y() == line->point2->coords().y())
+            return line->point1->coords().y();
+    return std::nullopt;
+}
+
+std::pair<double, double> IterationsPage::valueRange(const QString &name) const
+{
+    auto *p = plot(name);
+    return p ? std::pair{p->yAxis->range().lower, p->yAxis->range().upper} : std::pair{0.0, 0.0};
 }
 
 QCustomPlot *IterationsPage::plot(const QString &name) const

@@ -10,6 +10,7 @@
 #include <QWidget>
 
 #include <optional>
+#include <utility>
 #include <vector>
 
 class QCustomPlot;
@@ -34,10 +35,15 @@ public:
     /// `key` (nullopt when it has none there).
     int seriesCount(const QString &name) const;
     std::optional<double> valueAt(const QString &name, int series, double key) const;
+    /// The value of a plot's horizontal reference line ("winrate": 0.5, where a
+    /// model is as good as the previous one), and the value range it shows.
+    std::optional<double> referenceLine(const QString &name) const;
+    std::pair<double, double> valueRange(const QString &name) const;
 
 private:
     void fillTable();
-    void plotScalar(QCustomPlot *plot, const std::vector<std::pair<double, double>> &points, const QString &axis);
+    void plotScalar(QCustomPlot *plot, const std::vector<std::pair<double, double>> &points, const QString &axis,
+                    std::optional<double> upper = std::nullopt);
     void plotAspects();
 
     QString m_path;
