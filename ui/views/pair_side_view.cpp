@@ -59,6 +59,18 @@ void PairSideView::show(const QString &text, const std::optional<feedback::Criti
     m_aspects->resizeColumnsToContents();
 }
 
+void PairSideView::showJudging(const QString &text, const QString &judge)
+{
+    m_text->setPlainText(text);
+    m_aspects->setRowCount(0);
+    m_overall->setText(tr("judging… (%1)").arg(judge));
+}
+
+QString PairSideView::overallText() const
+{
+    return m_overall->text();
+}
+
 void PairSideView::clear()
 {
     m_text->clear();
