@@ -81,8 +81,8 @@ void PairsPage::buildLayout()
     m_list->setSelectionMode(QAbstractItemView::SingleSelection);
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // Fixed widths: sizing to contents would measure every listed pair.
-    const std::pair<int, int> widths[] = {{PairQueueModel::IdColumn, 56}, {PairQueueModel::StateColumn, 72},
-                                          {PairQueueModel::GapColumn, 56}, {PairQueueModel::RuleColumn, 86}};
+    const std::pair<int, int> widths[] = {{PairQueueModel::IdColumn, 44}, {PairQueueModel::StateColumn, 64},
+                                          {PairQueueModel::GapColumn, 50}, {PairQueueModel::RuleColumn, 84}};
     for (const auto &[column, width] : widths)
         m_list->setColumnWidth(column, width);
     m_list->installEventFilter(this);
@@ -116,6 +116,7 @@ void PairsPage::buildLayout()
     splitter->addWidget(m_list);
     splitter->addWidget(detail);
     splitter->setStretchFactor(1, 3);
+    splitter->setSizes({420, 980}); // the list shows the start of each prompt
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(splitter, 1);
