@@ -207,6 +207,14 @@ private Q_SLOTS:
         QVERIFY2(page->statusText().contains(QStringLiteral("connection refused")), qPrintable(page->statusText()));
         QVERIFY(page->statusText().contains(QStringLiteral("1 waiting key dropped")));
         QVERIFY(settle(*page));
+        // The typed text is not lost: the edit is open again with it.
+        auto *chosen = page->findChildren<ui::PairSideView *>().at(0);
+        QVERIFY(chosen->isEditing());
+        QCOMPARE(chosen->text(), QStringLiteral("Answer: 1"));
+        QVERIFY(page->statusText().contains(QStringLiteral("Ctrl+S tries again")));
+        QTest::keyClick(chosen->findChild<QPlainTextEdit *>(QStringLiteral("text")), Qt::Key_Escape);
+        QVERIFY(!chosen->isEditing());
+        QCOMPARE(chosen->text(), QString::fromStdString(before.chosenText));
         const auto after = pairs().byId(m_fixture.pairIds[2]);
         QCOMPARE(after.chosenText, before.chosenText); // untouched
         QCOMPARE(store::toString(after.reviewState), store::toString(store::ReviewState::Pending));

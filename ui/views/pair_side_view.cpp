@@ -97,4 +97,9 @@ QString PairSideView::text() const
     return m_text->toPlainText();
 }
 
+void PairSideView::setText(const QString &text)
+{
+    m_text->setPlainText(text);
+}
+
 } // namespace rlrf::ui

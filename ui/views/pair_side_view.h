@@ -29,6 +29,7 @@ public:
     void setEditing(bool editing);
     bool isEditing() const;
     QString text() const;
+    void setText(const QString &text);
     QTableWidget *aspects() const { return m_aspects; }
     QString overallText() const;
 

@@ -167,6 +167,8 @@ void PairsPage::projectClosed()
     m_afterWrite.reset();
     m_keys.clear();
     m_editing.reset();
+    m_chosen->setEditing(false);
+    m_rejected->setEditing(false);
     m_model->setRows({});
     m_counts->clear();
     showCurrent();

@@ -16,7 +16,8 @@
 // as if the reviewer had waited; none is dropped, none runs twice. A failed
 // action drops the keys waiting behind it (they were meant for a queue that did
 // not come about) and says so in the status line, as it does for keys waiting
-// when an edit opens (they would otherwise be typed into the editor).
+// when an edit opens (they would otherwise be typed into the editor). An edit
+// whose judging fails opens again with the reviewer's text.
 #pragma once
 
 #include "core/progress.h"
@@ -92,6 +93,8 @@ private:
         int row = -1;            // else this row (clamped)
         QString status;          // shown when the action succeeded
         std::optional<double> bulkGap; // approve by gap: the count goes into the status
+        std::optional<store::PairSide> editSide; // an edit: reopened with its text when it fails
+        QString editText;
     };
 
     void buildLayout();

@@ -156,6 +156,8 @@ bool PairsPage::editCurrent(store::PairSide side, const QString &text)
     AfterWrite after;
     after.pairId = id;
     after.status = tr("Pair %1: the edited answer was judged again by %2.").arg(id).arg(m_judgeId);
+    after.editSide = side;
+    after.editText = text;
     if (!submit(action, after, tr("Judge the edited answer of pair %1").arg(id)))
         return false;
     (side == store::PairSide::Chosen ? m_chosen : m_rejected)->showJudging(text, m_judgeId);
@@ -213,9 +215,13 @@ void PairsPage::writeFinished(Outcome outcome, const QString &message, const rev
         setStatus(message);
         dropKeys(tr("the action before them failed"));
         updateBusy();
-        showCurrent(); // an edit that was not stored gives way to the stored text
+        showCurrent();
+        if (after.editSide && selectPair(after.pairId)) { // the reviewer's text is not lost
+            startEdit(*after.editSide);
+            (*after.editSide == store::PairSide::Chosen ? m_chosen : m_rejected)->setText(after.editText);
+            setStatus(statusText() + QLatin1Char(' ') + tr("The edit is still open: Ctrl+S tries again, Esc drops it."));
+        }
         Q_EMIT actionFinished(false);
-        drainKeys();
         return;
     }
     m_canUndo = result.canUndo;
