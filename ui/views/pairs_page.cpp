@@ -82,7 +82,7 @@ void PairsPage::buildLayout()
     m_list->setEditTriggers(QAbstractItemView::NoEditTriggers);
     // Fixed widths: sizing to contents would measure every listed pair.
     const std::pair<int, int> widths[] = {{PairQueueModel::IdColumn, 44}, {PairQueueModel::StateColumn, 64},
-                                          {PairQueueModel::GapColumn, 50}, {PairQueueModel::RuleColumn, 84}};
+                                          {PairQueueModel::GapColumn, 50}, {PairQueueModel::RuleColumn, 104}};
     for (const auto &[column, width] : widths)
         m_list->setColumnWidth(column, width);
     m_list->installEventFilter(this);
