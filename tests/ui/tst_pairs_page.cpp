@@ -19,6 +19,7 @@
 #include "store/database.h"
 #include "store/pair_repository.h"
 
+#include <QComboBox>
 #include <QPlainTextEdit>
 #include <QTableView>
 #include <QTableWidget>
@@ -132,6 +133,45 @@ private Q_SLOTS:
         QCOMPARE(page->currentPairId(), m_fixture.pairIds[4]);
         QVERIFY(page->countsText().contains(QStringLiteral("2 approved")));
         QVERIFY(page->countsText().contains(QStringLiteral("1 rejected")));
+    }
+
+    // In a list filtered by state a reviewed pair leaves the list; the one that
+    // takes its row is next.
+    void aFilteredListMovesToThePairThatTakesTheRow()
+    {
+        auto page = openPage();
+        QVERIFY(page);
+        auto *filter = page->findChild<QComboBox *>(QStringLiteral("pairs.filter"));
+        QSignalSpy loaded(page.get(), &PairsPage::queueLoaded);
+        filter->setCurrentIndex(filter->findData(QStringLiteral("pending")));
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(page->selectPair(m_fixture.pairIds[1]));
+        QTest::keyClick(page->list(), Qt::Key_A);
+        QVERIFY(settle(*page));
+        QCOMPARE(store::toString(state(m_fixture.pairIds[1])), store::toString(store::ReviewState::Approved));
+        QCOMPARE(page->list()->model()->rowCount(), 4);
+        QCOMPARE(page->currentPairId(), m_fixture.pairIds[2]);
+        QVERIFY(page->selectPair(m_fixture.pairIds[4]));
+        QTest::keyClick(page->list(), Qt::Key_R); // the last row: the new last one follows
+        QVERIFY(settle(*page));
+        QCOMPARE(store::toString(state(m_fixture.pairIds[4])), store::toString(store::ReviewState::Rejected));
+        QCOMPARE(page->currentPairId(), m_fixture.pairIds[3]);
+    }
+
+    // A write from another area (here a job on the same session) is read again.
+    void aChangeFromAnotherAreaIsShown()
+    {
+        auto page = openPage();
+        QVERIFY(page);
+        QSignalSpy loaded(page.get(), &PairsPage::queueLoaded);
+        const auto id = m_fixture.pairIds[3];
+        QVERIFY(m_session->run(QStringLiteral("approve elsewhere"), [id](store::Project &project, const RunContext &) {
+            store::PairRepository(project.db()).setReviewState(id, store::ReviewState::Approved, "pipeline");
+            return ui::JobResult{Outcome::Succeeded, {}};
+        }) != 0);
+        QVERIFY(loaded.wait(30000));
+        QVERIFY(page->countsText().contains(QStringLiteral("1 approved")));
+        QCOMPARE(page->list()->model()->index(3, 1).data().toString(), QStringLiteral("approved"));
     }
 
     void anEditTypedInTheQueueIsJudgedAgain()

@@ -69,6 +69,7 @@ void PairsPage::buildLayout()
     m_filter->addItem(tr("All states"), QString());
     for (const char *state : {"pending", "approved", "rejected", "edited"})
         m_filter->addItem(QString::fromLatin1(state), QString::fromLatin1(state));
+    m_filter->setObjectName(QStringLiteral("pairs.filter"));
     m_counts->setObjectName(QStringLiteral("pairs.counts"));
     m_status->setObjectName(QStringLiteral("pairs.status"));
     m_bulk->setObjectName(QStringLiteral("pairs.bulk"));
