@@ -105,7 +105,7 @@ void MainWindow::createAreas()
 // follow the two methods' loops.
 void MainWindow::addLoopAreas()
 {
-    auto *pairs = new PairsPage(this);
+    auto *pairs = new PairsPage(m_session, this);
     auto *training = new TrainingPage(m_jobs, this);
     auto *iterations = new IterationsPage(this);
     auto *teaching = new TeachingPage(m_jobs, this);
@@ -119,7 +119,6 @@ void MainWindow::addLoopAreas()
         page->setObjectName(QString::fromLatin1(id));
         m_areas->addTab(page, title);
     }
-    connect(this, &MainWindow::projectOpened, pairs, &PairsPage::setProject);
     connect(this, &MainWindow::projectOpened, training, &TrainingPage::setProject);
     connect(this, &MainWindow::projectOpened, iterations, &IterationsPage::setProject);
     connect(this, &MainWindow::projectOpened, teaching, &TeachingPage::setProject);

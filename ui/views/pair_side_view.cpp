@@ -59,6 +59,18 @@ void PairSideView::show(const QString &text, const std::optional<feedback::Criti
     m_aspects->resizeColumnsToContents();
 }
 
+void PairSideView::showJudging(const QString &text, const QString &judge)
+{
+    m_text->setPlainText(text);
+    m_aspects->setRowCount(0);
+    m_overall->setText(tr("judging… (%1)").arg(judge));
+}
+
+QString PairSideView::overallText() const
+{
+    return m_overall->text();
+}
+
 void PairSideView::clear()
 {
     m_text->clear();
@@ -83,6 +95,11 @@ bool PairSideView::isEditing() const
 QString PairSideView::text() const
 {
     return m_text->toPlainText();
+}
+
+void PairSideView::setText(const QString &text)
+{
+    m_text->setPlainText(text);
 }
 
 } // namespace rlrf::ui

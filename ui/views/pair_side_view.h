@@ -23,10 +23,15 @@ public:
 
     void show(const QString &text, const std::optional<feedback::Critique> &critique);
     void clear();
+    /// An edited answer whose judge is still running: the new text, "judging…"
+    /// in place of the score, no ratings (the old ones rate the old text).
+    void showJudging(const QString &text, const QString &judge);
     void setEditing(bool editing);
     bool isEditing() const;
     QString text() const;
+    void setText(const QString &text);
     QTableWidget *aspects() const { return m_aspects; }
+    QString overallText() const;
 
 private:
     QLabel *m_title;
