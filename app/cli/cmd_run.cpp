@@ -56,6 +56,7 @@ rlrf::pipeline::PipelineOptions optionsFrom(const rlrf::cli::ParsedArgs &args)
         o.pairRules = splitCommas(args.value("pair-rule"));
     o.delta = args.doubleValue("delta", o.delta);
     if (args.has("verified-chosen")) o.verifiedChosen = true;
+    if (args.has("whole-rejected")) o.cutRejectedAtFlaw = false;
     o.maxPairsPerPrompt = args.intValue("max-pairs", o.maxPairsPerPrompt);
     o.dpo.beta = args.doubleValue("beta", o.dpo.beta);
     o.dpo.learningRate = args.doubleValue("lr", o.dpo.learningRate);
@@ -177,6 +178,7 @@ const rlrf::cli::RegisterCommand reg{{
         {"pair-rule", "R", "best_worst, refined_vs_original, all_above_delta, pareto; comma-separated"},
         {"delta", "D", "smallest overall-score gap of a pair (default 0.25)"},
         {"verified-chosen", "", "only pairs whose chosen answer passes the verifier and whose rejected one fails"},
+        {"whole-rejected", "", "train on whole rejected answers (default: cut after the first line the critique flags)"},
         {"max-pairs", "N", "most pairs per prompt (default 4)"},
         {"beta", "B", "DPO beta (default 0.1)"},
         {"lr", "X", "DPO peak learning rate (default 1e-5)"},

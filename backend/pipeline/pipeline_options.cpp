@@ -57,6 +57,7 @@ nlohmann::json toJson(const PipelineOptions &o)
             {"pair_rules", o.pairRules},
             {"delta", o.delta},
             {"verified_chosen", o.verifiedChosen},
+            {"cut_rejected_at_flaw", o.cutRejectedAtFlaw},
             {"max_pairs_per_prompt", o.maxPairsPerPrompt},
             {"auto_approve", o.autoApprove},
             {"dpo", train::toJson(o.dpo)},
@@ -119,6 +120,7 @@ PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std:
     read(object, "pair_rules", o.pairRules, source);
     read(object, "delta", o.delta, source);
     read(object, "verified_chosen", o.verifiedChosen, source);
+    read(object, "cut_rejected_at_flaw", o.cutRejectedAtFlaw, source);
     read(object, "max_pairs_per_prompt", o.maxPairsPerPrompt, source);
     read(object, "auto_approve", o.autoApprove, source);
     if (const auto it = object.find("dpo"); it != object.end())

@@ -47,6 +47,11 @@ struct PipelineOptions {
     std::vector<std::string> pairRules = {"best_worst", "refined_vs_original"};
     double delta = 0.25;                    // minimum overall-score gap of a pair
     bool verifiedChosen = false;            // chosen must pass the verifier, rejected fail it
+    // DPO sees a rejected answer only up to the first line its critique flags:
+    // what follows a slip is often right given the slip, and pushing it down
+    // unlearns correct steps. RLRF mode only; the reward-only baseline has a
+    // scalar, not a located flaw.
+    bool cutRejectedAtFlaw = true;
     std::int64_t maxPairsPerPrompt = 4;     // over all rules
     bool autoApprove = false;
 

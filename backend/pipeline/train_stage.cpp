@@ -3,10 +3,12 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "feedback/flaw_location.h"
 #include "model/text_model.h"
 #include "pipeline/policy_prompt.h"
 #include "pipeline/prompt_formats.h"
 #include "store/checkpoint_repository.h"
+#include "store/critique_repository.h"
 #include "store/metric_repository.h"
 #include "store/pair_repository.h"
 #include "store/prompt_repository.h"
@@ -35,6 +37,26 @@ std::vector<std::int64_t> completionIds(const model::TextModel &model, const std
     auto ids = model.encode(text);
     ids.push_back(endOfTextId(model));
     return ids;
+}
+
+// The rejected answer up to and including the first line its critique flags,
+// without EOS: the steps after a slip are often right given the slip, and DPO
+// would push them down with it. Whole when the critique cites no line, when the
+// pair was edited (its critique may describe the old text), or when the cut would
+// be a prefix of the chosen answer.
+std::vector<std::int64_t> rejectedIds(const StageEnv &env, const store::PairRecord &pair)
+{
+    const bool cut = env.options.cutRejectedAtFlaw && env.options.mode == PipelineMode::Rlrf
+                     && pair.reviewState == store::ReviewState::Approved && pair.rejectedCritiqueId;
+    if (cut) {
+        const auto critique = store::CritiqueRepository(env.project.db()).byId(*pair.rejectedCritiqueId).critique;
+        if (const auto line = feedback::firstFlawedLine(critique)) {
+            const auto prefix = feedback::firstLines(pair.rejectedText, *line);
+            if (!prefix.empty() && pair.chosenText.rfind(prefix, 0) != 0)
+                return env.policy->encode(prefix);
+        }
+    }
+    return completionIds(*env.policy, pair.rejectedText);
 }
 
 std::optional<store::CheckpointRecord> checkpointAt(store::Project &project, const std::string &path)
@@ -74,7 +96,7 @@ std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
             continue;
         const auto prompt = prompts.byId(pair.promptId);
         out.push_back({policyPromptIds(*env.policy, answerMessages(prompt.text)),
-                       completionIds(*env.policy, pair.chosenText), completionIds(*env.policy, pair.rejectedText)});
+                       completionIds(*env.policy, pair.chosenText), rejectedIds(env, pair)});
     }
     return out;
 }

@@ -25,7 +25,9 @@ struct TrainStageResult {
 TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder);
 
 /// The approved and edited pairs of the iteration as token ids: the prompt as the
-/// policy saw it when answering, each side's text plus the model's EOS.
+/// policy saw it when answering, each side's text plus the model's EOS. With
+/// options.cutRejectedAtFlaw (RLRF mode), an approved pair's rejected answer ends
+/// after the first line its critique flags (feedback/flaw_location.h), no EOS.
 std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env);
 
 } // namespace rlrf::pipeline

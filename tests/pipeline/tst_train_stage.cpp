@@ -3,15 +3,18 @@
 // approved and edited pairs are trained on, the first DPO step's loss is ln 2
 // (the policy starts as its own reference), M1 is registered as a checkpoint
 // whose parent is M0 with its DPO run and metrics, a stopped DPO registers
-// nothing, and a finished stage is not trained again.
+// nothing, and a finished stage is not trained again. A rejected answer whose
+// critique cites the line of its first mistake is trained only up to that line.
 #include "common/pipeline_fixture.h"
 
+#include "demo/arith_flaws.h"
 #include "feedback/judge_factory.h"
 #include "model/text_model.h"
 #include "pipeline/run_setup.h"
 #include "pipeline/train_stage.h"
 #include "store/candidate_repository.h"
 #include "store/checkpoint_repository.h"
+#include "store/critique_repository.h"
 #include "store/metric_repository.h"
 #include "store/pair_repository.h"
 #include "store/project_file.h"
@@ -19,12 +22,15 @@
 #include "store/rubric_repository.h"
 #include "store/run_repository.h"
 #include "store/transaction.h"
+#include "tasks/arith_task.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <cmath>
 #include <filesystem>
+#include <random>
+#include <sstream>
 
 using namespace rlrf;
 namespace stages = rlrf::pipeline::stages;
@@ -126,6 +132,98 @@ private Q_SLOTS:
         const auto again = pipeline::runTrainStage(env, fixture.modelDir, folder);
         QCOMPARE(again.checkpointId, trained.checkpointId);
         QCOMPARE(runs.list().size(), runCount);
+    }
+
+    // The rule judge cites the slipped step's line; DPO then sees the rejected
+    // answer up to that line, without EOS. Not for an edited pair, not with the
+    // option off, not in the reward-only baseline.
+    void rejectedAnswerEndsAtItsFirstFlaw()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto fixture = test::makePipelineProject(dir.path(), QStringLiteral("cut"), 3, 0);
+        auto project = store::Project::open(fixture.path);
+        auto options = test::tinyOptions();
+        const auto run = pipeline::openRun(project, options, false);
+        const auto base = pipeline::ensureBaseCheckpoint(project, fixture.modelDir);
+        store::RubricRepository rubrics(project.db());
+        const auto rubric = rubrics.load(*rubrics.current());
+        auto judge = feedback::makeJudge("rule:arith");
+
+        store::PromptRepository prompts(project.db());
+        store::CandidateRepository candidates(project.db());
+        store::CritiqueRepository critiques(project.db());
+        store::PairRepository pairs(project.db());
+        store::StageRepository progress(project.db());
+        std::mt19937_64 rng(3);
+        std::vector<std::string> expectedCut;
+        std::vector<std::int64_t> pairIds;
+        for (const auto &p : prompts.page({0, 10, "id", false, std::nullopt})) {
+            const auto problem = tasks::ArithTask::problemFromPrompt(p.text);
+            std::optional<std::string> flawed;
+            while (!flawed)
+                flawed = demo::flawedAnswer(problem, demo::FlawKind::ArithmeticSlip, rng);
+            store::Transaction tx(project.db());
+            store::CandidateRecord good{0, p.id, 0, base, problem.canonical(), 2, "{}", 1, {}, {}, {}};
+            store::CandidateRecord bad{0, p.id, 0, base, *flawed, 2, "{}", 1, {}, {}, {}};
+            store::PairRecord pair;
+            pair.promptId = p.id;
+            pair.chosenCandidateId = candidates.insert(good);
+            pair.rejectedCandidateId = candidates.insert(bad);
+            pair.chosenCritiqueId = critiques.insert({pair.chosenCandidateId, std::nullopt,
+                                                      judge->judge({p.text, problem.canonical(), std::nullopt}, rubric)});
+            const auto critique = judge->judge({p.text, *flawed, std::nullopt}, rubric);
+            pair.rejectedCritiqueId = critiques.insert({pair.rejectedCandidateId, std::nullopt, critique});
+            pair.rule = "best_worst";
+            pair.gap = 0.1;
+            const auto id = pairs.insert(pair);
+            pairs.setReviewState(id, store::ReviewState::Approved, "tester");
+            progress.record({run.runId, 0, stages::kPairs}, p.id, id);
+            tx.commit();
+            pairIds.push_back(id);
+            // The slip's line: the first line that differs from the canonical answer.
+            std::stringstream a(problem.canonical()), b(*flawed);
+            std::string kept, la, lb;
+            while (std::getline(a, la) && std::getline(b, lb)) {
+                kept += (kept.empty() ? "" : "\n") + lb;
+                if (la != lb)
+                    break;
+            }
+            expectedCut.push_back(kept);
+        }
+        QCOMPARE(pairIds.size(), std::size_t(3));
+        pairs.editText(pairIds[2], store::PairSide::Rejected, "Answer: 1", "tester");
+
+        const auto model = model::TextModel::load(fixture.modelDir);
+        RunContext context;
+        auto eos = [&](const std::string &text) {
+            auto ids = model.encode(text);
+            ids.push_back(model.policy().config().eosTokenIds.front());
+            return ids;
+        };
+        {
+            pipeline::StageEnv env{project, run.runId, 0, options, context, *judge, rubric, std::nullopt, &model, base};
+            const auto trained = pipeline::approvedDpoPairs(env);
+            QCOMPARE(trained.size(), std::size_t(3));
+            for (int i : {0, 1}) {
+                QVERIFY2(expectedCut[i].find('\n') != std::string::npos || expectedCut[i].size() > 0, expectedCut[i].c_str());
+                QCOMPARE(trained[i].rejected, model.encode(expectedCut[i]));
+                QVERIFY(trained[i].rejected.size() < eos(pairs.byId(pairIds[i]).rejectedText).size());
+                QCOMPARE(trained[i].chosen, eos(pairs.byId(pairIds[i]).chosenText));
+            }
+            QCOMPARE(trained[2].rejected, eos("Answer: 1")); // edited: the critique is of the old text
+        }
+        options.cutRejectedAtFlaw = false;
+        {
+            pipeline::StageEnv env{project, run.runId, 0, options, context, *judge, rubric, std::nullopt, &model, base};
+            QCOMPARE(pipeline::approvedDpoPairs(env)[0].rejected, eos(pairs.byId(pairIds[0]).rejectedText));
+        }
+        options.cutRejectedAtFlaw = true;
+        options.mode = pipeline::PipelineMode::RewardOnly;
+        {
+            pipeline::StageEnv env{project, run.runId, 0, options, context, *judge, rubric, std::nullopt, &model, base};
+            QCOMPARE(pipeline::approvedDpoPairs(env)[1].rejected, eos(pairs.byId(pairIds[1]).rejectedText));
+        }
     }
 };
 
