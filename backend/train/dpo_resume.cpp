@@ -117,4 +117,29 @@ DpoResumePoint readDpoResumePoint(const std::string &folder, const nlohmann::jso
     return point;
 }
 
+std::string latestResumableDpoCheckpoint(const std::string &outputFolder)
+{
+    std::string best;
+    long long bestStep = -1;
+    std::error_code ec;
+    if (!fs::is_directory(outputFolder, ec))
+        return best;
+    const std::string prefix = "checkpoint-";
+    for (const auto &entry : fs::directory_iterator(outputFolder, ec)) {
+        const auto name = entry.path().filename().string();
+        const auto digits = name.substr(std::min(name.size(), prefix.size()));
+        if (!entry.is_directory() || name.rfind(prefix, 0) != 0 || digits.empty()
+            || digits.find_first_not_of("0123456789") != std::string::npos)
+            continue; // ".checkpoint-3.tmp" is an unfinished write
+        if (!fs::exists(entry.path() / kDpoOptimizerFile) || !fs::exists(entry.path() / kDpoTrainerStateFile))
+            continue;
+        const auto step = std::stoll(digits);
+        if (step > bestStep) {
+            bestStep = step;
+            best = entry.path().string();
+        }
+    }
+    return best;
+}
+
 } // namespace rlrf::train

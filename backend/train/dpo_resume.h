@@ -55,4 +55,9 @@ DpoResumePoint readDpoResumePoint(const std::string &folder, const nlohmann::jso
                                   std::int64_t totalSteps, std::int64_t stepsPerEpoch,
                                   std::int64_t gradientAccumulation);
 
+/// The checkpoint-<step> folder of `outputFolder` with the highest step that has
+/// a resume block and optimizer state; empty when there is none. Whether it fits
+/// a run is readDpoResumePoint's question.
+std::string latestResumableDpoCheckpoint(const std::string &outputFolder);
+
 } // namespace rlrf::train
