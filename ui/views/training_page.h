@@ -3,10 +3,13 @@
 // on the backend thread, its live curves, pause / resume / stop, and the pairs a
 // clicked step trained on.
 //
-// Pause stops after the current step and writes a checkpoint; Resume starts a new
-// run from that checkpoint against the same reference, on the same pairs, and its
-// curves continue after the paused ones. The optimizer's moments and the learning
-// rate schedule start afresh on resume (they are not saved in checkpoints).
+// Pause stops after the current step and writes a resumable checkpoint (weights,
+// AdamW moments, step, plan position); Resume continues that same run from it
+// (train::runDpo's resumeFrom): the same reference, pairs, settings and output
+// folder, the step numbers and the learning-rate schedule going on where they
+// stopped, so the curves look as if the run had never paused. Approving other
+// pairs or changing a setting in between makes the backend refuse the resume with
+// a message naming what differs; the checkpoint stays resumable.
 #pragma once
 
 #include "train/dpo_from_store.h"
@@ -62,12 +65,6 @@ private:
     void onFinished(int jobId, int outcome, const QString &message);
     void updateButtons();
 
-    // One run's steps as plotted: a resumed run's steps follow the earlier ones.
-    struct Segment {
-        qint64 offset = 0;
-        std::vector<std::vector<std::int64_t>> stepPairs;
-    };
-
     JobController *m_jobs;
     QString m_project;
     DpoSettingsForm *m_settings;
@@ -77,9 +74,9 @@ private:
     QPushButton *m_launch, *m_pause, *m_resume, *m_stop;
     int m_jobId = 0;
     bool m_pauseRequested = false;
-    qint64 m_offset = 0;
     qint64 m_lastStep = 0;
-    std::vector<Segment> m_segments;
+    std::string m_pausedCheckpoint; // where Resume continues from; empty when not paused
+    std::vector<std::vector<std::int64_t>> m_plan; // the pair ids of step 1, 2, ...
     train::StoreDpoRequest m_request;
     std::shared_ptr<train::StoreDpoResult> m_running;
     train::StoreDpoResult m_last;
