@@ -54,7 +54,7 @@ std::string shown(const nlohmann::json &value)
 // Names the first field where the checkpoint and this run differ.
 void compareFingerprints(const nlohmann::json &saved, const nlohmann::json &wanted, const std::string &file)
 {
-    const std::string hint = "; resume with the checkpoint's settings, or start a new run from its weights";
+    const std::string hint = "; resume with the checkpoint's settings and pairs, or start a new run from its weights";
     const auto &savedConfig = saved.value("config", nlohmann::json::object());
     for (const auto &item : wanted.at("config").items()) {
         const auto it = savedConfig.find(item.key());
@@ -77,16 +77,12 @@ void compareFingerprints(const nlohmann::json &saved, const nlohmann::json &want
 
 } // namespace
 
-DpoResumePoint readDpoResumePoint(const std::string &folder, const nlohmann::json &fingerprint,
-                                  std::int64_t totalSteps, std::int64_t stepsPerEpoch,
-                                  std::int64_t gradientAccumulation)
+namespace {
+
+DpoResumePoint resumePointFrom(const nlohmann::json &state, const std::string &folder, const std::string &file,
+                               const nlohmann::json &fingerprint, std::int64_t totalSteps,
+                               std::int64_t stepsPerEpoch, std::int64_t gradientAccumulation)
 {
-    const std::string file = (fs::path(folder) / kDpoTrainerStateFile).string();
-    if (!fs::is_directory(folder))
-        throw Error("cannot resume: not a checkpoint folder", {folder});
-    if (!fs::exists(file))
-        throw Error("cannot resume: the folder has no " + std::string(kDpoTrainerStateFile), {file});
-    const auto state = json::readFile(file);
     if (!state.is_object() || !state.contains("resume") || !state["resume"].is_object())
         throw Error("cannot resume: the checkpoint has no resume state (written by an older version or a final "
                     "model); start a new run from its weights instead",
@@ -115,6 +111,25 @@ DpoResumePoint readDpoResumePoint(const std::string &folder, const nlohmann::jso
     if (state.contains("log_history") && state["log_history"].is_array())
         point.logHistory = state["log_history"];
     return point;
+}
+
+} // namespace
+
+DpoResumePoint readDpoResumePoint(const std::string &folder, const nlohmann::json &fingerprint,
+                                  std::int64_t totalSteps, std::int64_t stepsPerEpoch,
+                                  std::int64_t gradientAccumulation)
+{
+    const std::string file = (fs::path(folder) / kDpoTrainerStateFile).string();
+    if (!fs::is_directory(folder))
+        throw Error("cannot resume: not a checkpoint folder", {folder});
+    if (!fs::exists(file))
+        throw Error("cannot resume: the folder has no " + std::string(kDpoTrainerStateFile), {file});
+    const auto state = json::readFile(file);
+    try { // a hand-edited file with a wrong type somewhere is an Error, not a crash
+        return resumePointFrom(state, folder, file, fingerprint, totalSteps, stepsPerEpoch, gradientAccumulation);
+    } catch (const nlohmann::json::exception &e) {
+        throw Error(std::string("cannot resume: malformed resume state: ") + e.what(), {file, 0, "resume"});
+    }
 }
 
 std::string latestResumableDpoCheckpoint(const std::string &outputFolder)

@@ -9,7 +9,8 @@
 // loss and learning rate at steps 4..8. A checkpoint trained with another beta, on
 // other pairs or against another reference, and one without optimizer state or
 // resume block (as written before resumable checkpoints), are refused with an
-// rlrf::Error naming the checkpoint's file and the field.
+// rlrf::Error naming the checkpoint's file and the field, and so are a hand-edited
+// resume block and an unreadable optimizer.pt.
 #include <torch/torch.h>
 
 #include "common/error_assert.h"
@@ -206,6 +207,24 @@ private Q_SLOTS:
         // A final model is an end, not a pause.
         RLRF_VERIFY_THROWS_WITH(resumeWith(resumeConfig(), m_pairs, m_final), "no resume state");
         RLRF_VERIFY_THROWS_WITH(resumeWith(resumeConfig(), m_pairs, out("nowhere")), "not a checkpoint folder");
+    }
+
+    void aMalformedResumeStateIsRefused()
+    {
+        QVERIFY2(!m_checkpoint.empty(), "needs the first test's checkpoint");
+        const auto edited = out("edited-checkpoint");
+        fs::copy(m_checkpoint, edited, fs::copy_options::recursive);
+        auto state = json::readFile(edited + "/trainer_state.json");
+        state["resume"]["fingerprint"] = "by hand";
+        json::writeFileAtomically(edited + "/trainer_state.json", state.dump(2));
+        RLRF_VERIFY_THROWS_WITH(resumeWith(resumeConfig(), m_pairs, edited), "malformed resume state");
+        state = json::readFile(m_checkpoint + "/trainer_state.json");
+        state["resume"]["micro_batch"] = 0; // does not match global_step 3
+        json::writeFileAtomically(edited + "/trainer_state.json", state.dump(2));
+        RLRF_VERIFY_THROWS_WITH(resumeWith(resumeConfig(), m_pairs, edited), "plan position does not match");
+        state["global_step"] = 99;
+        json::writeFileAtomically(edited + "/trainer_state.json", state.dump(2));
+        RLRF_VERIFY_THROWS_WITH(resumeWith(resumeConfig(), m_pairs, edited), "'global_step'");
     }
 
     void anUnreadableOptimizerStateIsRefused()

@@ -5,11 +5,12 @@
 //
 // Pause stops after the current step and writes a resumable checkpoint (weights,
 // AdamW moments, step, plan position); Resume continues that same run from it
-// (train::runDpo's resumeFrom): the same reference, pairs, settings and output
-// folder, the step numbers and the learning-rate schedule going on where they
-// stopped, so the curves look as if the run had never paused. Approving other
-// pairs or changing a setting in between makes the backend refuse the resume with
-// a message naming what differs; the checkpoint stays resumable.
+// (train::runDpo's resumeFrom) with the paused run's own request: the same
+// reference, settings and output folder (form changes wait for the next run), the
+// step numbers and the learning-rate schedule going on where they stopped, so the
+// curves look as if the run had never paused. Pairs reviewed differently in
+// between make the backend refuse the resume, naming the pair set; the checkpoint
+// stays resumable.
 #pragma once
 
 #include "train/dpo_from_store.h"
