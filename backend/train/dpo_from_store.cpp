@@ -143,7 +143,9 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
         throw;
     }
     runs.finish(result.runId, statusOf(result.training.outcome), result.training.message);
-    if (!result.training.checkpoint.empty())
+    // A resumed run stopped before its first step ends at the checkpoint it came
+    // from, which is registered already.
+    if (!result.training.checkpoint.empty() && result.training.checkpoint != request.resumeFrom)
         store::CheckpointRepository(project.db())
             .add({0, result.training.checkpoint, std::nullopt, request.iteration, result.runId, {}});
     log::get("train")->info("dpo iteration {} on {} pairs: {} (run {})", request.iteration, result.pairIds.size(),
