@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `rlrf dpo --model DIR --pairs F.jsonl --out DIR`: DPO on preference pairs.
+// `rlrf dpo --model DIR --pairs F.jsonl --out DIR [--resume CHECKPOINT]`: DPO on
+// preference pairs, or the continuation of an interrupted run from its checkpoint.
 #include "cli/command_registry.h"
 
 #include "core/json_io.h"
@@ -60,10 +61,12 @@ int runDpoCommand(const rlrf::cli::ParsedArgs &args)
         *stepMetrics = nlohmann::json::object();
     };
     const auto result =
-        rlrf::train::runDpo(config, modelFolder, args.value("ref"), pairs, args.required("out"), context);
+        rlrf::train::runDpo(config, modelFolder, args.value("ref"), pairs, args.required("out"), context,
+                            args.value("resume"));
     nlohmann::json line = {{"outcome", rlrf::toString(result.outcome)},
                            {"message", result.message},
                            {"steps", result.steps},
+                           {"resumed_from_step", result.resumedFromStep},
                            {"total_steps", result.totalSteps},
                            {"pairs", pairs.size()},
                            {"reference_computed_pairs", result.referenceComputedPairs},
@@ -77,7 +80,7 @@ const rlrf::cli::RegisterCommand reg{{
     "dpo",
     "Direct Preference Optimization of a model on preference pairs",
     "rlrf dpo --model DIR [--ref DIR] --pairs F.jsonl --out DIR [--beta B] [--loss sigmoid|ipo|hinge] [--lr X] "
-    "[--epochs N] [--batch-size N] [--seed S]",
+    "[--epochs N] [--batch-size N] [--seed S] [--resume CHECKPOINT_DIR]",
     {{"model", "DIR", "the Hugging Face model folder to train"},
      {"ref", "DIR", "the frozen reference model (default: --model)"},
      {"pairs", "FILE", "JSONL: {\"prompt\",\"chosen\",\"rejected\"} as text or message lists, or {\"prompt_ids\",\"chosen_ids\",\"rejected_ids\"}"},
@@ -94,13 +97,17 @@ const rlrf::cli::RegisterCommand reg{{
      {"seed", "S", "shuffling seed (default 42)"},
      {"device", "DEV", "cpu, cuda or cuda:N (default cpu)"},
      {"dtype", "T", "float32 or bfloat16 (bf16 autocast on CUDA)"},
-     {"ref-cache", "DIR", "reference log-prob cache folder (default OUT/reference_cache)"}},
+     {"ref-cache", "DIR", "reference log-prob cache folder (default OUT/reference_cache)"},
+     {"resume", "CHECKPOINT_DIR", "continue an interrupted run from its checkpoint-N folder (same options and pairs)"}},
     0, 0,
     "Text pairs are encoded with the model's tokenizer: the prompt with its special tokens, completions\n"
     "without, with the EOS id appended. Pairs in TRL's conversational form (message lists, as\n"
     "`rlrf export --what pairs` writes them) get the prompt through the model's chat template, as the\n"
     "RLRF pipeline renders it. Each step's metrics go to stderr as a JSON line; stdout gets one\n"
-    "JSON line with the outcome, the step count, the last checkpoint and the last step's metrics (TRL's names).",
+    "JSON line with the outcome, the step count, the last checkpoint and the last step's metrics (TRL's names).\n"
+    "--resume continues a run from a periodic (--save-steps) or interrupted checkpoint: weights, AdamW\n"
+    "state, step, learning-rate schedule and pair order go on as if the run had never stopped. Give the\n"
+    "original --model, --ref, pairs and options; a checkpoint trained with other ones is refused.",
     runDpoCommand}};
 
 } // namespace

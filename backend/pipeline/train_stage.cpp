@@ -14,6 +14,7 @@
 #include "store/prompt_repository.h"
 #include "store/run_repository.h"
 #include "store/transaction.h"
+#include "train/dpo_resume.h"
 #include "train/dpo_trainer.h"
 
 #include <cmath>
@@ -83,6 +84,25 @@ std::int64_t registerCheckpoint(const StageEnv &env, const std::string &folder, 
     return id;
 }
 
+// A stopped attempt (cancel, or a kill after a periodic checkpoint) continues from
+// its last resumable checkpoint; one that cannot be continued (none, or settings
+// or pairs that differ) starts over in an emptied folder.
+train::DpoResult trainOrResume(const train::DpoConfig &config, const std::string &policyFolder,
+                               const std::vector<train::DpoPair> &pairs, const std::string &outputFolder,
+                               const RunContext &context)
+{
+    const auto checkpoint = train::latestResumableDpoCheckpoint(outputFolder);
+    if (!checkpoint.empty()) {
+        try {
+            return train::runDpo(config, policyFolder, {}, pairs, outputFolder, context, checkpoint);
+        } catch (const Error &e) {
+            log::get("pipeline")->warn("cannot continue the stopped DPO run, starting over: {}", e.what());
+        }
+    }
+    std::filesystem::remove_all(outputFolder);
+    return train::runDpo(config, policyFolder, {}, pairs, outputFolder, context);
+}
+
 } // namespace
 
 std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
@@ -138,9 +158,8 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
             points.push_back({step, metricKey, value});
         env.context.metric(step, metricKey, value);
     };
-    std::filesystem::remove_all(outputFolder); // an interrupted attempt starts over
     log::get("pipeline")->info("iteration {} train: DPO on {} pairs -> {}", env.iteration, pairs.size(), outputFolder);
-    const auto result = train::runDpo(config, policyFolder, {}, pairs, outputFolder, dpoContext);
+    const auto result = trainOrResume(config, policyFolder, pairs, outputFolder, dpoContext);
     store::MetricRepository(env.project.db()).append(dpoRun, points);
 
     if (result.outcome == Outcome::Cancelled) {

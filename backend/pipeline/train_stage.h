@@ -2,8 +2,10 @@
 // Train: DPO of M_i on the iteration's approved (and edited) pairs, against M_i
 // itself as the frozen reference; the result M_{i+1} is registered as a
 // checkpoint whose parent is M_i. A DPO run that stops (cancel, NaN, a kill)
-// leaves the stage undone and is redone whole on resume: a checkpoint is only
-// registered once training finished. Torch-free.
+// leaves the stage undone: on resume, DPO continues from the stopped run's last
+// resumable checkpoint (a cancel writes one; a kill leaves only periodic ones)
+// and otherwise starts over. A checkpoint is only registered once training
+// finished. Torch-free.
 #pragma once
 
 #include "pipeline/stage_env.h"

@@ -85,7 +85,7 @@ std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hype
     if (!hyper.is_object() || !hyper.contains("pair_ids") || !hyper["pair_ids"].is_array())
         return {};
     const auto ids = hyper["pair_ids"].get<std::vector<std::int64_t>>();
-    for (const char *key : {"policy", "reference", "pairs", "pair_ids"})
+    for (const char *key : {"policy", "reference", "pairs", "pair_ids", "resumed_from"})
         hyper.erase(key);
     return stepPairIds(dpoConfigFromJson(hyper, "run hyper-parameters"), ids);
 }
@@ -111,6 +111,8 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     hyper["reference"] = refFolder;
     hyper["pairs"] = result.pairIds.size();
     hyper["pair_ids"] = result.pairIds; // with the config, this names every step's pairs
+    if (!request.resumeFrom.empty())
+        hyper["resumed_from"] = request.resumeFrom;
     store::RunRepository runs(project.db());
     result.runId = runs.start(store::RunKind::Dpo, request.iteration, hyper.dump());
 
@@ -134,14 +136,16 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     };
     try {
         result.training = trainDpo(request.config, policyModel.policy(), reference, refFolder, pairs,
-                                   request.outputFolder, recording);
+                                   request.outputFolder, recording, request.resumeFrom);
         flush();
     } catch (const std::exception &e) {
         runs.finish(result.runId, store::RunStatus::Failed, e.what());
         throw;
     }
     runs.finish(result.runId, statusOf(result.training.outcome), result.training.message);
-    if (!result.training.checkpoint.empty())
+    // A resumed run stopped before its first step ends at the checkpoint it came
+    // from, which is registered already.
+    if (!result.training.checkpoint.empty() && result.training.checkpoint != request.resumeFrom)
         store::CheckpointRepository(project.db())
             .add({0, result.training.checkpoint, std::nullopt, request.iteration, result.runId, {}});
     log::get("train")->info("dpo iteration {} on {} pairs: {} (run {})", request.iteration, result.pairIds.size(),

@@ -26,6 +26,7 @@ struct StoreDpoRequest {
     std::string outputFolder;    // checkpoints go here
     int iteration = 1;           // the run produces M_iteration
     DpoConfig config;
+    std::string resumeFrom;      // a paused run's checkpoint to continue (see runDpo); empty: a fresh run
 };
 
 struct StoreDpoResult {
@@ -44,8 +45,10 @@ std::vector<std::vector<std::int64_t>> stepPairIds(const DpoConfig &config, cons
 /// hyper-parameters; empty for a run recorded otherwise.
 std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson);
 
-/// Throws rlrf::Error when there is nothing approved or a folder is unusable;
-/// training outcomes (cancelled, NaN) come back in the result and the run's row.
+/// Throws rlrf::Error when there is nothing approved or a folder is unusable, or
+/// when `resumeFrom` cannot be continued with these pairs and settings; training
+/// outcomes (cancelled, NaN) come back in the result and the run's row. A resumed
+/// run is a new row whose metric points start at the step after the checkpoint.
 StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunContext &context);
 
 } // namespace rlrf::train

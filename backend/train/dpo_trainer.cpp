@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The DPO loop: plan the steps, fetch reference log-probs, then per optimizer step
 // accumulate micro-batches (dpo_trainer_step), clip, AdamW, report, checkpoint.
+// A resumed run restores weights, AdamW moments, step and log history from a
+// checkpoint and continues the seeded plan at the step after it (dpo_resume.h).
 #include "train/dpo_trainer.h"
 
 #include <torch/torch.h>
@@ -10,6 +12,7 @@
 #include "core/torch_compat.h"
 #include "model/llama_model.h"
 #include "model/policy.h"
+#include "train/dpo_resume.h"
 #include "train/dpo_step_plan.h"
 #include "train/dpo_trainer_checkpoint.h"
 #include "train/dpo_trainer_step.h"
@@ -22,7 +25,7 @@
 #include <filesystem>
 #include <limits>
 #include <numeric>
-#include <random>
+#include <optional>
 
 namespace rlrf::train {
 
@@ -73,9 +76,11 @@ Plan makePlan(const DpoConfig &config, std::size_t pairCount)
 class DpoRun {
 public:
     DpoRun(const DpoConfig &config, const model::Policy &policy, const std::vector<DpoPair> &pairs,
-           ReferenceLogProbs reference, std::string output, const RunContext &context)
+           ReferenceLogProbs reference, std::string output, const RunContext &context, nlohmann::json fingerprint,
+           std::optional<DpoResumePoint> resume)
         : m_config(config), m_policy(policy), m_pairs(pairs), m_reference(std::move(reference)),
-          m_output(std::move(output)), m_context(context), m_plan(makePlan(config, pairs.size()))
+          m_output(std::move(output)), m_context(context), m_plan(makePlan(config, pairs.size())),
+          m_fingerprint(std::move(fingerprint)), m_resume(std::move(resume))
     {
         m_result.totalSteps = m_plan.totalSteps;
         m_result.referenceComputedPairs = m_reference.computedPairs;
@@ -88,10 +93,12 @@ public:
 
 private:
     std::vector<DpoMicroBatch> epochBatches(std::int64_t epoch) const;
-    bool step(const std::vector<DpoMicroBatch> &batches, std::int64_t first, torch::optim::AdamW &optimizer);
+    void makeOptimizer();
+    void restore(const DpoResumePoint &point);
+    bool step(const std::vector<DpoMicroBatch> &batches, std::int64_t first);
     void record(const DpoStepSums &sums, double gradNorm, double lr, double seconds);
     void emit() const;
-    void checkpoint(const std::string &name);
+    void checkpoint(const std::string &name, bool resumable);
     DpoResult stop(Outcome outcome, const std::string &message);
 
     const DpoConfig &m_config;
@@ -101,6 +108,9 @@ private:
     std::string m_output;
     const RunContext &m_context;
     Plan m_plan;
+    nlohmann::json m_fingerprint;
+    std::optional<DpoResumePoint> m_resume;
+    std::unique_ptr<torch::optim::AdamW> m_optimizer;
     DpoStepOptions m_stepOptions;
     DpoResult m_result;
     std::int64_t m_step = 0;
@@ -124,37 +134,75 @@ std::vector<DpoMicroBatch> DpoRun::epochBatches(std::int64_t epoch) const
     return batches;
 }
 
-DpoResult DpoRun::run()
+void DpoRun::makeOptimizer()
 {
-    auto &module = m_policy.module();
-    module.train();
     std::vector<torch::Tensor> parameters;
-    for (auto &p : module.parameters())
+    for (auto &p : m_policy.module().parameters())
         if (p.requires_grad())
             parameters.push_back(p);
-    torch::optim::AdamW optimizer(parameters,
-                                  torch::optim::AdamWOptions(m_config.learningRate).weight_decay(m_config.weightDecay));
-    for (std::int64_t epoch = 0; epoch < m_config.epochs; ++epoch) {
+    m_optimizer = std::make_unique<torch::optim::AdamW>(
+        parameters, torch::optim::AdamWOptions(m_config.learningRate).weight_decay(m_config.weightDecay));
+}
+
+// The checkpoint's weights replace the policy's, its AdamW state the fresh one's;
+// the step, and with it the schedule and the plan position, continue from it.
+void DpoRun::restore(const DpoResumePoint &point)
+{
+    const auto saved = model::Policy::load(point.folder, {m_policy.device(), m_policy.dtype()});
+    const auto savedParameters = saved.module().named_parameters();
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &item : m_policy.module().named_parameters()) {
+            const auto *source = savedParameters.find(item.key());
+            if (source == nullptr || !source->sizes().equals(item.value().sizes()))
+                throw Error("cannot resume: the checkpoint's weights do not fit the model", {point.folder, 0, item.key()});
+            item.value().copy_(*source);
+        }
+    }
+    const std::string file = (std::filesystem::path(point.folder) / kDpoOptimizerFile).string();
+    try {
+        torch::load(*m_optimizer, file, m_optimizer->param_groups()[0].params()[0].device());
+    } catch (const c10::Error &e) {
+        throw Error(std::string("cannot resume: unreadable optimizer state: ") + e.what_without_backtrace(), {file});
+    }
+    m_step = point.step;
+    m_history = point.logHistory;
+    m_result.steps = m_step;
+    m_result.resumedFromStep = m_step;
+    m_result.checkpoint = point.folder; // the last good one until this run writes another
+    log::get("train")->info("dpo: resuming from {} at step {} of {}", point.folder, m_step, m_plan.totalSteps);
+}
+
+DpoResult DpoRun::run()
+{
+    m_policy.module().train();
+    makeOptimizer();
+    if (m_resume)
+        restore(*m_resume);
+    const auto start = dpoPlanPosition(m_step, m_plan.stepsPerEpoch, m_config.gradientAccumulation);
+    for (std::int64_t epoch = start.epoch; epoch < m_config.epochs; ++epoch) {
         const auto batches = epochBatches(epoch);
-        for (std::int64_t first = 0; first < m_plan.microPerEpoch; first += m_config.gradientAccumulation) {
+        for (std::int64_t first = epoch == start.epoch ? start.microBatch : 0; first < m_plan.microPerEpoch;
+             first += m_config.gradientAccumulation) {
             if (m_context.stopRequested()) {
-                checkpoint("checkpoint-" + std::to_string(m_step));
+                checkpoint("checkpoint-" + std::to_string(m_step), true);
                 return stop(Outcome::Cancelled, "cancelled after step " + std::to_string(m_step));
             }
-            if (!step(batches, first, optimizer))
+            if (!step(batches, first))
                 return m_result;
             if (m_config.checkpointEvery > 0 && m_step % m_config.checkpointEvery == 0)
-                checkpoint("checkpoint-" + std::to_string(m_step));
+                checkpoint("checkpoint-" + std::to_string(m_step), true);
             emit(); // after the checkpoint: a listener sees the step only once it is saved
         }
     }
-    checkpoint("final");
+    checkpoint("final", false);
     return stop(Outcome::Succeeded, {});
 }
 
 // One optimizer step; false when a NaN or inf stopped the run (m_result says why).
-bool DpoRun::step(const std::vector<DpoMicroBatch> &batches, std::int64_t first, torch::optim::AdamW &optimizer)
+bool DpoRun::step(const std::vector<DpoMicroBatch> &batches, std::int64_t first)
 {
+    auto &optimizer = *m_optimizer;
     const auto started = std::chrono::steady_clock::now();
     const auto last = std::min<std::int64_t>(first + m_config.gradientAccumulation, m_plan.microPerEpoch);
     const double lr = learningRateAt(m_plan.schedule, m_step);
@@ -224,15 +272,25 @@ void DpoRun::emit() const
     m_context.progress(m_step, m_plan.totalSteps, "dpo");
 }
 
-void DpoRun::checkpoint(const std::string &name)
+// `resumable`: with the AdamW state and the resume block (periodic and cancel
+// checkpoints); the final model is an end, not a place to continue from.
+void DpoRun::checkpoint(const std::string &name, bool resumable)
 {
-    const nlohmann::json state = {
+    nlohmann::json state = {
         {"global_step", m_step},
         {"max_steps", m_plan.totalSteps},
         {"epoch", static_cast<double>(m_step) / static_cast<double>(std::max<std::int64_t>(1, m_plan.stepsPerEpoch))},
         {"config", toJson(m_config)},
         {"log_history", m_history}};
-    m_result.checkpoint = saveDpoCheckpoint(m_policy, m_output, name, state);
+    std::function<void(const std::string &)> writeOptimizer;
+    if (resumable) {
+        state["resume"] = dpoResumeState(
+            m_fingerprint, dpoPlanPosition(m_step, m_plan.stepsPerEpoch, m_config.gradientAccumulation));
+        writeOptimizer = [this](const std::string &folder) {
+            torch::save(*m_optimizer, (std::filesystem::path(folder) / kDpoOptimizerFile).string());
+        };
+    }
+    m_result.checkpoint = saveDpoCheckpoint(m_policy, m_output, name, state, writeOptimizer);
 }
 
 DpoResult DpoRun::stop(Outcome outcome, const std::string &message)
@@ -247,28 +305,52 @@ DpoResult DpoRun::stop(Outcome outcome, const std::string &message)
     return m_result;
 }
 
+// The configured cache, else the output folder's; a resumed run whose checkpoint
+// sits in another output folder reads that run's cache, so nothing is recomputed.
+std::string referenceCacheFolder(const DpoConfig &config, const std::string &outputFolder,
+                                 const std::string &resumeFrom)
+{
+    namespace fs = std::filesystem;
+    if (!config.referenceCacheDir.empty())
+        return config.referenceCacheDir;
+    const auto own = fs::path(outputFolder) / "reference_cache";
+    if (!resumeFrom.empty() && !fs::exists(own)) {
+        const auto beside = fs::absolute(resumeFrom).lexically_normal().parent_path() / "reference_cache";
+        if (fs::is_directory(beside))
+            return beside.string();
+    }
+    return own.string();
+}
+
 } // namespace
 
 DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const model::Policy &reference,
                    const std::string &referenceFolder, const std::vector<DpoPair> &pairs,
-                   const std::string &outputFolder, const RunContext &context)
+                   const std::string &outputFolder, const RunContext &context, const std::string &resumeFrom)
 {
     validate(config);
     validatePairs(pairs, policy.config().vocabSize);
+    const auto plan = makePlan(config, pairs.size());
+    const auto identity = referenceModelIdentity(referenceFolder, reference.dtype());
+    auto fingerprint = dpoFingerprint(config, pairs, identity);
+    std::optional<DpoResumePoint> resume; // checked before the reference log-probs: a refusal costs nothing
+    if (!resumeFrom.empty())
+        resume = readDpoResumePoint(resumeFrom, fingerprint, plan.totalSteps, plan.stepsPerEpoch,
+                                    config.gradientAccumulation);
     torch::manual_seed(config.seed);
     std::filesystem::create_directories(outputFolder);
-    const std::string cacheDir = config.referenceCacheDir.empty()
-                                     ? (std::filesystem::path(outputFolder) / "reference_cache").string()
-                                     : config.referenceCacheDir;
     context.progress(0, 0, "dpo reference log-probs");
-    auto referenceValues = referenceLogProbs(reference, referenceModelIdentity(referenceFolder, reference.dtype()),
-                                             pairs, cacheDir, static_cast<std::size_t>(config.batchSize));
-    DpoRun run(config, policy, pairs, std::move(referenceValues), outputFolder, context);
+    auto referenceValues = referenceLogProbs(reference, identity, pairs,
+                                             referenceCacheFolder(config, outputFolder, resumeFrom),
+                                             static_cast<std::size_t>(config.batchSize));
+    DpoRun run(config, policy, pairs, std::move(referenceValues), outputFolder, context, std::move(fingerprint),
+               std::move(resume));
     return run.run();
 }
 
 DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const std::string &referenceFolder,
-                 const std::vector<DpoPair> &pairs, const std::string &outputFolder, const RunContext &context)
+                 const std::vector<DpoPair> &pairs, const std::string &outputFolder, const RunContext &context,
+                 const std::string &resumeFrom)
 {
     validate(config);
     // On CUDA, bfloat16 means float32 master weights under bf16 autocast; the frozen
@@ -279,7 +361,7 @@ DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const
     const auto policy = model::Policy::load(policyFolder, policyOptions);
     const std::string refFolder = referenceFolder.empty() ? policyFolder : referenceFolder;
     const auto reference = model::Policy::load(refFolder, referenceOptions);
-    return trainDpo(config, policy, reference, refFolder, pairs, outputFolder, context);
+    return trainDpo(config, policy, reference, refFolder, pairs, outputFolder, context, resumeFrom);
 }
 
 } // namespace rlrf::train

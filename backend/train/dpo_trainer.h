@@ -5,7 +5,9 @@
 // under TRL's names prefixed "dpo/". Checkpoints are Hugging Face folders
 // (<output>/checkpoint-<step>, <output>/final) with a trainer_state.json, written to a
 // temporary folder first and renamed, so a crash or a NaN never leaves a broken one.
-// Torch-free facade.
+// Periodic and cancel checkpoints also hold the AdamW state (optimizer.pt) and a
+// resume block in trainer_state.json, so a run continues from them exactly where
+// it stopped (dpo_resume.h). Torch-free facade.
 #pragma once
 
 #include "core/progress.h"
@@ -27,7 +29,8 @@ namespace rlrf::train {
 struct DpoResult {
     Outcome outcome = Outcome::Failed;
     std::string message;                  // why it failed or stopped; empty on success
-    std::int64_t steps = 0;               // optimizer steps taken
+    std::int64_t steps = 0;               // optimizer steps done, those before a resume included
+    std::int64_t resumedFromStep = 0;     // the checkpoint's step when resumed, else 0
     std::int64_t totalSteps = 0;          // planned
     std::int64_t referenceComputedPairs = 0;
     std::string checkpoint;               // last checkpoint folder written (empty: none)
@@ -38,13 +41,22 @@ struct DpoResult {
 // `referenceFolder` is empty) with config.device / config.dtype and trains.
 // Configuration and input errors throw rlrf::Error before training starts; what
 // happens during training (NaN, cancel) is reported in the result.
+//
+// `resumeFrom` (a checkpoint-<step> folder of an earlier run) continues that run:
+// its weights replace the policy's, its AdamW state and step are restored, and the
+// steps after it follow the same plan, schedule and metric step numbers as an
+// uninterrupted run. Pass the original policy and reference folders, settings and
+// pairs; a checkpoint trained with other settings (save_steps and the cache folder
+// aside), pairs or reference, or one without optimizer state, is refused with an
+// rlrf::Error naming its trainer_state.json (or optimizer.pt) and the field.
 DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const std::string &referenceFolder,
-                 const std::vector<DpoPair> &pairs, const std::string &outputFolder, const RunContext &context);
+                 const std::vector<DpoPair> &pairs, const std::string &outputFolder, const RunContext &context,
+                 const std::string &resumeFrom = {});
 
 // The same on already loaded models; `policy` is trained in place. The reference's
 // identity for the cache comes from `referenceFolder`.
 DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const model::Policy &reference,
                    const std::string &referenceFolder, const std::vector<DpoPair> &pairs,
-                   const std::string &outputFolder, const RunContext &context);
+                   const std::string &outputFolder, const RunContext &context, const std::string &resumeFrom = {});
 
 } // namespace rlrf::train

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <string>
 
 namespace rlrf::model {
@@ -15,8 +16,10 @@ class Policy;
 namespace rlrf::train {
 
 // Writes <outputFolder>/<name> and returns its path; an older folder of that name is
-// replaced only once the new one is complete.
+// replaced only once the new one is complete. `writeExtra`, when set, adds files
+// (the optimizer state) to the temporary folder before it is renamed.
 std::string saveDpoCheckpoint(const model::Policy &policy, const std::string &outputFolder, const std::string &name,
-                              const nlohmann::json &trainerState);
+                              const nlohmann::json &trainerState,
+                              const std::function<void(const std::string &folder)> &writeExtra = {});
 
 } // namespace rlrf::train

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `rlrf dpo` end to end on the real stories260K model (converted here): text pairs
 // are trained on, the final folder loads as a model, a second run reads the reference
-// cache; usage mistakes exit 2, bad input exits 1 naming file, line and field.
+// cache; --resume continues from a periodic checkpoint with the uninterrupted run's
+// step numbers and metrics, and refuses other settings; usage mistakes exit 2, bad
+// input exits 1 naming file, line and field.
 #include "common/cli_runner.h"
 #include "common/stories_fixture.h"
 #include "model/policy.h"
@@ -10,8 +12,12 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include <algorithm>
+#include <cmath>
 
 using rlrf::test::runCli;
 
@@ -21,6 +27,18 @@ QJsonObject lastLine(const QByteArray &out)
 {
     const auto lines = out.trimmed().split('\n');
     return QJsonDocument::fromJson(lines.last()).object();
+}
+
+// The per-step metric lines a run wrote to stderr, by step.
+QMap<int, QJsonObject> stepLines(const QByteArray &err)
+{
+    QMap<int, QJsonObject> steps;
+    for (const auto &line : err.split('\n')) {
+        const auto object = QJsonDocument::fromJson(line).object();
+        if (object.contains(QStringLiteral("dpo/loss")))
+            steps.insert(object.value(QStringLiteral("step")).toInt(), object);
+    }
+    return steps;
 }
 
 } // namespace
@@ -50,6 +68,8 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_model = QString::fromStdString(rlrf::test::convertStories260K(m_dir.filePath(QStringLiteral("model"))));
+        m_warmupConfig = writeFile(QStringLiteral("warmup.json"),
+                                   "{\"lr_scheduler_type\": \"cosine\", \"warmup_ratio\": 0.5, \"weight_decay\": 0.01}\n");
     }
 
     void trainsOnTextPairsAndReusesTheReferenceCache()
@@ -86,6 +106,52 @@ private Q_SLOTS:
         QCOMPARE(lastLine(second.out).value(QStringLiteral("reference_computed_pairs")).toInt(), 0);
     }
 
+    void resumeContinuesFromAPeriodicCheckpoint()
+    {
+        const auto pairs = writeFile(QStringLiteral("resume-pairs.jsonl"),
+                                     "{\"prompt\": \"Once upon a time\", \"chosen\": \" there was a cat.\", \"rejected\": \" the end\"}\n"
+                                     "{\"prompt\": \"Tom had a ball.\", \"chosen\": \" He threw it.\", \"rejected\": \" ball ball\"}\n"
+                                     "{\"prompt\": \"The sun was up.\", \"chosen\": \" Mia went out.\", \"rejected\": \" up up sun\"}\n");
+        // 3 pairs in micro-batches of 2: 2 steps an epoch, 6 in 3 epochs, half of them warm-up.
+        auto args = [&](const QString &out) {
+            return dpoArgs(pairs, out) << QStringLiteral("--save-steps") << QStringLiteral("1")
+                                       << QStringLiteral("--config") << m_warmupConfig;
+        };
+        const auto straightOut = m_dir.filePath(QStringLiteral("straight"));
+        const auto straight = runCli(args(straightOut));
+        QVERIFY2(straight.exitCode == 0, straight.err.constData());
+        QCOMPARE(lastLine(straight.out).value(QStringLiteral("steps")).toInt(), 6);
+        const auto checkpoint = straightOut + QStringLiteral("/checkpoint-2");
+        QVERIFY(QFile::exists(checkpoint + QStringLiteral("/optimizer.pt")));
+
+        const auto resumed = runCli(args(m_dir.filePath(QStringLiteral("resumed"))) << QStringLiteral("--resume") << checkpoint);
+        QVERIFY2(resumed.exitCode == 0, resumed.err.constData());
+        const auto result = lastLine(resumed.out);
+        QCOMPARE(result.value(QStringLiteral("steps")).toInt(), 6);
+        QCOMPARE(result.value(QStringLiteral("resumed_from_step")).toInt(), 2);
+        QCOMPARE(result.value(QStringLiteral("reference_computed_pairs")).toInt(), 0); // the cache beside the checkpoint
+        const auto before = stepLines(straight.err);
+        const auto after = stepLines(resumed.err);
+        QCOMPARE(after.keys(), QList<int>({3, 4, 5, 6}));
+        for (const int step : after.keys())
+            for (const auto *key : {"dpo/loss", "dpo/learning_rate", "dpo/rewards/margins"}) {
+                const double a = before[step].value(QLatin1String(key)).toDouble();
+                const double b = after[step].value(QLatin1String(key)).toDouble();
+                QVERIFY2(std::abs(a - b) <= 1e-6 * std::max(1.0, std::abs(a)),
+                         qPrintable(QStringLiteral("step %1 %2: %3 vs %4").arg(step).arg(QLatin1String(key)).arg(a).arg(b)));
+            }
+
+        auto otherBeta = args(m_dir.filePath(QStringLiteral("refused"))) << QStringLiteral("--resume") << checkpoint;
+        otherBeta[otherBeta.indexOf(QStringLiteral("--beta")) + 1] = QStringLiteral("0.3");
+        const auto refused = runCli(otherBeta);
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("checkpoint-2/trainer_state.json: 'beta'"), refused.err.constData());
+        const auto final = runCli(args(m_dir.filePath(QStringLiteral("refused"))) << QStringLiteral("--resume")
+                                                                                 << straightOut + QStringLiteral("/final"));
+        QCOMPARE(final.exitCode, 1);
+        QVERIFY2(final.err.contains("no resume state"), final.err.constData());
+    }
+
     void usageMistakesExit2()
     {
         const auto r = runCli({QStringLiteral("dpo"), QStringLiteral("--model"), m_model});
@@ -109,7 +175,7 @@ private Q_SLOTS:
 
 private:
     QTemporaryDir m_dir;
-    QString m_model;
+    QString m_model, m_warmupConfig;
 };
 
 QTEST_GUILESS_MAIN(TestCliDpo)

@@ -2,11 +2,14 @@
 // The train stage on stories260K with pairs written by hand into the store: only
 // approved and edited pairs are trained on, the first DPO step's loss is ln 2
 // (the policy starts as its own reference), M1 is registered as a checkpoint
-// whose parent is M0 with its DPO run and metrics, a stopped DPO registers
-// nothing, and a finished stage is not trained again. A rejected answer whose
-// critique cites the line of its first mistake is trained only up to that line.
+// whose parent is M0 with its DPO run and metrics, a DPO stopped after step 2 of 4
+// registers nothing and the next attempt continues it from its checkpoint (steps
+// 3 and 4 only), and a finished stage is not trained again. A rejected answer
+// whose critique cites the line of its first mistake is trained only up to that
+// line.
 #include "common/pipeline_fixture.h"
 
+#include "core/json_io.h"
 #include "demo/arith_flaws.h"
 #include "feedback/judge_factory.h"
 #include "model/text_model.h"
@@ -46,6 +49,8 @@ private Q_SLOTS:
         auto project = store::Project::open(fixture.path);
         auto options = test::tinyOptions();
         options.dpo.learningRate = 1e-3;
+        options.dpo.batchSize = 1; // 2 pairs, 2 epochs: 4 steps
+        options.dpo.epochs = 2;
         const auto run = pipeline::openRun(project, options, false);
         const auto base = pipeline::ensureBaseCheckpoint(project, fixture.modelDir);
         QCOMPARE(pipeline::ensureBaseCheckpoint(project, fixture.modelDir), base); // once only
@@ -91,15 +96,27 @@ private Q_SLOTS:
         store::CheckpointRepository checkpoints(project.db());
         store::RunRepository runs(project.db());
 
-        // Stopped: no checkpoint, the stage stays undone, the DPO run says cancelled.
+        // Stopped after step 2: nothing registered, the stage stays undone, the DPO
+        // run says cancelled and left a resumable checkpoint.
         RunContext stopped;
-        stopped.cancel.requestStop();
+        auto stop = stopped.cancel;
+        stopped.onProgress = [stop](const Progress &p) mutable {
+            if (p.stage == "dpo" && p.done == 2)
+                stop.requestStop();
+        };
         pipeline::StageEnv stoppedEnv{project, run.runId, 0, run.options, stopped, *judge, rubric, std::nullopt, &model, base};
         const auto cancelled = pipeline::runTrainStage(stoppedEnv, fixture.modelDir, folder);
         QVERIFY2(cancelled.outcome == Outcome::Cancelled, cancelled.message.c_str());
         QCOMPARE(checkpoints.list().size(), std::size_t(1)); // M0 only
         QVERIFY(!progress.isDone({run.runId, 0, stages::kTrain}));
-        QVERIFY(runs.list().back().status == store::RunStatus::Cancelled);
+        const auto stoppedRun = runs.list().back();
+        QVERIFY(stoppedRun.status == store::RunStatus::Cancelled);
+        QVERIFY(std::filesystem::exists(folder + "/checkpoint-2/optimizer.pt"));
+        store::MetricRepository metrics(project.db());
+        const auto stoppedLoss = metrics.series(stoppedRun.id, "dpo/loss");
+        QCOMPARE(stoppedLoss.size(), std::size_t(2));
+        // Policy = reference at the first step: every margin is 0, the loss ln 2.
+        QVERIFY2(std::abs(stoppedLoss.front().value - std::log(2.0)) < 1e-5, std::to_string(stoppedLoss.front().value).c_str());
 
         const auto trained = pipeline::runTrainStage(env, fixture.modelDir, folder);
         QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
@@ -118,11 +135,12 @@ private Q_SLOTS:
         QVERIFY(dpoRun.status == store::RunStatus::Succeeded);
         QCOMPARE(dpoRun.iteration, 1);
 
-        // Policy = reference at the first step: every margin is 0, the loss ln 2.
-        store::MetricRepository metrics(project.db());
+        // The second attempt continued the stopped run: steps 3 and 4 only.
         const auto loss = metrics.series(dpoRun.id, "dpo/loss");
-        QVERIFY(!loss.empty());
-        QVERIFY2(std::abs(loss.front().value - std::log(2.0)) < 1e-5, std::to_string(loss.front().value).c_str());
+        QCOMPARE(loss.size(), std::size_t(2));
+        QCOMPARE(loss.front().step, std::int64_t(3));
+        QCOMPARE(loss.back().step, std::int64_t(4));
+        QCOMPARE(json::readFile(trained.checkpointPath + "/trainer_state.json")["log_history"].size(), std::size_t(4));
         QVERIFY(!metrics.series(dpoRun.id, "dpo/logps/chosen").empty());
         QVERIFY(!metrics.series(dpoRun.id, "dpo/logps/rejected").empty());
         QVERIFY(progress.isDone({run.runId, 0, stages::kTrain}));

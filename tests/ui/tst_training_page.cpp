@@ -2,7 +2,10 @@
 // The Training area, offscreen, with real DPO runs of the stories260K model on a
 // project's approved pairs: the six live curves receive one point per step, hover,
 // smoothing and export work, a click shows the step's pairs, pause and resume
-// continue the curves, a wrong reference is flagged, and bad settings are refused.
+// continue the same run (the step numbers go on and the learning rate follows the
+// planned warm-up, checked against the formula, not restarted; a resume with other
+// approved pairs is refused and the pause stays resumable), a wrong reference is
+// flagged, and bad settings are refused.
 #include "plots/metric_chart.h"
 #include "plots/training_curves.h"
 #include "views/dpo_settings_form.h"
@@ -41,6 +44,7 @@ private Q_SLOTS:
         for (std::size_t i = 0; i < 4; ++i)
             pairs.setReviewState(fixture.pairIds[i], store::ReviewState::Approved, "ada");
         m_approved.assign(fixture.pairIds.begin(), fixture.pairIds.begin() + 4);
+        m_pending = fixture.pairIds[4];
     }
 
     void curvesReceivePointsFromARealRun()
@@ -103,15 +107,17 @@ private Q_SLOTS:
         keepProjectForScreenshots();
     }
 
-    void pauseStopsWithACheckpointAndResumeContinuesTheCurves()
+    void pauseStopsWithACheckpointAndResumeContinuesTheRun()
     {
         JobController jobs;
         TrainingPage page(&jobs);
         page.setProject(m_path);
+        // 4 pairs, batch 1, 40 epochs: 160 steps, the first ceil(0.1 x 160) = 16 warm-up.
         setUp(page, QStringLiteral("paused"), 1, 40, QStringLiteral("1e-4"));
         QSignalSpy finished(&page, &TrainingPage::runFinished);
         QVERIFY(page.launch());
         auto *loss = page.curves()->chart(QStringLiteral("dpo/loss"));
+        auto *lr = page.curves()->chart(QStringLiteral("dpo/learning_rate"));
         QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount() >= 2, 60000);
         page.pause();
         QVERIFY(finished.wait(60000));
@@ -119,14 +125,60 @@ private Q_SLOTS:
         QVERIFY2(page.statusText().startsWith(QStringLiteral("Paused after step")), qPrintable(page.statusText()));
         const int pausedAt = loss->pointCount();
         QVERIFY(pausedAt < 160);
-        QVERIFY(QFileInfo::exists(QString::fromStdString(page.lastResult().training.checkpoint) + QStringLiteral("/config.json")));
+        const QString checkpoint = QString::fromStdString(page.lastResult().training.checkpoint);
+        QCOMPARE(checkpoint, m_dir.filePath(QStringLiteral("paused/checkpoint-%1").arg(pausedAt)));
+        QVERIFY(QFileInfo::exists(checkpoint + QStringLiteral("/optimizer.pt")));
+
+        // Approving another pair while paused changes the run's pairs: the resume is
+        // refused, naming why, and the pause can still be resumed once it is undone.
+        store::ReviewState before;
+        {
+            auto project = store::Project::open(m_path.toStdString());
+            before = store::PairRepository(project.db()).byId(m_pending).reviewState;
+            store::PairRepository(project.db()).setReviewState(m_pending, store::ReviewState::Approved, "ada");
+        }
         QVERIFY(page.resume());
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.at(1).at(0).toBool(), false);
+        QVERIFY2(page.statusText().contains(QStringLiteral("another pair set")), qPrintable(page.statusText()));
+        QCOMPARE(loss->pointCount(), pausedAt);
+        {
+            auto project = store::Project::open(m_path.toStdString());
+            store::PairRepository(project.db()).setReviewState(m_pending, before, "ada");
+        }
+
+        QVERIFY(page.resume());
+        QVERIFY2(page.statusText().startsWith(QStringLiteral("Resuming after step %1").arg(pausedAt)),
+                 qPrintable(page.statusText()));
         QTRY_VERIFY_WITH_TIMEOUT(loss->pointCount() >= pausedAt + 2, 60000);
         page.stop();
         QVERIFY(finished.wait(60000));
-        // The resumed run's first step is plotted right after the paused one.
-        QCOMPARE(loss->stepAt(pausedAt), double(pausedAt + 1));
         QVERIFY(!page.resume()); // a stopped run is not paused
+        // One run: steps 1, 2, ... without a gap or a restart, the resumed ones
+        // reported by the backend under their own numbers.
+        QCOMPARE(loss->stepAt(pausedAt), double(pausedAt + 1));
+        QCOMPARE(lr->pointCount(), loss->pointCount());
+        for (int i = 0; i < lr->pointCount(); ++i) {
+            QCOMPARE(lr->stepAt(i), double(i + 1));
+            // TRL's schedule: linear warm-up to the peak over 16 steps, then cosine to 0 at 160.
+            const double step = i + 1;
+            const double expected = step <= 16 ? 1e-4 * step / 16.0
+                                               : 1e-4 * 0.5 * (1.0 + std::cos(M_PI * (step - 17.0) / 144.0));
+            QVERIFY2(std::abs(lr->valueAt(step).value_or(-1.0) - expected) <= 1e-12,
+                     qPrintable(QStringLiteral("step %1: %2, expected %3").arg(step).arg(*lr->valueAt(step)).arg(expected)));
+        }
+        // The resumed run continued in the paused run's folder and is stored with
+        // its own steps, numbered after the pause.
+        QVERIFY(QString::fromStdString(page.lastResult().training.checkpoint).startsWith(m_dir.filePath(QStringLiteral("paused/"))));
+        auto project = store::Project::open(m_path.toStdString());
+        const auto stored = store::MetricRepository(project.db()).series(page.lastResult().runId, "dpo/learning_rate");
+        QVERIFY(!stored.empty());
+        QCOMPARE(stored.front().step, std::int64_t(pausedAt + 1));
+        // A click on a resumed step still names its pairs from the run's plan.
+        loss->clickAt(pausedAt + 1);
+        const auto plan = train::stepPairIds(*page.settings()->config(), m_approved);
+        QCOMPARE(page.shownStepPairs().size(), 1);
+        QVERIFY(page.shownStepPairs()[0].contains(QStringLiteral("pair %1:").arg(plan[std::size_t(pausedAt)][0])));
     }
 
     void aReferenceThatIsNotThePolicyIsFlagged()
@@ -233,6 +285,7 @@ private:
     QTemporaryDir m_dir;
     QString m_model, m_path, m_trained;
     std::vector<std::int64_t> m_approved;
+    std::int64_t m_pending = 0; // a pair left unreviewed
 };
 
 QTEST_MAIN(TestTrainingPage)

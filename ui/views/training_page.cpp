@@ -51,8 +51,8 @@ TrainingPage::TrainingPage(JobController *jobs, QWidget *parent)
     connect(m_jobs, &JobController::jobMetric, this, [this](int id, qint64 step, const QString &key, double value) {
         if (id != m_jobId)
             return;
-        m_lastStep = m_offset + step;
-        m_curves->addMetric(m_lastStep, key, value);
+        m_lastStep = step; // a resumed run reports the steps of the whole run
+        m_curves->addMetric(step, key, value);
     });
     connect(m_jobs, &JobController::jobProgress, this,
             [this](int id, qint64 done, qint64 total, const QString &stage, double eta) {
@@ -114,7 +114,7 @@ void TrainingPage::setProject(const QString &path)
 bool TrainingPage::showStoredRun(std::int64_t runId)
 {
     m_curves->clear();
-    m_segments.clear();
+    m_plan.clear();
     std::size_t points = 0;
     try {
         auto project = store::Project::open(toStdString(m_project));
@@ -125,7 +125,7 @@ bool TrainingPage::showStoredRun(std::int64_t runId)
                 ++points;
             }
         const auto run = store::RunRepository(project.db()).byId(runId);
-        m_segments.push_back({0, train::storedStepPairIds(run.hyperParametersJson)});
+        m_plan = train::storedStepPairIds(run.hyperParametersJson);
         m_status->setText(tr("Run %1 (M%2, %3), read from the project.")
                               .arg(runId)
                               .arg(run.iteration)
@@ -154,19 +154,18 @@ bool TrainingPage::launch()
     request.config = *config;
     m_curves->clear();
     m_curves->setLossType(toQString(config->lossType));
-    m_segments.clear();
-    m_offset = 0;
     m_lastStep = 0;
+    m_pausedCheckpoint.clear();
     return start(request);
 }
 
 bool TrainingPage::start(train::StoreDpoRequest request)
 {
     // The step plan is known before the run starts, so a click can show a step's
-    // pairs while the run goes on.
+    // pairs while the run goes on; a resumed run follows the same plan.
     try {
         auto project = store::Project::open(request.projectPath);
-        m_segments.push_back({m_offset, train::stepPairIds(request.config, train::trainablePairIds(project))});
+        m_plan = train::stepPairIds(request.config, train::trainablePairIds(project));
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
         return false;
@@ -179,7 +178,9 @@ bool TrainingPage::start(train::StoreDpoRequest request)
         *result = train::runDpoOnApprovedPairs(request, context);
         return JobResult{result->training.outcome, toQString(result->training.message)};
     });
-    m_status->setText(tr("Starting: reference log-probs first…"));
+    m_status->setText(request.resumeFrom.empty()
+                          ? tr("Starting: reference log-probs first…")
+                          : tr("Resuming after step %1 from %2…").arg(m_lastStep).arg(toQString(request.resumeFrom)));
     updateButtons();
     return true;
 }
@@ -202,14 +203,11 @@ void TrainingPage::stop()
 
 bool TrainingPage::resume()
 {
-    if (m_jobId != 0 || !m_pauseRequested || m_last.training.checkpoint.empty()
-        || m_last.training.outcome != Outcome::Cancelled)
+    if (m_jobId != 0 || m_pausedCheckpoint.empty())
         return false;
+    // The paused run's own request: same folders, settings and iteration.
     train::StoreDpoRequest request = m_request;
-    request.referenceFolder = m_request.referenceFolder.empty() ? m_request.policyFolder : m_request.referenceFolder;
-    request.policyFolder = m_last.training.checkpoint;
-    request.outputFolder = m_request.outputFolder + "-resumed-" + std::to_string(m_lastStep);
-    m_offset = m_lastStep;
+    request.resumeFrom = m_pausedCheckpoint;
     return start(request);
 }
 
@@ -220,6 +218,12 @@ void TrainingPage::onFinished(int jobId, int outcome, const QString &message)
     m_jobId = 0;
     m_last = *m_running;
     const auto how = static_cast<Outcome>(outcome);
+    // A pause leaves a checkpoint to resume; a finished or stopped run does not. A
+    // failure (a refused resume among them) keeps the earlier one.
+    if (how == Outcome::Cancelled && m_pauseRequested && !m_last.training.checkpoint.empty())
+        m_pausedCheckpoint = m_last.training.checkpoint;
+    else if (how != Outcome::Failed)
+        m_pausedCheckpoint.clear();
     QString text;
     if (how == Outcome::Succeeded)
         text = tr("Finished: %1 steps on %2 pairs; model M%3 in %4")
@@ -244,16 +248,13 @@ void TrainingPage::updateButtons()
     m_launch->setEnabled(!running);
     m_pause->setEnabled(running);
     m_stop->setEnabled(running);
-    m_resume->setEnabled(!running && m_pauseRequested && !m_last.training.checkpoint.empty());
+    m_resume->setEnabled(!running && !m_pausedCheckpoint.empty());
 }
 
 std::vector<std::int64_t> TrainingPage::pairsOfStep(qint64 step) const
 {
-    for (auto it = m_segments.rbegin(); it != m_segments.rend(); ++it) {
-        const qint64 local = step - it->offset;
-        if (local >= 1 && local <= static_cast<qint64>(it->stepPairs.size()))
-            return it->stepPairs[static_cast<std::size_t>(local - 1)];
-    }
+    if (step >= 1 && step <= static_cast<qint64>(m_plan.size()))
+        return m_plan[static_cast<std::size_t>(step - 1)];
     return {};
 }
 

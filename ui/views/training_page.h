@@ -3,10 +3,14 @@
 // on the backend thread, its live curves, pause / resume / stop, and the pairs a
 // clicked step trained on.
 //
-// Pause stops after the current step and writes a checkpoint; Resume starts a new
-// run from that checkpoint against the same reference, on the same pairs, and its
-// curves continue after the paused ones. The optimizer's moments and the learning
-// rate schedule start afresh on resume (they are not saved in checkpoints).
+// Pause stops after the current step and writes a resumable checkpoint (weights,
+// AdamW moments, step, plan position); Resume continues that same run from it
+// (train::runDpo's resumeFrom) with the paused run's own request: the same
+// reference, settings and output folder (form changes wait for the next run), the
+// step numbers and the learning-rate schedule going on where they stopped, so the
+// curves look as if the run had never paused. Pairs reviewed differently in
+// between make the backend refuse the resume, naming the pair set; the checkpoint
+// stays resumable.
 #pragma once
 
 #include "train/dpo_from_store.h"
@@ -62,12 +66,6 @@ private:
     void onFinished(int jobId, int outcome, const QString &message);
     void updateButtons();
 
-    // One run's steps as plotted: a resumed run's steps follow the earlier ones.
-    struct Segment {
-        qint64 offset = 0;
-        std::vector<std::vector<std::int64_t>> stepPairs;
-    };
-
     JobController *m_jobs;
     QString m_project;
     DpoSettingsForm *m_settings;
@@ -77,9 +75,9 @@ private:
     QPushButton *m_launch, *m_pause, *m_resume, *m_stop;
     int m_jobId = 0;
     bool m_pauseRequested = false;
-    qint64 m_offset = 0;
     qint64 m_lastStep = 0;
-    std::vector<Segment> m_segments;
+    std::string m_pausedCheckpoint; // where Resume continues from; empty when not paused
+    std::vector<std::vector<std::int64_t>> m_plan; // the pair ids of step 1, 2, ...
     train::StoreDpoRequest m_request;
     std::shared_ptr<train::StoreDpoResult> m_running;
     train::StoreDpoResult m_last;
