@@ -22,5 +22,5 @@ rm -f "$out" "$out-wal" "$out-shm"
 "$rlrf" import "$out" --format jsonl --input "$tmp/train.jsonl" --split train --answer-field answer > /dev/null
 "$rlrf" import "$out" --format jsonl --input "$tmp/test.jsonl" --split test --answer-field answer > /dev/null
 echo "==> one RLRF iteration on the demo project (a few minutes on 2 cores)"
-"$rlrf" run "$out" --iterations 1 --auto-approve --prompts 64 --eval-n 100 --delta 0.05 --verified-chosen > /dev/null
+"$rlrf" run "$out" --iterations 1 --auto-approve --prompts 64 --eval-n 100 > /dev/null
 echo "==> demo project: $out"

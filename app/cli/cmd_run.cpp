@@ -56,6 +56,7 @@ rlrf::pipeline::PipelineOptions optionsFrom(const rlrf::cli::ParsedArgs &args)
         o.pairRules = splitCommas(args.value("pair-rule"));
     o.delta = args.doubleValue("delta", o.delta);
     if (args.has("verified-chosen")) o.verifiedChosen = true;
+    if (args.has("any-chosen")) o.verifiedChosen = false;
     if (args.has("whole-rejected")) o.cutRejectedAtFlaw = false;
     o.maxPairsPerPrompt = args.intValue("max-pairs", o.maxPairsPerPrompt);
     o.dpo.beta = args.doubleValue("beta", o.dpo.beta);
@@ -168,7 +169,7 @@ const rlrf::cli::RegisterCommand reg{{
         {"auto-approve", "", "approve every pair at once instead of waiting for review"},
         {"baseline", "", "reward-only baseline: no refinement, pairs from samples by overall score, same budget"},
         {"new", "", "start a new run even if an unfinished one of the same mode exists"},
-        {"prompts", "N", "train prompts per iteration (default 128)"},
+        {"prompts", "N", "train prompts per iteration (default 256)"},
         {"samples", "N", "answers sampled per prompt (default 4)"},
         {"temperature", "T", "sampling temperature (default 0.8)"},
         {"max-new-tokens", "N", "longest answer in tokens (default 64)"},
@@ -176,15 +177,16 @@ const rlrf::cli::RegisterCommand reg{{
         {"judge", "SPEC", "rule:arith, verifier:TASK, model:DIR, endpoint:URL#MODEL (default: the task's)"},
         {"refinements", "N", "refinements of the best imperfect answer per prompt (default 2)"},
         {"pair-rule", "R", "best_worst, refined_vs_original, all_above_delta, pareto; comma-separated"},
-        {"delta", "D", "smallest overall-score gap of a pair (default 0.25)"},
-        {"verified-chosen", "", "only pairs whose chosen answer passes the verifier and whose rejected one fails"},
+        {"delta", "D", "smallest overall-score gap of a pair (default 0.1)"},
+        {"verified-chosen", "", "only pairs whose chosen answer passes the verifier and whose rejected one fails (default)"},
+        {"any-chosen", "", "pairs by score alone, even where the verifier fails both answers"},
         {"whole-rejected", "", "train on whole rejected answers (default: cut after the first line the critique flags)"},
         {"max-pairs", "N", "most pairs per prompt (default 4)"},
         {"beta", "B", "DPO beta (default 0.1)"},
-        {"lr", "X", "DPO peak learning rate (default 1e-5)"},
+        {"lr", "X", "DPO peak learning rate (default 5e-5)"},
         {"epochs", "N", "DPO epochs per iteration (default 2)"},
         {"loss", "L", "sigmoid, ipo or hinge (default sigmoid)"},
-        {"nll-weight", "W", "weight of an NLL term on the chosen answers (default 0)"},
+        {"nll-weight", "W", "weight of an NLL term on the chosen answers (default 1)"},
         {"device", "DEV", "cpu, cuda, cuda:1 (default cpu)"},
         {"dtype", "T", "float32 or bfloat16 (default float32)"},
         {"seed", "S", "run seed: prompt order, sampling, DPO shuffling (default 1)"},

@@ -116,6 +116,8 @@ bool passesVerification(const std::vector<RatedCandidate> &pool, const PairPropo
         if (c.candidateId == p.chosenCandidateId) chosen = c.reward;
         if (c.candidateId == p.rejectedCandidateId) rejected = c.reward;
     }
+    if (!chosen && !rejected)
+        return true; // a judge without a verifier: nothing to check against
     return chosen && rejected && *chosen >= 1.0 && *rejected < 1.0;
 }
 

@@ -37,7 +37,8 @@ struct PairRuleOptions {
     std::size_t maxPairs = 4; // per prompt, over all rules
     // Only pairs whose chosen answer the verifier accepts (reward 1) and whose
     // rejected answer it fails: on a task with a verifier, a pair of two wrong
-    // answers teaches a small model nothing it can use.
+    // answers teaches a small model nothing it can use. Pools without rewards (a
+    // judge with no verifier) are not filtered.
     bool verifiedChosen = false;
 };
 

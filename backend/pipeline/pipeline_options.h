@@ -28,7 +28,7 @@ struct PipelineOptions {
     int iterations = 2;
 
     // sample (D_y)
-    std::int64_t promptsPerIteration = 128; // train prompts, fresh ones each iteration while they last
+    std::int64_t promptsPerIteration = 256; // train prompts, fresh ones each iteration while they last
     std::int64_t samples = 4;               // n candidates per prompt
     double temperature = 0.8;
     double topP = 0.95;
@@ -45,8 +45,13 @@ struct PipelineOptions {
 
     // pairs + review
     std::vector<std::string> pairRules = {"best_worst", "refined_vs_original"};
-    double delta = 0.25;                    // minimum overall-score gap of a pair
-    bool verifiedChosen = false;            // chosen must pass the verifier, rejected fail it
+    // Minimum overall-score gap of a pair. METHOD.md's 0.25 is wider than one
+    // flawed step moves a score on the demo task (0.1 with the default rubric),
+    // which left a few pairs per hundred prompts.
+    double delta = 0.1;
+    // Chosen must pass the verifier and rejected fail it, when the judge has one:
+    // two wrong answers ranked by score make a pair that teaches nothing.
+    bool verifiedChosen = true;
     // DPO sees a rejected answer only up to the first line its critique flags:
     // what follows a slip is often right given the slip, and pushing it down
     // unlearns correct steps. RLRF mode only; the reward-only baseline has a

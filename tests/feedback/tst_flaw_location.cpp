@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Where a critique says an answer first goes wrong: the rule judge's real
 // critiques of answers made wrong on purpose cite the line that was changed
-// first, for every kind of flaw; correct answers cite nothing; and the line
+// first, for every kind of flaw but a missing Answer line (an absence, cited as
+// "at the end"); correct answers cite nothing; and the line
 // reading itself (any case, whole word, smallest line, only aspects rated below
 // the top) on critiques written by hand.
 #include "common/store_fixture.h"
@@ -69,7 +70,7 @@ private Q_SLOTS:
         const auto rubric = feedback::loadRubricFile(test::rubricPath(QStringLiteral("math.json")).toStdString());
         auto judge = feedback::makeJudge("rule:arith");
         std::mt19937_64 rng(17);
-        int made = 0, exact = 0;
+        int made = 0, exact = 0, cited = 0;
         for (const auto &p : tasks::ArithTask().generate(tasks::Split::Train, 300, 23)) {
             const auto flawed = demo::flawedAnswer(p, FlawKind(kind), rng);
             if (!flawed)
@@ -77,6 +78,10 @@ private Q_SLOTS:
             ++made;
             const auto critique = judge->judge({p.prompt, *flawed, std::nullopt}, rubric);
             const auto line = feedback::firstFlawedLine(critique);
+            if (FlawKind(kind) == FlawKind::MissingAnswerLine) {
+                cited += line ? 1 : 0;
+                continue;
+            }
             QVERIFY2(line.has_value(), critique.rawOutput.c_str());
             const int changed = firstChangedLine(p.canonical(), *flawed);
             // Never after the first change: cutting there keeps no wrong line unflagged.
@@ -85,6 +90,10 @@ private Q_SLOTS:
             exact += *line == changed ? 1 : 0;
         }
         QVERIFY(made >= 100);
+        if (FlawKind(kind) == FlawKind::MissingAnswerLine) {
+            QCOMPARE(cited, 0); // an absence at the end: no line to cite, the answer stays whole
+            return;
+        }
         // A missing step is seen where the chain breaks, which is the changed line;
         // a story number that fits another event can be read one line early.
         QVERIFY2(exact >= made * 9 / 10, qPrintable(QStringLiteral("%1 of %2 exact").arg(exact).arg(made)));
@@ -103,8 +112,8 @@ private Q_SLOTS:
     void readsTheSmallestLineOfAspectsBelowTheTop()
     {
         const auto c = handMade({{"Readability", 3, "Fine, though line 1 is long."},
-                                 {"Logical Correctness", 1, "Line 4 is wrong, and so is LINE 3."},
-                                 {"Factuality", 2, "Step 5 (line 5) uses a number from elsewhere."},
+                                 {"Logical Correctness", 1, "Line 6 is wrong, and so is line 4."},
+                                 {"Factuality", 2, "LINE 3 uses a number from elsewhere."},
                                  {"Harmlessness", 0, "Not applicable (see line 2)."}});
         QCOMPARE(feedback::firstFlawedLine(c), std::optional<int>(3));
         QCOMPARE(feedback::firstFlawedLine(c, 2), std::optional<int>(4)); // only rating 1 counts below 2

@@ -41,7 +41,8 @@ QStringList tinyRunArgs(const std::string &project)
             QStringLiteral("1"),            QStringLiteral("--prompts"),     QStringLiteral("8"),
             QStringLiteral("--samples"),    QStringLiteral("2"),             QStringLiteral("--max-new-tokens"),
             QStringLiteral("8"),            QStringLiteral("--batch-prompts"), QStringLiteral("1"),
-            QStringLiteral("--eval-n"),     QStringLiteral("0"),             QStringLiteral("--auto-approve")};
+            QStringLiteral("--eval-n"),     QStringLiteral("0"),             QStringLiteral("--auto-approve"),
+            QStringLiteral("--any-chosen")}; // stories260K is rarely right: pairs by score alone
 }
 
 // `rlrf task sample` output saved as a file and imported into the project.

@@ -61,6 +61,9 @@ private Q_SLOTS:
                  QStringLiteral("2>3:best_worst 4>1:refined_vs_original"));
         const std::vector<RatedCandidate> allWrong = {withReward(rated(1, 0.9), 0.0), withReward(rated(2, 0.7), 0.0)};
         QVERIFY(pipeline::proposePairs(allWrong, options).empty());
+        // Without a verifier there is no reward to check: the pairs are the rules' own.
+        const std::vector<RatedCandidate> unverified = {rated(1, 0.9), rated(2, 0.7)};
+        QCOMPARE(describe(pipeline::proposePairs(unverified, options)), QStringLiteral("1>2:best_worst"));
         options.verifiedChosen = false;
         QCOMPARE(describe(pipeline::proposePairs(allWrong, options)), QStringLiteral("1>2:best_worst"));
     }
