@@ -17,12 +17,24 @@
 class TestBackendSmoke : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void initTestCase() { rlrf::log::init(); rlrf::initTorchRuntime(); }
+    void initTestCase() { rlrf::log::init(); }
 
-    void threadsMatchCores()
+    // The core count by default, RLRF_THREADS when set, whatever the caller's
+    // environment (restored at the end).
+    void threadsMatchCoresUnlessSet()
     {
-        const auto info = rlrf::runtimeInfo();
-        QCOMPARE(info.threads, static_cast<int>(std::thread::hardware_concurrency()));
+        const QByteArray callerThreads = qgetenv("RLRF_THREADS");
+        qunsetenv("RLRF_THREADS");
+        rlrf::initTorchRuntime();
+        QCOMPARE(rlrf::runtimeInfo().threads, static_cast<int>(std::thread::hardware_concurrency()));
+        qputenv("RLRF_THREADS", "1");
+        rlrf::initTorchRuntime();
+        QCOMPARE(rlrf::runtimeInfo().threads, 1);
+        if (callerThreads.isNull())
+            qunsetenv("RLRF_THREADS");
+        else
+            qputenv("RLRF_THREADS", callerThreads);
+        rlrf::initTorchRuntime();
     }
 
     void runtimeFactsArePresent()

@@ -11,14 +11,25 @@ class TestCliBasics : public QObject {
 private Q_SLOTS:
     void versionReportsRuntime()
     {
+        // The thread count is the core count unless RLRF_THREADS says otherwise;
+        // the test runs must not depend on how the caller set it.
+        const QByteArray callerThreads = qgetenv("RLRF_THREADS");
+        qunsetenv("RLRF_THREADS");
         const auto r = runCli({QStringLiteral("--version")});
+        qputenv("RLRF_THREADS", "1");
+        const auto one = runCli({QStringLiteral("--version")});
+        if (callerThreads.isNull())
+            qunsetenv("RLRF_THREADS");
+        else
+            qputenv("RLRF_THREADS", callerThreads);
+        QVERIFY2(QString::fromUtf8(one.out).contains(QStringLiteral("Threads: 1 ")), one.out.constData());
         QVERIFY(r.finished);
         QCOMPARE(r.exitCode, 0);
         const QString out = QString::fromUtf8(r.out);
         QVERIFY2(out.startsWith(QStringLiteral("rlrf 0.")), qPrintable(out));
         QVERIFY(out.contains(QRegularExpression(QStringLiteral("LibTorch: [12]\\.\\d+"))));
         QVERIFY(out.contains(QStringLiteral("BLAS: OpenBLAS")));
-        // LibTorch's thread count is set to the number of cores at start.
+        // Without RLRF_THREADS, LibTorch's thread count is the number of cores.
         QVERIFY2(out.contains(QStringLiteral("Threads: %1 ").arg(QThread::idealThreadCount())), qPrintable(out));
         QVERIFY(out.contains(QRegularExpression(QStringLiteral("CUDA: (not available|available)"))));
     }
