@@ -1,9 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the embedded demo project: the shipped arith-demo model, the math rubric,
-# 512 training and 200 test prompts of the arith task, and one real RLRF iteration
-# (samples, critiques, refinements, pairs, a DPO step to M1, evaluations), so every
-# area of the workbench has something real to show on first start.
+# 512 training and 200 test prompts of the arith task, two short real RLRF
+# iterations (samples, critiques, refinements, pairs, DPO to M1 and M2,
+# evaluations with win rates) and a short Reflect-Retry-Reward run, so every area
+# of the workbench has something real to show on first start.
 #
 #   resources/make_demo_project.sh RLRF_BINARY OUT.rlrf
 set -eu
@@ -21,6 +22,9 @@ rm -f "$out" "$out-wal" "$out-shm"
 "$rlrf" task sample --task arith --split test --n 200 --seed 12 > "$tmp/test.jsonl"
 "$rlrf" import "$out" --format jsonl --input "$tmp/train.jsonl" --split train --answer-field answer > /dev/null
 "$rlrf" import "$out" --format jsonl --input "$tmp/test.jsonl" --split test --answer-field answer > /dev/null
-echo "==> one RLRF iteration on the demo project (a few minutes on 2 cores)"
-"$rlrf" run "$out" --iterations 1 --auto-approve --prompts 64 --eval-n 100 > /dev/null
+echo "==> two short RLRF iterations and a short Reflect-Retry-Reward run (about a minute on 2 cores)"
+"$rlrf" run "$out" --iterations 2 --auto-approve --prompts 64 --eval-n 100 > /dev/null
+# Its per-step metric lines are kept out of the console unless the run fails.
+"$rlrf" rrr "$out" --task arith --train-queries 64 --mine-samples 2 --test-queries 50 --group-size 4 \
+        --failures-per-step 4 --max-steps 6 > /dev/null 2> "$tmp/rrr.log" || { cat "$tmp/rrr.log" >&2; exit 1; }
 echo "==> demo project: $out"

@@ -134,6 +134,11 @@ void RrrPage::showRun()
         auto project = store::Project::open(toStdString(m_path));
         for (const auto &key : store::MetricRepository(project.db()).keys(runId))
             m_metric->addItem(toQString(key));
+        // The retries' reward is what the method is about; open on it, not on the
+        // first key in alphabetical order.
+        const int reward = m_metric->findText(QStringLiteral("rrr/reward_mean"));
+        if (reward >= 0)
+            m_metric->setCurrentIndex(reward);
         setAttempts(m_loader ? m_loader(project.db(), runId) : std::vector<RrrAttemptRow>{});
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
