@@ -3,12 +3,9 @@
 
 #include "core/error.h"
 #include "core/logging.h"
-#include "feedback/flaw_location.h"
 #include "model/text_model.h"
-#include "pipeline/policy_prompt.h"
-#include "pipeline/prompt_formats.h"
+#include "pipeline/pair_tokens.h"
 #include "store/checkpoint_repository.h"
-#include "store/critique_repository.h"
 #include "store/metric_repository.h"
 #include "store/pair_repository.h"
 #include "store/prompt_repository.h"
@@ -22,43 +19,6 @@
 
 namespace rlrf::pipeline {
 namespace {
-
-std::int64_t endOfTextId(const model::TextModel &model)
-{
-    const auto &ids = model.policy().config().eosTokenIds;
-    if (!ids.empty())
-        return ids.front();
-    if (const auto eos = model.tokenizer().eosId())
-        return *eos;
-    throw Error("the model has no EOS token to end completions with", {model.folder(), 0, "eos_token_id"});
-}
-
-std::vector<std::int64_t> completionIds(const model::TextModel &model, const std::string &text)
-{
-    auto ids = model.encode(text);
-    ids.push_back(endOfTextId(model));
-    return ids;
-}
-
-// The rejected answer up to and including the first line its critique flags,
-// without EOS: the steps after a slip are often right given the slip, and DPO
-// would push them down with it. Whole when the critique cites no line, when the
-// pair was edited (its critique may describe the old text), or when the cut would
-// be a prefix of the chosen answer.
-std::vector<std::int64_t> rejectedIds(const StageEnv &env, const store::PairRecord &pair)
-{
-    const bool cut = env.options.cutRejectedAtFlaw && env.options.mode == PipelineMode::Rlrf
-                     && pair.reviewState == store::ReviewState::Approved && pair.rejectedCritiqueId;
-    if (cut) {
-        const auto critique = store::CritiqueRepository(env.project.db()).byId(*pair.rejectedCritiqueId).critique;
-        if (const auto line = feedback::firstFlawedLine(critique)) {
-            const auto prefix = feedback::firstLines(pair.rejectedText, *line);
-            if (!prefix.empty() && pair.chosenText.rfind(prefix, 0) != 0)
-                return env.policy->encode(prefix);
-        }
-    }
-    return completionIds(*env.policy, pair.rejectedText);
-}
 
 std::optional<store::CheckpointRecord> checkpointAt(store::Project &project, const std::string &path)
 {
@@ -115,8 +75,9 @@ std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
         if (pair.reviewState != store::ReviewState::Approved && pair.reviewState != store::ReviewState::Edited)
             continue;
         const auto prompt = prompts.byId(pair.promptId);
-        out.push_back({policyPromptIds(*env.policy, answerMessages(prompt.text)),
-                       completionIds(*env.policy, pair.chosenText), rejectedIds(env, pair)});
+        // The reward-only baseline has a scalar, not a located flaw: whole answers.
+        const bool cut = env.options.cutRejectedAtFlaw && env.options.mode == PipelineMode::Rlrf;
+        out.push_back(pairTokens(env.project.db(), *env.policy, pair, prompt.text, cut));
     }
     return out;
 }

@@ -4,8 +4,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "model/text_model.h"
-#include "pipeline/policy_prompt.h"
-#include "pipeline/prompt_formats.h"
+#include "pipeline/pair_tokens.h"
 #include "store/checkpoint_repository.h"
 #include "store/metric_repository.h"
 #include "store/pair_repository.h"
@@ -21,26 +20,15 @@ namespace rlrf::train {
 
 namespace {
 
-std::vector<std::int64_t> completionIds(const model::TextModel &model, const std::string &text)
-{
-    auto ids = model.encode(text);
-    const auto stops = model.stopIds();
-    if (!stops.empty())
-        ids.push_back(stops.front());
-    return ids;
-}
-
 std::vector<DpoPair> tokenisePairs(store::Project &project, const std::vector<std::int64_t> &ids,
-                                   const model::TextModel &model)
+                                   const model::TextModel &model, bool cutRejectedAtFlaw)
 {
     store::PairRepository pairs(project.db());
     store::PromptRepository prompts(project.db());
     std::vector<DpoPair> list;
     for (const auto id : ids) {
         const auto pair = pairs.byId(id);
-        const auto prompt = prompts.byId(pair.promptId);
-        list.push_back({pipeline::policyPromptIds(model, pipeline::answerMessages(prompt.text)),
-                        completionIds(model, pair.chosenText), completionIds(model, pair.rejectedText)});
+        list.push_back(pipeline::pairTokens(project.db(), model, pair, prompts.byId(pair.promptId).text, cutRejectedAtFlaw));
     }
     return list;
 }
@@ -102,7 +90,7 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     const bool cuda = request.config.device.rfind("cuda", 0) == 0;
     const auto policyModel = model::TextModel::load(
         request.policyFolder, {request.config.device, cuda ? std::string("float32") : request.config.dtype});
-    const auto pairs = tokenisePairs(project, result.pairIds, policyModel);
+    const auto pairs = tokenisePairs(project, result.pairIds, policyModel, request.cutRejectedAtFlaw);
     const std::string refFolder = request.referenceFolder.empty() ? request.policyFolder : request.referenceFolder;
     const auto reference = model::Policy::load(refFolder, {request.config.device, request.config.dtype});
 

@@ -25,6 +25,9 @@ struct StoreDpoRequest {
     std::string referenceFolder; // empty: the policy's own folder
     std::string outputFolder;    // checkpoints go here
     int iteration = 1;           // the run produces M_iteration
+    // Rejected answers end after the first line their critique flags, as in the
+    // pipeline (pipeline/pair_tokens.h).
+    bool cutRejectedAtFlaw = true;
     DpoConfig config;
     std::string resumeFrom;      // a paused run's checkpoint to continue (see runDpo); empty: a fresh run
 };

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/pair_tokens.h"
+
+#include "core/error.h"
+#include "feedback/flaw_location.h"
+#include "model/text_model.h"
+#include "pipeline/policy_prompt.h"
+#include "pipeline/prompt_formats.h"
+#include "store/critique_repository.h"
+
+namespace rlrf::pipeline {
+
+namespace {
+
+std::int64_t endOfTextId(const model::TextModel &model)
+{
+    const auto &ids = model.policy().config().eosTokenIds;
+    if (!ids.empty())
+        return ids.front();
+    if (const auto eos = model.tokenizer().eosId())
+        return *eos;
+    throw Error("the model has no EOS token to end completions with", {model.folder(), 0, "eos_token_id"});
+}
+
+std::vector<std::int64_t> completionIds(const model::TextModel &model, const std::string &text)
+{
+    auto ids = model.encode(text);
+    ids.push_back(endOfTextId(model));
+    return ids;
+}
+
+std::vector<std::int64_t> rejectedIds(store::Database &db, const model::TextModel &policy,
+                                      const store::PairRecord &pair, bool cutRejectedAtFlaw)
+{
+    if (cutRejectedAtFlaw && pair.reviewState == store::ReviewState::Approved && pair.rejectedCritiqueId) {
+        const auto critique = store::CritiqueRepository(db).byId(*pair.rejectedCritiqueId).critique;
+        if (const auto line = feedback::firstFlawedLine(critique)) {
+            const auto prefix = feedback::firstLines(pair.rejectedText, *line);
+            if (!prefix.empty() && pair.chosenText.rfind(prefix, 0) != 0)
+                return policy.encode(prefix);
+        }
+    }
+    return completionIds(policy, pair.rejectedText);
+}
+
+} // namespace
+
+train::DpoPair pairTokens(store::Database &db, const model::TextModel &policy, const store::PairRecord &pair,
+                          const std::string &promptText, bool cutRejectedAtFlaw)
+{
+    return {policyPromptIds(policy, answerMessages(promptText)), completionIds(policy, pair.chosenText),
+            rejectedIds(db, policy, pair, cutRejectedAtFlaw)};
+}
+
+} // namespace rlrf::pipeline
