@@ -32,13 +32,27 @@ std::vector<DpoWarning> diagnoseDpo(const MetricSeries &loss, const MetricSeries
                                     const MetricSeries &logpsRejected, const std::string &lossType,
                                     const DpoDiagnosticsOptions &options)
 {
+    return diagnoseDpo(DpoSeries{loss, logpsChosen, logpsRejected, {}, {}}, lossType, options);
+}
+
+std::vector<DpoWarning> diagnoseDpo(const DpoSeries &s, const std::string &lossType, const DpoDiagnosticsOptions &options)
+{
     std::vector<DpoWarning> warnings;
-    const double ln2 = std::log(2.0);
-    if (lossType == "sigmoid" && !loss.empty() && std::abs(loss.front().second - ln2) > options.lossTolerance)
-        warnings.push_back({"reference_mismatch", loss.front().first,
-                            "reference mismatch: the first loss is " + fixed(loss.front().second, 4)
+    if (!s.rewardsChosen.empty() && !s.rewardsRejected.empty()) {
+        const double chosen = s.rewardsChosen.front().second, rejected = s.rewardsRejected.front().second;
+        if (std::abs(chosen) > options.rewardTolerance || std::abs(rejected) > options.rewardTolerance)
+            warnings.push_back({"reference_mismatch", s.rewardsChosen.front().first,
+                                "reference mismatch: at the first step rewards/chosen is " + fixed(chosen, 4)
+                                    + " and rewards/rejected " + fixed(rejected, 4)
+                                    + ", not 0; is the reference the policy's starting model?"});
+    } else if (lossType == "sigmoid" && !s.loss.empty()
+               && std::abs(s.loss.front().second - std::log(2.0)) > options.lossTolerance) {
+        warnings.push_back({"reference_mismatch", s.loss.front().first,
+                            "reference mismatch: the first loss is " + fixed(s.loss.front().second, 4)
                                 + ", far from ln 2 = 0.6931; is the reference the policy's starting model?"});
-    if (fallingOver(logpsChosen, options.window) && fallingOver(logpsRejected, options.window)) {
+    }
+    const auto &logpsChosen = s.logpsChosen;
+    if (fallingOver(logpsChosen, options.window) && fallingOver(s.logpsRejected, options.window)) {
         const auto first = logpsChosen.size() - options.window;
         warnings.push_back({"likelihood_displacement", logpsChosen.back().first,
                             "likelihood displacement: chosen and rejected log-probs both fell for "

@@ -3,13 +3,15 @@
 // pairs (checked again on the saved checkpoint through the model's own scoring),
 // the reference log-probs are cached and recomputed only for what changed, a NaN
 // loss or an infinite gradient stops the run before any update and keeps the last
-// good checkpoint, and cancelling saves one.
+// good checkpoint, cancelling saves one, and an NLL term is not taken for a
+// reference mismatch.
 #include <torch/torch.h>
 
 #include "common/stories_fixture.h"
 #include "core/json_io.h"
 #include "model/llama_model.h"
 #include "model/policy.h"
+#include "train/dpo_diagnostics.h"
 #include "train/dpo_trainer.h"
 #include "train/reference_logprobs.h"
 
@@ -68,6 +70,41 @@ private Q_SLOTS:
     {
         QVERIFY(m_dir.isValid());
         m_model = test::convertStories260K(m_dir.filePath(QStringLiteral("model")));
+    }
+
+    // The first step of a real run with an NLL term: the loss is ln 2 plus the
+    // NLL, not ln 2, yet the policy is its own reference, so no mismatch is
+    // flagged; against another reference the rewards show it.
+    void anNllTermIsNoReferenceMismatch()
+    {
+        auto config = fastConfig();
+        config.epochs = 1;
+        config.nllWeight = 1.0;
+        DpoSeries series;
+        RunContext context;
+        context.onMetric = [&](std::int64_t step, const std::string &key, double value) {
+            if (key == "dpo/loss") series.loss.push_back({step, value});
+            if (key == "dpo/rewards/chosen") series.rewardsChosen.push_back({step, value});
+            if (key == "dpo/rewards/rejected") series.rewardsRejected.push_back({step, value});
+        };
+        const auto out = m_dir.filePath(QStringLiteral("nll")).toStdString();
+        QCOMPARE(toString(runDpo(config, m_model, {}, memorisablePairs(), out, context).outcome), "succeeded");
+        QVERIFY2(series.loss.front().second > std::log(2.0) + 0.1, std::to_string(series.loss.front().second).c_str());
+        QVERIFY(diagnoseDpo(series).empty());
+        QCOMPARE(diagnoseDpo(series.loss, {}, {}).size(), std::size_t(1)); // the loss alone would cry wolf
+
+        // M0 trained against the run's own output as reference: rewards start away from 0.
+        DpoSeries other;
+        context.onMetric = [&](std::int64_t step, const std::string &key, double value) {
+            if (key == "dpo/rewards/chosen") other.rewardsChosen.push_back({step, value});
+            if (key == "dpo/rewards/rejected") other.rewardsRejected.push_back({step, value});
+        };
+        const auto mismatched = m_dir.filePath(QStringLiteral("mismatch")).toStdString();
+        QCOMPARE(toString(runDpo(config, m_model, out + "/final", memorisablePairs(), mismatched, context).outcome),
+                 "succeeded");
+        const auto warnings = diagnoseDpo(other, "ipo");
+        QCOMPARE(warnings.size(), std::size_t(1));
+        QCOMPARE(warnings[0].kind, std::string("reference_mismatch"));
     }
 
     void sigmoidDpoLearnsAMemorisableSet()

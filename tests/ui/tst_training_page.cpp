@@ -217,6 +217,29 @@ private Q_SLOTS:
         QVERIFY(curves.warnings().isEmpty());
     }
 
+    // With an NLL term the first loss is ln 2 plus the NLL; the first step's
+    // rewards, 0 when the policy is its own reference, decide. A step's points
+    // come in any order (the store returns them key by key).
+    void anNllTermIsNoReferenceMismatch()
+    {
+        TrainingCurves curves;
+        for (int step = 1; step <= 3; ++step) {
+            curves.addMetric(step, QStringLiteral("dpo/loss"), 0.7633 - 0.01 * step);
+            curves.addMetric(step, QStringLiteral("dpo/rewards/chosen"), step == 1 ? 0.0 : 0.01 * step);
+            curves.addMetric(step, QStringLiteral("dpo/rewards/rejected"), step == 1 ? 0.0 : -0.01 * step);
+        }
+        curves.finish();
+        QVERIFY2(curves.warnings().isEmpty(), qPrintable(curves.warnings().join(QLatin1Char('\n'))));
+        curves.clear();
+        curves.addMetric(1, QStringLiteral("dpo/loss"), 0.7633);
+        curves.addMetric(1, QStringLiteral("dpo/rewards/chosen"), -0.4);
+        curves.addMetric(1, QStringLiteral("dpo/rewards/rejected"), -0.1);
+        QVERIFY(curves.warnings().isEmpty()); // step 1 may still be arriving
+        curves.finish();
+        QCOMPARE(curves.warnings().size(), 1);
+        QVERIFY(curves.warnings()[0].startsWith(QStringLiteral("reference mismatch")));
+    }
+
     void badSettingsAreRefusedBeforeAnythingStarts()
     {
         JobController jobs;

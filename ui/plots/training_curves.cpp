@@ -75,17 +75,33 @@ void TrainingCurves::addMetric(qint64 step, const QString &key, double value)
 {
     if (auto *chart = this->chart(key))
         chart->addPoint(static_cast<double>(step), value);
-    if (key == QLatin1String("dpo/loss") || key.startsWith(QLatin1String("dpo/logps/"))) {
+    if (key == QLatin1String("dpo/loss") || key.startsWith(QLatin1String("dpo/logps/"))
+        || key == QLatin1String("dpo/rewards/chosen") || key == QLatin1String("dpo/rewards/rejected")) {
         m_series[key].push_back({step, value});
-        diagnose();
+        if (step > m_lastStep) {
+            diagnose(step); // every earlier step is complete now
+            m_lastStep = step;
+        }
     }
 }
 
-void TrainingCurves::diagnose()
+void TrainingCurves::finish()
 {
-    const auto warnings = train::diagnoseDpo(m_series[QStringLiteral("dpo/loss")],
-                                             m_series[QStringLiteral("dpo/logps/chosen")],
-                                             m_series[QStringLiteral("dpo/logps/rejected")], toStdString(m_lossType));
+    diagnose(m_lastStep + 1);
+}
+
+void TrainingCurves::diagnose(qint64 before)
+{
+    auto upTo = [&](const char *key) {
+        train::MetricSeries out;
+        for (const auto &point : m_series[QString::fromLatin1(key)])
+            if (point.first < before)
+                out.push_back(point);
+        return out;
+    };
+    const train::DpoSeries series{upTo("dpo/loss"), upTo("dpo/logps/chosen"), upTo("dpo/logps/rejected"),
+                                  upTo("dpo/rewards/chosen"), upTo("dpo/rewards/rejected")};
+    const auto warnings = train::diagnoseDpo(series, toStdString(m_lossType));
     for (const auto &warning : warnings) {
         if (!m_flagged.insert(warning.kind).second)
             continue; // each pattern is flagged once, where it was first seen
@@ -101,6 +117,7 @@ void TrainingCurves::clear()
     for (auto &[key, chart] : m_charts)
         chart->clear();
     m_series.clear();
+    m_lastStep = 0;
     m_flagged.clear();
     m_warnings.clear();
     m_flags->clear();

@@ -28,8 +28,11 @@ public:
     static QStringList chartedKeys();
 
     /// A metric point from the trainer; keys without a chart still feed the flags.
-    /// `stepOffset` shifts a resumed run's steps after the earlier ones.
+    /// The flags read whole steps only: a step's points may come in any order, so
+    /// a step is diagnosed once a later step begins, or at finish().
     void addMetric(qint64 step, const QString &key, double value);
+    /// Diagnoses the last step too: the run ended, or a stored run was read.
+    void finish();
     void clear();
     void setLossType(const QString &lossType) { m_lossType = lossType; }
     void setSmoothing(double weight);
@@ -43,11 +46,12 @@ Q_SIGNALS:
     void stepClicked(qint64 step);
 
 private:
-    void diagnose();
+    void diagnose(qint64 before); // steps < before
 
     std::map<QString, MetricChart *> m_charts;
     std::map<QString, train::MetricSeries> m_series;
     std::set<std::string> m_flagged;
+    qint64 m_lastStep = 0;
     QStringList m_warnings;
     QString m_lossType = QStringLiteral("sigmoid");
     QWidget *m_grid;

@@ -119,11 +119,16 @@ bool TrainingPage::showStoredRun(std::int64_t runId)
     try {
         auto project = store::Project::open(toStdString(m_project));
         store::MetricRepository metrics(project.db());
+        // Step by step, as a live run reports them, so the flags see whole steps.
+        std::vector<store::MetricPoint> all;
         for (const auto &key : metrics.keys(runId))
-            for (const auto &point : metrics.series(runId, key)) {
-                m_curves->addMetric(point.step, toQString(point.key), point.value);
-                ++points;
-            }
+            for (const auto &point : metrics.series(runId, key))
+                all.push_back(point);
+        std::stable_sort(all.begin(), all.end(), [](const auto &a, const auto &b) { return a.step < b.step; });
+        for (const auto &point : all)
+            m_curves->addMetric(point.step, toQString(point.key), point.value);
+        m_curves->finish();
+        points = all.size();
         const auto run = store::RunRepository(project.db()).byId(runId);
         m_plan = train::storedStepPairIds(run.hyperParametersJson);
         m_status->setText(tr("Run %1 (M%2, %3), read from the project.")
@@ -216,6 +221,7 @@ void TrainingPage::onFinished(int jobId, int outcome, const QString &message)
     if (jobId != m_jobId)
         return;
     m_jobId = 0;
+    m_curves->finish();
     m_last = *m_running;
     const auto how = static_cast<Outcome>(outcome);
     // A pause leaves a checkpoint to resume; a finished or stopped run does not. A
