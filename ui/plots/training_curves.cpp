@@ -75,33 +75,29 @@ void TrainingCurves::addMetric(qint64 step, const QString &key, double value)
 {
     if (auto *chart = this->chart(key))
         chart->addPoint(static_cast<double>(step), value);
-    if (key == QLatin1String("dpo/loss") || key.startsWith(QLatin1String("dpo/logps/"))
-        || key == QLatin1String("dpo/rewards/chosen") || key == QLatin1String("dpo/rewards/rejected")) {
-        m_series[key].push_back({step, value});
-        if (step > m_lastStep) {
-            diagnose(step); // every earlier step is complete now
-            m_lastStep = step;
-        }
+    train::MetricSeries *series = key == QLatin1String("dpo/loss")                ? &m_dpo.loss
+                                  : key == QLatin1String("dpo/logps/chosen")       ? &m_dpo.logpsChosen
+                                  : key == QLatin1String("dpo/logps/rejected")     ? &m_dpo.logpsRejected
+                                  : key == QLatin1String("dpo/rewards/chosen")     ? &m_dpo.rewardsChosen
+                                  : key == QLatin1String("dpo/rewards/rejected")   ? &m_dpo.rewardsRejected
+                                                                                   : nullptr;
+    if (!series)
+        return;
+    if (step > m_lastStep) {
+        diagnose(); // a new step begins: every point read so far belongs to a whole step
+        m_lastStep = step;
     }
+    series->push_back({step, value});
 }
 
 void TrainingCurves::finish()
 {
-    diagnose(m_lastStep + 1);
+    diagnose();
 }
 
-void TrainingCurves::diagnose(qint64 before)
+void TrainingCurves::diagnose()
 {
-    auto upTo = [&](const char *key) {
-        train::MetricSeries out;
-        for (const auto &point : m_series[QString::fromLatin1(key)])
-            if (point.first < before)
-                out.push_back(point);
-        return out;
-    };
-    const train::DpoSeries series{upTo("dpo/loss"), upTo("dpo/logps/chosen"), upTo("dpo/logps/rejected"),
-                                  upTo("dpo/rewards/chosen"), upTo("dpo/rewards/rejected")};
-    const auto warnings = train::diagnoseDpo(series, toStdString(m_lossType));
+    const auto warnings = train::diagnoseDpo(m_dpo, toStdString(m_lossType));
     for (const auto &warning : warnings) {
         if (!m_flagged.insert(warning.kind).second)
             continue; // each pattern is flagged once, where it was first seen
@@ -116,7 +112,7 @@ void TrainingCurves::clear()
 {
     for (auto &[key, chart] : m_charts)
         chart->clear();
-    m_series.clear();
+    m_dpo = {};
     m_lastStep = 0;
     m_flagged.clear();
     m_warnings.clear();

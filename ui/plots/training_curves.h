@@ -46,10 +46,10 @@ Q_SIGNALS:
     void stepClicked(qint64 step);
 
 private:
-    void diagnose(qint64 before); // steps < before
+    void diagnose();
 
     std::map<QString, MetricChart *> m_charts;
-    std::map<QString, train::MetricSeries> m_series;
+    train::DpoSeries m_dpo; // the series the flags read, whole steps only when diagnosed
     std::set<std::string> m_flagged;
     qint64 m_lastStep = 0;
     QStringList m_warnings;
