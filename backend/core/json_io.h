@@ -23,6 +23,11 @@ void writeFileAtomically(const std::string &path, const std::string &contents);
 template <typename T>
 T require(const nlohmann::json &object, const std::string &key, const std::string &file);
 
+// Optional typed field: leaves `target` (its default) when the key is absent;
+// a mistyped value is an error naming the file and the key.
+template <typename T>
+void readOptional(const nlohmann::json &object, const char *key, T &target, const std::string &file);
+
 } // namespace rlrf::json
 
 #include "core/json_io_impl.h"

@@ -20,4 +20,17 @@ T require(const nlohmann::json &object, const std::string &key, const std::strin
     }
 }
 
+template <typename T>
+void readOptional(const nlohmann::json &object, const char *key, T &target, const std::string &file)
+{
+    const auto it = object.find(key);
+    if (it == object.end())
+        return;
+    try {
+        target = it->get<T>();
+    } catch (const nlohmann::json::exception &e) {
+        throw Error("wrong type: " + std::string(e.what()), {file, 0, key});
+    }
+}
+
 } // namespace rlrf::json

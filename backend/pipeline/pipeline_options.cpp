@@ -2,6 +2,7 @@
 #include "pipeline/pipeline_options.h"
 
 #include "core/error.h"
+#include "core/json_io.h"
 
 #include <algorithm>
 #include <cmath>
@@ -74,19 +75,6 @@ nlohmann::json toJson(const PipelineOptions &o)
 
 namespace {
 
-template <typename T>
-void read(const nlohmann::json &object, const char *key, T &target, const std::string &source)
-{
-    const auto it = object.find(key);
-    if (it == object.end())
-        return;
-    try {
-        target = it->get<T>();
-    } catch (const nlohmann::json::exception &e) {
-        throw Error("wrong type: " + std::string(e.what()), {source, 0, key});
-    }
-}
-
 void require(bool ok, const std::string &what, const std::string &source, const char *field)
 {
     if (!ok)
@@ -105,35 +93,35 @@ PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std:
             throw Error("unknown setting", {source, 0, item.key()});
     PipelineOptions o;
     std::string mode = toString(o.mode);
-    read(object, "mode", mode, source);
+    json::readOptional(object, "mode", mode, source);
     try {
         o.mode = parsePipelineMode(mode);
     } catch (const Error &e) {
         throw Error(e.message(), {source, 0, "mode"});
     }
-    read(object, "iterations", o.iterations, source);
-    read(object, "prompts_per_iteration", o.promptsPerIteration, source);
-    read(object, "samples", o.samples, source);
-    read(object, "temperature", o.temperature, source);
-    read(object, "top_p", o.topP, source);
-    read(object, "max_new_tokens", o.maxNewTokens, source);
-    read(object, "batch_prompts", o.batchPrompts, source);
-    read(object, "judge", o.judge, source);
-    read(object, "select_top_k", o.selectTopK, source);
-    read(object, "refinements", o.refinements, source);
-    read(object, "refine_temperature", o.refineTemperature, source);
-    read(object, "pair_rules", o.pairRules, source);
-    read(object, "delta", o.delta, source);
-    read(object, "verified_chosen", o.verifiedChosen, source);
-    read(object, "cut_rejected_at_flaw", o.cutRejectedAtFlaw, source);
-    read(object, "max_pairs_per_prompt", o.maxPairsPerPrompt, source);
-    read(object, "auto_approve", o.autoApprove, source);
+    json::readOptional(object, "iterations", o.iterations, source);
+    json::readOptional(object, "prompts_per_iteration", o.promptsPerIteration, source);
+    json::readOptional(object, "samples", o.samples, source);
+    json::readOptional(object, "temperature", o.temperature, source);
+    json::readOptional(object, "top_p", o.topP, source);
+    json::readOptional(object, "max_new_tokens", o.maxNewTokens, source);
+    json::readOptional(object, "batch_prompts", o.batchPrompts, source);
+    json::readOptional(object, "judge", o.judge, source);
+    json::readOptional(object, "select_top_k", o.selectTopK, source);
+    json::readOptional(object, "refinements", o.refinements, source);
+    json::readOptional(object, "refine_temperature", o.refineTemperature, source);
+    json::readOptional(object, "pair_rules", o.pairRules, source);
+    json::readOptional(object, "delta", o.delta, source);
+    json::readOptional(object, "verified_chosen", o.verifiedChosen, source);
+    json::readOptional(object, "cut_rejected_at_flaw", o.cutRejectedAtFlaw, source);
+    json::readOptional(object, "max_pairs_per_prompt", o.maxPairsPerPrompt, source);
+    json::readOptional(object, "auto_approve", o.autoApprove, source);
     if (const auto it = object.find("dpo"); it != object.end())
         o.dpo = train::dpoConfigFromJson(*it, source + " (dpo)");
-    read(object, "eval_split", o.evalSplit, source);
-    read(object, "eval_n", o.evalN, source);
-    read(object, "eval_max_new_tokens", o.evalMaxNewTokens, source);
-    read(object, "seed", o.seed, source);
+    json::readOptional(object, "eval_split", o.evalSplit, source);
+    json::readOptional(object, "eval_n", o.evalN, source);
+    json::readOptional(object, "eval_max_new_tokens", o.evalMaxNewTokens, source);
+    json::readOptional(object, "seed", o.seed, source);
     validate(o, source);
     return o;
 }

@@ -2,6 +2,7 @@
 #include "train/dpo_config.h"
 
 #include "core/error.h"
+#include "core/json_io.h"
 #include "train/dpo_loss.h"
 #include "train/lr_schedule.h"
 
@@ -30,23 +31,6 @@ nlohmann::json toJson(const DpoConfig &c)
             {"reference_cache_dir", c.referenceCacheDir}};
 }
 
-namespace {
-
-template <typename T>
-void read(const nlohmann::json &object, const char *key, T &target, const std::string &source)
-{
-    const auto it = object.find(key);
-    if (it == object.end())
-        return;
-    try {
-        target = it->get<T>();
-    } catch (const nlohmann::json::exception &e) {
-        throw Error("wrong type: " + std::string(e.what()), {source, 0, key});
-    }
-}
-
-} // namespace
-
 DpoConfig dpoConfigFromJson(const nlohmann::json &object, const std::string &source)
 {
     if (!object.is_object())
@@ -56,23 +40,23 @@ DpoConfig dpoConfigFromJson(const nlohmann::json &object, const std::string &sou
         if (!known.contains(item.key()))
             throw Error("unknown setting", {source, 0, item.key()});
     DpoConfig c;
-    read(object, "beta", c.beta, source);
-    read(object, "loss_type", c.lossType, source);
-    read(object, "label_smoothing", c.labelSmoothing, source);
-    read(object, "learning_rate", c.learningRate, source);
-    read(object, "lr_scheduler_type", c.schedule, source);
-    read(object, "warmup_ratio", c.warmupRatio, source);
-    read(object, "num_train_epochs", c.epochs, source);
-    read(object, "per_device_train_batch_size", c.batchSize, source);
-    read(object, "gradient_accumulation_steps", c.gradientAccumulation, source);
-    read(object, "max_grad_norm", c.maxGradNorm, source);
-    read(object, "weight_decay", c.weightDecay, source);
-    read(object, "nll_weight", c.nllWeight, source);
-    read(object, "seed", c.seed, source);
-    read(object, "device", c.device, source);
-    read(object, "dtype", c.dtype, source);
-    read(object, "save_steps", c.checkpointEvery, source);
-    read(object, "reference_cache_dir", c.referenceCacheDir, source);
+    json::readOptional(object, "beta", c.beta, source);
+    json::readOptional(object, "loss_type", c.lossType, source);
+    json::readOptional(object, "label_smoothing", c.labelSmoothing, source);
+    json::readOptional(object, "learning_rate", c.learningRate, source);
+    json::readOptional(object, "lr_scheduler_type", c.schedule, source);
+    json::readOptional(object, "warmup_ratio", c.warmupRatio, source);
+    json::readOptional(object, "num_train_epochs", c.epochs, source);
+    json::readOptional(object, "per_device_train_batch_size", c.batchSize, source);
+    json::readOptional(object, "gradient_accumulation_steps", c.gradientAccumulation, source);
+    json::readOptional(object, "max_grad_norm", c.maxGradNorm, source);
+    json::readOptional(object, "weight_decay", c.weightDecay, source);
+    json::readOptional(object, "nll_weight", c.nllWeight, source);
+    json::readOptional(object, "seed", c.seed, source);
+    json::readOptional(object, "device", c.device, source);
+    json::readOptional(object, "dtype", c.dtype, source);
+    json::readOptional(object, "save_steps", c.checkpointEvery, source);
+    json::readOptional(object, "reference_cache_dir", c.referenceCacheDir, source);
     validate(c, source);
     return c;
 }
