@@ -7,6 +7,7 @@
 // win-rate chart shows the M1 value the run wrote, which is recomputed here from
 // the answers it stored, against a reference line at 0.5.
 #include "views/iterations_page.h"
+#include "ui/ui_test_helpers.h"
 
 #include "common/pipeline_fixture.h"
 #include "common/review_fixture.h"
@@ -93,7 +94,7 @@ private Q_SLOTS:
         QCOMPARE(table->item(0, 3)->text(), QStringLiteral("—"));
         QCOMPARE(table->item(0, 5)->text(), QStringLiteral("4"));
         QCOMPARE(table->item(1, 7)->text(), QStringLiteral("succeeded"));
-        saveScreenshot(page, QStringLiteral("iterations.png"));
+        test::saveScreenshot(page, QStringLiteral("iterations.png"));
     }
 
     void plotsTheWinRateARealRunWrote()
@@ -137,7 +138,7 @@ private Q_SLOTS:
         const auto range = page.valueRange(winRate);
         QVERIFY(range.first <= 0.0 && range.second >= 1.0); // the whole scale, the line and any value in view
         QCOMPARE(page.table()->item(1, 3)->text(), QString::number(written, 'f', 3));
-        saveScreenshot(page, QStringLiteral("iterations-demo-run.png"));
+        test::saveScreenshot(page, QStringLiteral("iterations-demo-run.png"));
     }
 
     void anEmptyProjectSaysSoAndAMissingOneFails()
@@ -153,13 +154,6 @@ private Q_SLOTS:
     }
 
 private:
-    static void saveScreenshot(QWidget &widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("RLRF_SCREENSHOT_DIR");
-        if (!dir.isEmpty())
-            widget.grab().save(dir + QLatin1Char('/') + name);
-    }
-
     QTemporaryDir m_dir;
 };
 

@@ -207,7 +207,7 @@ private Q_SLOTS:
         QVERIFY(rejected->overallText().contains(QStringLiteral("rule:arith")));
         QVERIFY(page->countsText().contains(QStringLiteral("1 edited")));
         page->resize(1400, 800);
-        saveScreenshot(*page, QStringLiteral("pairs.png"));
+        test::saveScreenshot(*page, QStringLiteral("pairs.png"));
     }
 
     void bulkRuleApprovesByGapAndUndoesAtOnce()
@@ -310,13 +310,6 @@ private:
         if (!test::openAndWait(*m_session, m_path) || !loaded.wait(30000) || !settle(*page))
             return nullptr;
         return page;
-    }
-
-    static void saveScreenshot(QWidget &widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("RLRF_SCREENSHOT_DIR");
-        if (!dir.isEmpty())
-            widget.grab().save(dir + QLatin1Char('/') + name);
     }
 
     store::ReviewState state(std::int64_t id) { return pairs().byId(id).reviewState; }

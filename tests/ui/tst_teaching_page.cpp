@@ -4,6 +4,7 @@
 // step; Back and Next move between the steps shown; the last step shows the pair's
 // log-probs before and after, and the step really moved them apart.
 #include "views/teaching_page.h"
+#include "ui/ui_test_helpers.h"
 #include "worker/job_controller.h"
 
 #include "common/review_fixture.h"
@@ -54,7 +55,7 @@ private Q_SLOTS:
             QTRY_VERIFY_WITH_TIMEOUT(page.shownStep() == step, 120000);
             QVERIFY2(page.shownHtml().contains(QString::fromLatin1(titles[step - 1])), qPrintable(page.shownHtml()));
             if (step == 2)
-                saveScreenshot(page, QStringLiteral("teaching-critique.png"));
+                test::saveScreenshot(page, QStringLiteral("teaching-critique.png"));
         }
         const auto *walk = page.walkthrough();
         QCOMPARE(walk->answers().size(), std::size_t(3)); // two samples and a refinement
@@ -73,7 +74,7 @@ private Q_SLOTS:
                                 .arg(lp.chosenAfter - lp.rejectedAfter)));
         QVERIFY(page.logProbsShown());
         QCOMPARE(page.logProbSeriesCount(), 2);
-        saveScreenshot(page, QStringLiteral("teaching.png"));
+        test::saveScreenshot(page, QStringLiteral("teaching.png"));
 
         QVERIFY(!page.next()); // the end
         QVERIFY(page.back());
@@ -116,13 +117,6 @@ private Q_SLOTS:
     }
 
 private:
-    static void saveScreenshot(QWidget &widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("RLRF_SCREENSHOT_DIR");
-        if (!dir.isEmpty())
-            widget.grab().save(dir + QLatin1Char('/') + name);
-    }
-
     QTemporaryDir m_dir;
     QString m_model, m_path;
 };

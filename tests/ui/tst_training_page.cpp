@@ -7,6 +7,7 @@
 // approved pairs is refused and the pause stays resumable), a wrong reference is
 // flagged, and bad settings are refused.
 #include "plots/metric_chart.h"
+#include "ui/ui_test_helpers.h"
 #include "plots/training_curves.h"
 #include "views/dpo_settings_form.h"
 #include "views/training_page.h"
@@ -91,7 +92,7 @@ private Q_SLOTS:
         const auto shown = page.shownStepPairs();
         QCOMPARE(shown.size(), 1);
         QVERIFY2(shown[0].contains(QStringLiteral("pair %1:").arg(plan[5][0])), qPrintable(shown[0]));
-        saveScreenshot(page, QStringLiteral("training.png"));
+        test::saveScreenshot(page, QStringLiteral("training.png"));
         m_trained = QString::fromStdString(page.lastResult().training.checkpoint);
 
         // Reopened later, the area shows the same run from the store.
@@ -296,13 +297,6 @@ private:
         const QString target = dir + QStringLiteral("/trained.rlrf");
         QFile::remove(target);
         project.db().exec("VACUUM INTO '" + target.toStdString() + "'");
-    }
-
-    static void saveScreenshot(QWidget &widget, const QString &name)
-    {
-        const QString dir = qEnvironmentVariable("RLRF_SCREENSHOT_DIR");
-        if (!dir.isEmpty())
-            widget.grab().save(dir + QLatin1Char('/') + name);
     }
 
     QTemporaryDir m_dir;

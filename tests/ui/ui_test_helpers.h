@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Shared by the GUI tests (header-only: tests/common does not link the GUI):
-// open a project through ProjectSession and wait for the backend thread.
+// open a project through ProjectSession and wait for the backend thread; save a
+// widget's picture for the documentation.
 #pragma once
 
 #include "project_session.h"
 
 #include <QSignalSpy>
+#include <QWidget>
 #include <QtTest/QtTest>
 
 namespace rlrf::test {
@@ -26,6 +28,14 @@ inline bool openAndWait(ui::ProjectSession &session, const QString &path)
 inline bool waitIdle(ui::JobController &jobs, int timeoutMs = 30000)
 {
     return QTest::qWaitFor([&] { return !jobs.isBusy(); }, timeoutMs);
+}
+
+/// With RLRF_SCREENSHOT_DIR set, saves the widget as DIR/name (for docs/screenshots).
+inline void saveScreenshot(QWidget &widget, const QString &name)
+{
+    const QString dir = qEnvironmentVariable("RLRF_SCREENSHOT_DIR");
+    if (!dir.isEmpty())
+        widget.grab().save(dir + QLatin1Char('/') + name);
 }
 
 } // namespace rlrf::test
