@@ -32,4 +32,9 @@ std::unique_ptr<Judge> makeJudge(const std::string &spec, const EndpointConfig &
                 {"", 0, "judge"});
 }
 
+std::string defaultJudgeSpec(const std::string &task)
+{
+    return task == "arith" ? "rule:arith" : "verifier:" + task;
+}
+
 } // namespace rlrf::feedback

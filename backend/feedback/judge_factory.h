@@ -17,4 +17,8 @@ namespace rlrf::feedback {
 // URL and model are taken from the spec). Throws rlrf::Error for a malformed spec.
 std::unique_ptr<Judge> makeJudge(const std::string &spec, const EndpointConfig &endpoint = {});
 
+// A task's own judge when none is chosen: the rule judge for arith, the task's
+// verifier otherwise.
+std::string defaultJudgeSpec(const std::string &task);
+
 } // namespace rlrf::feedback

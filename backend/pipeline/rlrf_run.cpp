@@ -31,11 +31,6 @@
 namespace rlrf::pipeline {
 namespace {
 
-std::string defaultJudge(const std::string &task)
-{
-    return task == "arith" ? "rule:arith" : "verifier:" + task;
-}
-
 // Everything one run holds while it goes: the project, judge, rubric and the
 // model currently loaded.
 class Driver {
@@ -44,7 +39,7 @@ public:
         : m_project(project), m_run(std::move(run)), m_context(context)
     {
         const auto task = m_project.info().task;
-        m_judge = feedback::makeJudge(m_run.options.judge.empty() ? defaultJudge(task) : m_run.options.judge);
+        m_judge = feedback::makeJudge(m_run.options.judge.empty() ? feedback::defaultJudgeSpec(task) : m_run.options.judge);
         m_verifier = taskVerifier(task);
         store::RubricRepository rubrics(m_project.db());
         const auto version = rubrics.current();

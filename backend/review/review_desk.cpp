@@ -14,9 +14,7 @@ namespace rlrf::review {
 
 std::string editJudgeSpec(const std::string &task)
 {
-    if (task == "arith")
-        return "rule:arith";
-    return "verifier:" + task;
+    return feedback::defaultJudgeSpec(task);
 }
 
 std::unique_ptr<feedback::Judge> makeEditJudge(const std::string &task)
