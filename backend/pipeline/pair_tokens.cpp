@@ -12,20 +12,14 @@ namespace rlrf::pipeline {
 
 namespace {
 
-std::int64_t endOfTextId(const model::TextModel &model)
-{
-    const auto &ids = model.policy().config().eosTokenIds;
-    if (!ids.empty())
-        return ids.front();
-    if (const auto eos = model.tokenizer().eosId())
-        return *eos;
-    throw Error("the model has no EOS token to end completions with", {model.folder(), 0, "eos_token_id"});
-}
-
+// The text plus the model's end-of-text id (the first of its stop ids).
 std::vector<std::int64_t> completionIds(const model::TextModel &model, const std::string &text)
 {
+    const auto stops = model.stopIds();
+    if (stops.empty())
+        throw Error("the model has no EOS token to end completions with", {model.folder(), 0, "eos_token_id"});
     auto ids = model.encode(text);
-    ids.push_back(endOfTextId(model));
+    ids.push_back(stops.front());
     return ids;
 }
 
