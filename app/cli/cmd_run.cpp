@@ -58,14 +58,19 @@ rlrf::pipeline::PipelineOptions optionsFrom(const rlrf::cli::ParsedArgs &args)
     if (args.has("verified-chosen")) o.verifiedChosen = true;
     if (args.has("any-chosen")) o.verifiedChosen = false;
     if (args.has("whole-rejected")) o.cutRejectedAtFlaw = false;
+    if (args.has("no-greedy")) o.greedyCandidate = false;
     o.maxPairsPerPrompt = args.intValue("max-pairs", o.maxPairsPerPrompt);
     o.dpo.beta = args.doubleValue("beta", o.dpo.beta);
     o.dpo.learningRate = args.doubleValue("lr", o.dpo.learningRate);
     o.dpo.epochs = args.intValue("epochs", o.dpo.epochs);
     o.dpo.lossType = args.value("loss", o.dpo.lossType);
     o.dpo.nllWeight = args.doubleValue("nll-weight", o.dpo.nllWeight);
+    o.sft.epochs = args.doubleValue("sft-epochs", o.sft.epochs);
+    o.sft.learningRate = args.doubleValue("sft-lr", o.sft.learningRate);
     o.dpo.device = args.value("device", o.dpo.device);
     o.dpo.dtype = args.value("dtype", o.dpo.dtype);
+    o.sft.device = o.dpo.device;
+    o.sft.dtype = o.dpo.dtype;
     const long long seed = args.intValue("seed", static_cast<long long>(o.seed));
     if (seed < 0)
         throw UsageError("--seed must be at least 0");
@@ -162,7 +167,7 @@ const rlrf::cli::RegisterCommand reg{{
     "run",
     "run the RLRF loop (sample, critique, refine, pairs, DPO, evaluate) for K iterations; resumable",
     "rlrf run FILE --iterations K [--auto-approve] [--baseline] [--prompts N] [--samples N] [--temperature T] "
-    "[--judge SPEC] [--pair-rule R[,R]] [--delta D] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
+    "[--judge SPEC] [--pair-rule R[,R]] [--delta D] [--sft-epochs N] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
     "[--eval-n N]",
     {
         {"iterations", "K", "models to train: M0 -> M1 -> ... -> MK (default 2)"},
@@ -180,8 +185,11 @@ const rlrf::cli::RegisterCommand reg{{
         {"delta", "D", "smallest overall-score gap of a pair (default 0.1)"},
         {"verified-chosen", "", "only pairs whose chosen answer passes the verifier and whose rejected one fails (default)"},
         {"any-chosen", "", "pairs by score alone, even where the verifier fails both answers"},
+        {"no-greedy", "", "sample all n candidates (default: one of them is the greedy answer)"},
         {"whole-rejected", "", "train on whole rejected answers (default: cut after the first line the critique flags)"},
         {"max-pairs", "N", "most pairs per prompt (default 4)"},
+        {"sft-epochs", "N", "epochs of the supervised pass over the chosen answers before DPO; 0 = none (default 4)"},
+        {"sft-lr", "X", "its peak learning rate (default 1e-4)"},
         {"beta", "B", "DPO beta (default 0.1)"},
         {"lr", "X", "DPO peak learning rate (default 5e-5)"},
         {"epochs", "N", "DPO epochs per iteration (default 2)"},

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "train/dpo_config.h"
+#include "train/train_config.h"
 
 #include <nlohmann/json.hpp>
 
@@ -32,6 +33,9 @@ struct PipelineOptions {
     std::int64_t samples = 4;               // n candidates per prompt
     double temperature = 0.8;
     double topP = 0.95;
+    // One of the n candidates is the greedy answer, the one evaluation scores
+    // (the other n - 1 are sampled).
+    bool greedyCandidate = true;
     std::int64_t maxNewTokens = 64;
     std::int64_t batchPrompts = 32;         // prompts per generation call and per store transaction
 
@@ -60,7 +64,9 @@ struct PipelineOptions {
     std::int64_t maxPairsPerPrompt = 4;     // over all rules
     bool autoApprove = false;
 
-    // train (DPO against the previous iteration's model)
+    // train: a supervised pass over the approved pairs' chosen answers (epochs 0
+    // turns it off), then DPO against the model that pass produced
+    train::SftConfig sft = defaultSft();
     train::DpoConfig dpo = defaultDpo();
 
     // evaluate
@@ -70,6 +76,7 @@ struct PipelineOptions {
 
     std::uint64_t seed = 1;
 
+    static train::SftConfig defaultSft();
     static train::DpoConfig defaultDpo();
 };
 
@@ -77,8 +84,10 @@ struct PipelineOptions {
 const std::vector<std::string> &knownPairRules();
 
 nlohmann::json toJson(const PipelineOptions &options);
-/// Unknown keys and wrong types are errors naming the key; missing keys keep
-/// their defaults. Validates the result.
+/// Reads a run's stored settings. Unknown keys and wrong types are errors naming
+/// the key; missing keys keep their defaults, except "greedy_candidate" and "sft",
+/// which a run stored before they existed lacks: it resumes without them, as it
+/// started. Validates the result.
 PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std::string &source);
 /// Throws rlrf::Error naming the first field out of range.
 void validate(const PipelineOptions &options, const std::string &source = "pipeline options");

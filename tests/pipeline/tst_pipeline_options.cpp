@@ -24,6 +24,9 @@ private Q_SLOTS:
         o.pairRules = {"pareto", "all_above_delta"};
         o.delta = 0.5;
         o.autoApprove = true;
+        o.greedyCandidate = false;
+        o.sft.epochs = 3;
+        o.sft.learningRate = 3e-5;
         o.dpo.beta = 0.3;
         o.dpo.lossType = "ipo";
         o.dpo.learningRate = 2e-5;
@@ -45,6 +48,29 @@ private Q_SLOTS:
         QCOMPARE(o.samples, 3);
         QCOMPARE(o.promptsPerIteration, pipeline::PipelineOptions{}.promptsPerIteration);
         QVERIFY(o.mode == pipeline::PipelineMode::Rlrf);
+        QCOMPARE(o.dpo.learningRate, pipeline::PipelineOptions{}.dpo.learningRate);
+    }
+
+    // A run stored before the greedy candidate and the supervised pass existed
+    // resumes as it started: without them.
+    void aRunStoredBeforeTheyExistedResumesWithoutGreedyOrSupervisedPass()
+    {
+        const pipeline::PipelineOptions defaults;
+        QVERIFY(defaults.greedyCandidate);
+        QVERIFY(defaults.sft.epochs > 0);
+        auto old = pipeline::toJson(defaults);
+        old.erase("greedy_candidate");
+        old.erase("sft");
+        const auto o = pipeline::pipelineOptionsFromJson(old, "run 3");
+        QVERIFY(!o.greedyCandidate);
+        QCOMPARE(o.sft.epochs, 0.0);
+        const auto now = pipeline::pipelineOptionsFromJson(pipeline::toJson(defaults), "run 4");
+        QVERIFY(now.greedyCandidate);
+        QCOMPARE(now.sft.epochs, defaults.sft.epochs);
+        // Turned off on purpose (--sft-epochs 0): stored and read back as off.
+        auto off = defaults;
+        off.sft.epochs = 0;
+        QCOMPARE(pipeline::pipelineOptionsFromJson(pipeline::toJson(off), "run 5").sft.epochs, 0.0);
     }
 
     void badValuesNameTheirKey_data()
@@ -64,6 +90,10 @@ private Q_SLOTS:
         QTest::newRow("delta") << R"({"delta": 1.5})" << "'delta'";
         QTest::newRow("eval split") << R"({"eval_split": "dev"})" << "'eval_split'";
         QTest::newRow("dpo loss") << R"({"dpo": {"loss_type": "square"}})" << "loss";
+        QTest::newRow("sft lr") << R"({"sft": {"learning_rate": -1}})" << "learning_rate";
+        QTest::newRow("sft epochs") << R"({"sft": {"epochs": -1}})" << "run 7 (sft): 'epochs'";
+        QTest::newRow("sft unknown") << R"({"sft": {"epoch": 1}})" << "run 7 (sft): 'epoch': unknown SFT setting";
+        QTest::newRow("greedy type") << R"({"greedy_candidate": 1})" << "'greedy_candidate': wrong type";
         QTest::newRow("dpo unknown") << R"({"dpo": {"betta": 1}})" << "'betta': unknown setting";
     }
 
