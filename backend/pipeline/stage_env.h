@@ -35,6 +35,7 @@ inline const char *const kCritique = "critique";
 inline const char *const kRefine = "refine";
 inline const char *const kCritiqueRefined = "critique_refined";
 inline const char *const kPairs = "pairs";
+inline const char *const kSft = "sft";
 inline const char *const kTrain = "train";
 inline const char *const kEvaluate = "evaluate";
 } // namespace stages

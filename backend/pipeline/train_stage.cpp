@@ -5,6 +5,7 @@
 #include "core/logging.h"
 #include "model/text_model.h"
 #include "pipeline/pair_tokens.h"
+#include "pipeline/sft_stage.h"
 #include "store/checkpoint_repository.h"
 #include "store/metric_repository.h"
 #include "store/pair_repository.h"
@@ -95,12 +96,20 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
                         {env.project.path(), 0, "checkpoints"});
         return {Outcome::Succeeded, {}, c->id, c->path, 0};
     }
-    StageTimer timer(env, stages::kTrain);
     const auto pairs = approvedDpoPairs(env);
     if (pairs.empty())
         throw Error("iteration " + std::to_string(env.iteration)
                         + " has no approved pairs to train on; lower --delta, raise --samples, or approve pairs",
                     {env.project.path(), 0, "pairs"});
+
+    // The supervised pass over the chosen answers comes first; DPO then starts
+    // from its model and holds it as the frozen reference.
+    const auto sftFolder = outputFolder + "-sft";
+    const auto sft = runSftStage(env, pairs, policyFolder, sftFolder);
+    if (sft.outcome == Outcome::Cancelled)
+        return {Outcome::Cancelled, sft.message, 0, {}, static_cast<std::int64_t>(pairs.size())};
+    const auto &dpoStart = sft.modelFolder;
+    StageTimer timer(env, stages::kTrain);
 
     auto config = env.options.dpo;
     config.seed = env.options.seed * 1000 + static_cast<std::uint64_t>(env.iteration);
@@ -108,7 +117,7 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
     const nlohmann::json hyper = {{"dpo", train::toJson(config)},
                                   {"pipeline_run", env.runId},
                                   {"pairs", pairs.size()},
-                                  {"policy", policyFolder}};
+                                  {"policy", dpoStart}};
     const auto dpoRun = runs.start(store::RunKind::Dpo, env.iteration + 1, hyper.dump());
 
     // Metrics go to the caller as they come and into the store with the result.
@@ -120,7 +129,7 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
         env.context.metric(step, metricKey, value);
     };
     log::get("pipeline")->info("iteration {} train: DPO on {} pairs -> {}", env.iteration, pairs.size(), outputFolder);
-    const auto result = trainOrResume(config, policyFolder, pairs, outputFolder, dpoContext);
+    const auto result = trainOrResume(config, dpoStart, pairs, outputFolder, dpoContext);
     store::MetricRepository(env.project.db()).append(dpoRun, points);
 
     if (result.outcome == Outcome::Cancelled) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Train: DPO of M_i on the iteration's approved (and edited) pairs, against M_i
+// Train: a supervised pass over the chosen answers of the iteration's approved
+// (and edited) pairs (sft_stage.h), then DPO of that model on the pairs against
 // itself as the frozen reference; the result M_{i+1} is registered as a
 // checkpoint whose parent is M_i. A DPO run that stops (cancel, NaN, a kill)
 // leaves the stage undone: on resume, DPO continues from the stopped run's last

@@ -69,6 +69,8 @@ pipeline::PipelineOptions tinyOptions()
     o.evalMaxNewTokens = 8;
     o.autoApprove = true;
     o.verifiedChosen = false; // stories260K rarely answers right: pairs by score alone
+    o.sft.epochs = 1;
+    o.sft.batchSize = 2;
     o.dpo.epochs = 1;
     o.dpo.nllWeight = 0.0; // so the first DPO step's loss is ln 2, which tests check
     o.dpo.batchSize = 2;

@@ -6,7 +6,8 @@
 // registers nothing and the next attempt continues it from its checkpoint (steps
 // 3 and 4 only), and a finished stage is not trained again. A rejected answer
 // whose critique cites the line of its first mistake is trained only up to that
-// line.
+// line. Before DPO, a supervised pass over the distinct chosen answers runs once
+// and DPO starts from its model, which is also DPO's reference.
 #include "common/pipeline_fixture.h"
 
 #include "core/json_io.h"
@@ -14,6 +15,7 @@
 #include "feedback/judge_factory.h"
 #include "model/text_model.h"
 #include "pipeline/run_setup.h"
+#include "pipeline/sft_stage.h"
 #include "pipeline/train_stage.h"
 #include "store/candidate_repository.h"
 #include "store/checkpoint_repository.h"
@@ -145,11 +147,84 @@ private Q_SLOTS:
         QVERIFY(!metrics.series(dpoRun.id, "dpo/logps/rejected").empty());
         QVERIFY(progress.isDone({run.runId, 0, stages::kTrain}));
 
+        // The supervised pass ran once, before DPO, on the two chosen answers, and
+        // DPO started from its model.
+        std::vector<store::RunRecord> sftRuns;
+        for (const auto &r : runs.list())
+            if (r.kind == store::RunKind::Sft)
+                sftRuns.push_back(r);
+        QCOMPARE(sftRuns.size(), std::size_t(1));
+        QVERIFY(sftRuns.front().status == store::RunStatus::Succeeded);
+        QCOMPARE(sftRuns.front().iteration, 1);
+        QCOMPARE(nlohmann::json::parse(sftRuns.front().hyperParametersJson)["examples"].get<int>(), 2);
+        QVERIFY(!metrics.series(sftRuns.front().id, "sft/loss").empty());
+        QVERIFY(progress.isDone({run.runId, 0, stages::kSft}));
+        QCOMPARE(nlohmann::json::parse(dpoRun.hyperParametersJson)["policy"].get<std::string>(), folder + "-sft/final");
+        QVERIFY(std::filesystem::exists(folder + "-sft/final/model.safetensors"));
+
         // Done is done: the same checkpoint comes back, nothing is trained again.
         const auto runCount = runs.list().size();
         const auto again = pipeline::runTrainStage(env, fixture.modelDir, folder);
         QCOMPARE(again.checkpointId, trained.checkpointId);
         QCOMPARE(runs.list().size(), runCount);
+    }
+
+    // Each (prompt, chosen answer) is learned once, however many pairs share it.
+    void supervisedExamplesAreTheDistinctChosenAnswers()
+    {
+        const std::vector<train::DpoPair> pairs = {
+            {{1, 2}, {5, 6, 0}, {7, 0}}, {{1, 2}, {5, 6, 0}, {8, 0}}, {{1, 3}, {5, 6, 0}, {7, 0}}, {{1, 2}, {9, 0}, {7, 0}}};
+        const auto examples = pipeline::chosenExamples(pairs);
+        QCOMPARE(examples.size(), std::size_t(3));
+        QCOMPARE(examples[0].promptIds, (std::vector<std::int64_t>{1, 2}));
+        QCOMPARE(examples[0].answerIds, (std::vector<std::int64_t>{5, 6, 0}));
+        QCOMPARE(examples[1].promptIds, (std::vector<std::int64_t>{1, 3}));
+        QCOMPARE(examples[2].answerIds, (std::vector<std::int64_t>{9, 0}));
+    }
+
+    // sft.epochs 0: no supervised pass, DPO starts from M_i.
+    void withoutTheSupervisedPassDpoStartsFromTheIterationsModel()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto fixture = test::makePipelineProject(dir.path(), QStringLiteral("nosft"), 2, 0);
+        auto project = store::Project::open(fixture.path);
+        auto options = test::tinyOptions();
+        options.sft.epochs = 0;
+        const auto run = pipeline::openRun(project, options, false);
+        const auto base = pipeline::ensureBaseCheckpoint(project, fixture.modelDir);
+        store::PromptRepository prompts(project.db());
+        store::CandidateRepository candidates(project.db());
+        store::PairRepository pairs(project.db());
+        store::StageRepository progress(project.db());
+        for (const auto &p : prompts.page({0, 10, "id", false, std::nullopt})) {
+            store::Transaction tx(project.db());
+            store::PairRecord pair;
+            pair.promptId = p.id;
+            pair.chosenCandidateId = candidates.insert({0, p.id, 0, base, "Answer: " + *p.referenceAnswer, 2, "{}", 1, {}, {}, {}});
+            pair.rejectedCandidateId = candidates.insert({0, p.id, 0, base, "Answer: 1000", 2, "{}", 1, {}, {}, {}});
+            pair.rule = "best_worst";
+            pair.gap = 1.0;
+            const auto id = pairs.insert(pair);
+            pairs.setReviewState(id, store::ReviewState::Approved, "tester");
+            progress.record({run.runId, 0, stages::kPairs}, p.id, id);
+            tx.commit();
+        }
+        store::RubricRepository rubrics(project.db());
+        const auto rubric = rubrics.load(*rubrics.current());
+        auto judge = feedback::makeJudge("rule:arith");
+        const auto model = model::TextModel::load(fixture.modelDir);
+        RunContext context;
+        pipeline::StageEnv env{project, run.runId, 0, run.options, context, *judge, rubric, std::nullopt, &model, base};
+        const auto folder = pipeline::iterationFolder(project, run.runId, 1);
+        const auto trained = pipeline::runTrainStage(env, fixture.modelDir, folder);
+        QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
+        store::RunRepository runs(project.db());
+        for (const auto &r : runs.list())
+            QVERIFY(r.kind != store::RunKind::Sft);
+        const auto dpoRun = runs.byId(*store::CheckpointRepository(project.db()).byId(trained.checkpointId).runId);
+        QCOMPARE(nlohmann::json::parse(dpoRun.hyperParametersJson)["policy"].get<std::string>(), fixture.modelDir);
+        QVERIFY(!std::filesystem::exists(folder + "-sft"));
     }
 
     // The rule judge cites the slipped step's line; DPO then sees the rejected

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/sft_stage.h"
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "store/metric_repository.h"
+#include "store/run_repository.h"
+#include "train/sft.h"
+
+#include <cmath>
+#include <filesystem>
+#include <set>
+
+namespace rlrf::pipeline {
+
+std::vector<train::SftExample> chosenExamples(const std::vector<train::DpoPair> &pairs)
+{
+    std::set<std::pair<std::vector<std::int64_t>, std::vector<std::int64_t>>> seen;
+    std::vector<train::SftExample> out;
+    for (const auto &p : pairs)
+        if (seen.insert({p.prompt, p.chosen}).second)
+            out.push_back({p.prompt, p.chosen});
+    return out;
+}
+
+SftStageResult runSftStage(const StageEnv &env, const std::vector<train::DpoPair> &pairs,
+                           const std::string &policyFolder, const std::string &outputFolder)
+{
+    namespace fs = std::filesystem;
+    const auto &o = env.options;
+    const std::string finalFolder = (fs::path(outputFolder) / "final").string();
+    if (o.sft.epochs <= 0.0 && o.sft.maxSteps <= 0)
+        return {Outcome::Succeeded, {}, policyFolder, 0};
+    store::StageRepository progress(env.project.db());
+    const auto key = env.key(stages::kSft);
+    train::SftData data;
+    data.train = chosenExamples(pairs);
+    if (progress.isDone(key) && fs::exists(fs::path(finalFolder) / "config.json"))
+        return {Outcome::Succeeded, {}, finalFolder, static_cast<std::int64_t>(data.train.size())};
+
+    StageTimer timer(env, stages::kSft);
+    auto config = o.sft;
+    config.seed = o.seed * 1000 + static_cast<std::uint64_t>(env.iteration);
+    store::RunRepository runs(env.project.db());
+    const nlohmann::json hyper = {{"sft", train::toJson(config)},
+                                  {"pipeline_run", env.runId},
+                                  {"examples", data.train.size()},
+                                  {"policy", policyFolder}};
+    const auto sftRun = runs.start(store::RunKind::Sft, env.iteration + 1, hyper.dump());
+    std::vector<store::MetricPoint> points;
+    RunContext context = env.context;
+    context.onMetric = [&](std::int64_t step, const std::string &metricKey, double value) {
+        if (std::isfinite(value))
+            points.push_back({step, metricKey, value});
+        env.context.metric(step, metricKey, value);
+    };
+    log::get("pipeline")->info("iteration {} sft: {} chosen answers -> {}", env.iteration, data.train.size(),
+                               outputFolder);
+    fs::remove_all(outputFolder); // a stopped pass starts over
+    const auto result = train::runSft(config, policyFolder, data, outputFolder, context);
+    store::MetricRepository(env.project.db()).append(sftRun, points);
+    if (result.outcome == Outcome::Cancelled) {
+        runs.finish(sftRun, store::RunStatus::Cancelled, result.message);
+        return {Outcome::Cancelled, result.message, {}, static_cast<std::int64_t>(data.train.size())};
+    }
+    if (result.outcome != Outcome::Succeeded) {
+        runs.finish(sftRun, store::RunStatus::Failed, result.message);
+        throw Error("supervised pass of iteration " + std::to_string(env.iteration) + " failed: " + result.message,
+                    {env.project.path(), 0, "sft"});
+    }
+    runs.finish(sftRun, store::RunStatus::Succeeded);
+    progress.markDone(key);
+    return {Outcome::Succeeded, {}, result.modelFolder, static_cast<std::int64_t>(data.train.size())};
+}
+
+} // namespace rlrf::pipeline
