@@ -18,6 +18,19 @@ PairRuleOptions pairRuleOptions(const PipelineOptions &options)
     return rules;
 }
 
+RatedCandidate rankedFor(PipelineMode mode, RatedCandidate candidate)
+{
+    // The baseline is the paper's reward-only ablation: one scalar per answer,
+    // the verifier's or reward model's where the judge gives one. The overall
+    // score is made of the aspect ratings, the fine-grained signal the baseline
+    // is meant to lack.
+    if (mode == PipelineMode::RewardOnly && candidate.reward) {
+        candidate.overall = *candidate.reward;
+        candidate.aspects.clear();
+    }
+    return candidate;
+}
+
 namespace {
 
 std::vector<RatedCandidate> ratedPool(const StageEnv &env, std::int64_t promptId)
@@ -34,8 +47,8 @@ std::vector<RatedCandidate> ratedPool(const StageEnv &env, std::int64_t promptId
             const auto c = critiques.byId(id);
             if (c.critique.parseStatus != feedback::ParseStatus::Ok)
                 continue; // a judge answer that did not parse has no score to rank by
-            pool.push_back({c.candidateId, c.id, candidates.byId(c.candidateId).parentCandidateId, c.critique.overall,
-                            c.critique.reward, c.critique.aspects});
+            pool.push_back(rankedFor(env.options.mode, {c.candidateId, c.id, candidates.byId(c.candidateId).parentCandidateId,
+                                                        c.critique.overall, c.critique.reward, c.critique.aspects}));
         }
     return pool;
 }

@@ -163,6 +163,34 @@ private Q_SLOTS:
         QCOMPARE(pipeline::pairRuleOptions(options).rules, options.pairRules);
     }
 
+    // The baseline ranks by the verifier's reward, not by the aspect-made overall
+    // score: it cannot tell a right answer reached through a wrong step (2) from a
+    // fully right one (3), and takes the first of the equals.
+    void rewardOnlyRanksByTheScalarReward()
+    {
+        auto judged = [](std::int64_t id, double overall, std::optional<double> reward) {
+            RatedCandidate c{id, id, std::nullopt, overall, reward, {{"Logical Correctness", 2, "line 1"}}};
+            return c;
+        };
+        const std::vector<RatedCandidate> raw = {judged(1, 0.9, 0.0), judged(2, 0.6, 1.0), judged(3, 1.0, 1.0),
+                                                 judged(4, 0.5, std::nullopt)};
+        std::vector<RatedCandidate> rlrf, baseline;
+        for (const auto &c : raw) {
+            rlrf.push_back(pipeline::rankedFor(pipeline::PipelineMode::Rlrf, c));
+            baseline.push_back(pipeline::rankedFor(pipeline::PipelineMode::RewardOnly, c));
+        }
+        QCOMPARE(rlrf[1].overall, 0.6);
+        QCOMPARE(rlrf[1].aspects.size(), std::size_t(1));
+        QCOMPARE(baseline[0].overall, 0.0);
+        QCOMPARE(baseline[1].overall, 1.0);
+        QVERIFY(baseline[1].aspects.empty());
+        QCOMPARE(baseline[3].overall, 0.5); // no reward: the overall score stands
+        const std::vector<RatedCandidate> rewarded(baseline.begin(), baseline.begin() + 3);
+        const std::vector<RatedCandidate> scored(rlrf.begin(), rlrf.begin() + 3);
+        QCOMPARE(describe(pipeline::proposePairs(scored, rules({"best_worst"}))), QStringLiteral("3>2:best_worst"));
+        QCOMPARE(describe(pipeline::proposePairs(rewarded, rules({"best_worst"}))), QStringLiteral("2>1:best_worst"));
+    }
+
     void selectionForRefinement()
     {
         auto critique = [](std::int64_t id, double overall, int worst, bool parsed = true) {
