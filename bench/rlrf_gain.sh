@@ -10,7 +10,8 @@
 #   bench/rlrf_gain.sh RLRF MODEL_DIR OUT_DIR [SEEDS] [ITERATIONS] [-- extra rlrf run options]
 #   e.g. bench/rlrf_gain.sh build/bin/rlrf resources/models/arith-demo /tmp/gain "1 2 3" 2
 # EVAL_N (default 500) sets the held-out problems evaluated per model, TRAIN_N
-# (default 512, as in the demo project) the training prompts imported.
+# (default 512, as in the demo project) the training prompts imported, MODES
+# (default "rlrf baseline") which runs to make.
 set -eu
 
 rlrf=$1
@@ -29,7 +30,7 @@ cd "$out"
 "$rlrf" task sample --task arith --split test --n 500 --seed 12 > test.jsonl
 
 for seed in $seeds; do
-  for mode in rlrf baseline; do
+  for mode in ${MODES:-rlrf baseline}; do
     project="$mode-$seed.rlrf"
     rm -rf "$project" "$project-wal" "$project-shm" "$mode-$seed.runs"
     "$rlrf" project new "$project" --model "$model" --task arith --rubric "$here/rubrics/math.json" > /dev/null
