@@ -58,7 +58,7 @@ rlrf::pipeline::PipelineOptions optionsFrom(const rlrf::cli::ParsedArgs &args)
     if (args.has("verified-chosen")) o.verifiedChosen = true;
     if (args.has("any-chosen")) o.verifiedChosen = false;
     if (args.has("whole-rejected")) o.cutRejectedAtFlaw = false;
-    if (args.has("no-greedy")) o.greedyCandidate = false;
+    if (args.has("greedy-candidate")) o.greedyCandidate = true;
     o.maxPairsPerPrompt = args.intValue("max-pairs", o.maxPairsPerPrompt);
     o.dpo.beta = args.doubleValue("beta", o.dpo.beta);
     o.dpo.learningRate = args.doubleValue("lr", o.dpo.learningRate);
@@ -185,10 +185,10 @@ const rlrf::cli::RegisterCommand reg{{
         {"delta", "D", "smallest overall-score gap of a pair (default 0.1)"},
         {"verified-chosen", "", "only pairs whose chosen answer passes the verifier and whose rejected one fails (default)"},
         {"any-chosen", "", "pairs by score alone, even where the verifier fails both answers"},
-        {"no-greedy", "", "sample all n candidates (default: one of them is the greedy answer)"},
+        {"greedy-candidate", "", "one of the n candidates is the greedy answer (default: all n sampled)"},
         {"whole-rejected", "", "train on whole rejected answers (default: cut after the first line the critique flags)"},
         {"max-pairs", "N", "most pairs per prompt (default 4)"},
-        {"sft-epochs", "N", "epochs of the supervised pass over the chosen answers before DPO; 0 = none (default 4)"},
+        {"sft-epochs", "N", "epochs of a supervised pass over the fully right chosen answers before DPO (default 0 = none)"},
         {"sft-lr", "X", "its peak learning rate (default 1e-4)"},
         {"beta", "B", "DPO beta (default 0.1)"},
         {"lr", "X", "DPO peak learning rate (default 5e-5)"},

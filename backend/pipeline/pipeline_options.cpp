@@ -25,12 +25,13 @@ PipelineMode parsePipelineMode(const std::string &text)
 
 train::SftConfig PipelineOptions::defaultSft()
 {
-    // Measured on the demo model (docs/rlrf-demo-findings.md): 4 epochs at 1e-4
-    // over the fully right chosen answers of one pool raised held-out accuracy
-    // by 3.6-3.8 points (two seeds); 3e-4 and 2e-4 lost it.
+    // Off (epochs 0): measured on the demo model, the pass did not raise held-out
+    // accuracy at one iteration's scale, and DPO after it lost 2-7 points
+    // (docs/rlrf-demo-findings.md). The other settings apply with --sft-epochs N:
+    // 1e-4 was the best rate of one pool of 1,024 prompts; 2e-4 and 3e-4 lost.
     train::SftConfig sft;
     sft.learningRate = 1e-4;
-    sft.epochs = 4;
+    sft.epochs = 0;
     sft.batchSize = 8;
     sft.schedule = train::ScheduleKind::Cosine;
     return sft;
@@ -133,9 +134,6 @@ PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std:
     json::readOptional(object, "samples", o.samples, source);
     json::readOptional(object, "temperature", o.temperature, source);
     json::readOptional(object, "top_p", o.topP, source);
-    // Runs stored before the greedy candidate and the supervised pass existed
-    // have neither key: they resume as they started, without them.
-    o.greedyCandidate = false;
     json::readOptional(object, "greedy_candidate", o.greedyCandidate, source);
     json::readOptional(object, "max_new_tokens", o.maxNewTokens, source);
     json::readOptional(object, "batch_prompts", o.batchPrompts, source);
@@ -151,8 +149,6 @@ PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std:
     json::readOptional(object, "auto_approve", o.autoApprove, source);
     if (const auto it = object.find("sft"); it != object.end())
         o.sft = sftFromJson(*it, source + " (sft)");
-    else
-        o.sft.epochs = 0;
     if (const auto it = object.find("dpo"); it != object.end())
         o.dpo = train::dpoConfigFromJson(*it, source + " (dpo)");
     json::readOptional(object, "eval_split", o.evalSplit, source);

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "store/critique_repository.h"
 #include "store/metric_repository.h"
 #include "store/run_repository.h"
 #include "train/sft.h"
@@ -23,7 +24,29 @@ std::vector<train::SftExample> chosenExamples(const std::vector<train::DpoPair> 
     return out;
 }
 
-SftStageResult runSftStage(const StageEnv &env, const std::vector<train::DpoPair> &pairs,
+bool isPromising(PipelineMode mode, const feedback::Critique &critique)
+{
+    if (critique.parseStatus != feedback::ParseStatus::Ok)
+        return false;
+    if (critique.reward && *critique.reward < 1.0)
+        return false;
+    if (mode == PipelineMode::RewardOnly && critique.reward)
+        return true; // the baseline's one scalar says right
+    constexpr double kTop = 1.0 - 1e-9; // every applicable aspect at the top level
+    return critique.overall >= kTop;
+}
+
+std::vector<train::SftExample> promisingExamples(const StageEnv &env, const std::vector<ApprovedPair> &approved)
+{
+    store::CritiqueRepository critiques(env.project.db());
+    std::vector<train::DpoPair> chosen;
+    for (const auto &p : approved)
+        if (p.record.chosenCritiqueId && isPromising(env.options.mode, critiques.byId(*p.record.chosenCritiqueId).critique))
+            chosen.push_back(p.tokens);
+    return chosenExamples(chosen);
+}
+
+SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExample> &examples,
                            const std::string &policyFolder, const std::string &outputFolder)
 {
     namespace fs = std::filesystem;
@@ -34,10 +57,16 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::DpoPair
     store::StageRepository progress(env.project.db());
     const auto key = env.key(stages::kSft);
     train::SftData data;
-    data.train = chosenExamples(pairs);
+    data.train = examples;
     if (progress.isDone(key) && fs::exists(fs::path(finalFolder) / "config.json"))
         return {Outcome::Succeeded, {}, finalFolder, static_cast<std::int64_t>(data.train.size())};
 
+    if (data.train.empty()) {
+        log::get("pipeline")->warn("iteration {}: no chosen answer is rated fully right; no supervised pass",
+                                   env.iteration);
+        progress.markDone(key);
+        return {Outcome::Succeeded, {}, policyFolder, 0};
+    }
     StageTimer timer(env, stages::kSft);
     auto config = o.sft;
     config.seed = o.seed * 1000 + static_cast<std::uint64_t>(env.iteration);
@@ -54,7 +83,7 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::DpoPair
             points.push_back({step, metricKey, value});
         env.context.metric(step, metricKey, value);
     };
-    log::get("pipeline")->info("iteration {} sft: {} chosen answers -> {}", env.iteration, data.train.size(),
+    log::get("pipeline")->info("iteration {} sft: {} promising answers -> {}", env.iteration, data.train.size(),
                                outputFolder);
     fs::remove_all(outputFolder); // a stopped pass starts over
     const auto result = train::runSft(config, policyFolder, data, outputFolder, context);

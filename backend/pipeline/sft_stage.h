@@ -1,19 +1,22 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The first half of an iteration's fine-tuning: a supervised pass over the
-// chosen answers of the iteration's approved pairs — the promising responses the
-// critiques and refinements found — before DPO trains on the pairs themselves.
-// On the arith demo model this is what moves held-out accuracy; DPO from the
-// unchanged model did not (docs/rlrf-demo-findings.md). Each chosen answer is
-// learned once per prompt however many pairs share it, so the reviewer's
-// approvals and edits decide what is learned. Off when options.sft.epochs is 0.
+// promising responses the critiques and refinements found — the chosen answers
+// of the iteration's approved pairs that their critique rates fully right (every
+// applicable aspect at the top level, and the verifier's reward when there is
+// one) — before DPO trains on the pairs themselves. A chosen answer is only the
+// better of two: on the arith demo, 45 % of the refinements the verifier accepts
+// reach the right number through a wrong step, and learning those lost accuracy.
+// The reward-only baseline judges by its scalar alone: any chosen answer the
+// verifier accepts. Each (prompt, answer) is learned once however many pairs
+// share it, and review decides what is learned. Off when options.sft.epochs is 0.
 //
 // The stage is atomic: a stopped or killed pass starts over (it takes seconds at
-// demo scale). Its model is M_i's successor's starting point and DPO's frozen
-// reference; it is kept in its own folder, not registered as an iteration model.
-// Torch-free.
+// demo scale). Its model is DPO's starting point and frozen reference; it is
+// kept in its own folder, not registered as an iteration model. Torch-free.
 #pragma once
 
 #include "pipeline/stage_env.h"
+#include "pipeline/train_stage.h"
 #include "train/dpo_trainer_pairs.h"
 #include "train/sft_example.h"
 
@@ -31,8 +34,14 @@ struct SftStageResult {
 
 /// Throws rlrf::Error when the supervised pass fails (a NaN loss, an unusable
 /// folder), naming the iteration.
-SftStageResult runSftStage(const StageEnv &env, const std::vector<train::DpoPair> &pairs,
+SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExample> &examples,
                            const std::string &policyFolder, const std::string &outputFolder);
+
+/// The promising chosen answers of `approved` (see above) as distinct examples.
+std::vector<train::SftExample> promisingExamples(const StageEnv &env, const std::vector<ApprovedPair> &approved);
+
+/// Whether a chosen answer's critique makes it promising in the run's mode.
+bool isPromising(PipelineMode mode, const feedback::Critique &critique);
 
 /// The distinct (prompt, chosen answer) examples of `pairs`, in order.
 std::vector<train::SftExample> chosenExamples(const std::vector<train::DpoPair> &pairs);

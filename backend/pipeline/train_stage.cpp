@@ -66,11 +66,11 @@ train::DpoResult trainOrResume(const train::DpoConfig &config, const std::string
 
 } // namespace
 
-std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
+std::vector<ApprovedPair> approvedPairs(const StageEnv &env)
 {
     store::PairRepository pairs(env.project.db());
     store::PromptRepository prompts(env.project.db());
-    std::vector<train::DpoPair> out;
+    std::vector<ApprovedPair> out;
     for (const auto id : store::StageRepository(env.project.db()).items(env.key(stages::kPairs))) {
         const auto pair = pairs.byId(id);
         if (pair.reviewState != store::ReviewState::Approved && pair.reviewState != store::ReviewState::Edited)
@@ -78,8 +78,16 @@ std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
         const auto prompt = prompts.byId(pair.promptId);
         // The reward-only baseline has a scalar, not a located flaw: whole answers.
         const bool cut = env.options.cutRejectedAtFlaw && env.options.mode == PipelineMode::Rlrf;
-        out.push_back(pairTokens(env.project.db(), *env.policy, pair, prompt.text, cut));
+        out.push_back({pair, pairTokens(env.project.db(), *env.policy, pair, prompt.text, cut)});
     }
+    return out;
+}
+
+std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
+{
+    std::vector<train::DpoPair> out;
+    for (auto &p : approvedPairs(env))
+        out.push_back(std::move(p.tokens));
     return out;
 }
 
@@ -96,7 +104,10 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
                         {env.project.path(), 0, "checkpoints"});
         return {Outcome::Succeeded, {}, c->id, c->path, 0};
     }
-    const auto pairs = approvedDpoPairs(env);
+    const auto approved = approvedPairs(env);
+    std::vector<train::DpoPair> pairs;
+    for (const auto &p : approved)
+        pairs.push_back(p.tokens);
     if (pairs.empty())
         throw Error("iteration " + std::to_string(env.iteration)
                         + " has no approved pairs to train on; lower --delta, raise --samples, or approve pairs",
@@ -105,7 +116,7 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
     // The supervised pass over the chosen answers comes first; DPO then starts
     // from its model and holds it as the frozen reference.
     const auto sftFolder = outputFolder + "-sft";
-    const auto sft = runSftStage(env, pairs, policyFolder, sftFolder);
+    const auto sft = runSftStage(env, promisingExamples(env, approved), policyFolder, sftFolder);
     if (sft.outcome == Outcome::Cancelled)
         return {Outcome::Cancelled, sft.message, 0, {}, static_cast<std::int64_t>(pairs.size())};
     const auto &dpoStart = sft.modelFolder;

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "pipeline/stage_env.h"
+#include "store/records.h"
 #include "train/dpo_trainer_pairs.h"
 
 namespace rlrf::pipeline {
@@ -26,6 +27,14 @@ struct TrainStageResult {
 /// final/ becomes M_{i+1}). Throws rlrf::Error when there is nothing to train
 /// on or DPO fails (the message names the last good checkpoint).
 TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder);
+
+struct ApprovedPair {
+    store::PairRecord record;
+    train::DpoPair tokens;
+};
+
+/// The approved and edited pairs of the iteration, each with its token ids (below).
+std::vector<ApprovedPair> approvedPairs(const StageEnv &env);
 
 /// The approved and edited pairs of the iteration as token ids: the prompt as the
 /// policy saw it when answering, each side's text plus the model's EOS. With

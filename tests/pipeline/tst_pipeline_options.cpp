@@ -24,7 +24,7 @@ private Q_SLOTS:
         o.pairRules = {"pareto", "all_above_delta"};
         o.delta = 0.5;
         o.autoApprove = true;
-        o.greedyCandidate = false;
+        o.greedyCandidate = true;
         o.sft.epochs = 3;
         o.sft.learningRate = 3e-5;
         o.dpo.beta = 0.3;
@@ -52,25 +52,24 @@ private Q_SLOTS:
     }
 
     // A run stored before the greedy candidate and the supervised pass existed
-    // resumes as it started: without them.
-    void aRunStoredBeforeTheyExistedResumesWithoutGreedyOrSupervisedPass()
+    // resumes as it started: without them. Turned on, both are stored and read back.
+    void greedyCandidateAndSupervisedPassAreOffUnlessAsked()
     {
         const pipeline::PipelineOptions defaults;
-        QVERIFY(defaults.greedyCandidate);
-        QVERIFY(defaults.sft.epochs > 0);
         auto old = pipeline::toJson(defaults);
         old.erase("greedy_candidate");
         old.erase("sft");
         const auto o = pipeline::pipelineOptionsFromJson(old, "run 3");
         QVERIFY(!o.greedyCandidate);
         QCOMPARE(o.sft.epochs, 0.0);
-        const auto now = pipeline::pipelineOptionsFromJson(pipeline::toJson(defaults), "run 4");
-        QVERIFY(now.greedyCandidate);
-        QCOMPARE(now.sft.epochs, defaults.sft.epochs);
-        // Turned off on purpose (--sft-epochs 0): stored and read back as off.
-        auto off = defaults;
-        off.sft.epochs = 0;
-        QCOMPARE(pipeline::pipelineOptionsFromJson(pipeline::toJson(off), "run 5").sft.epochs, 0.0);
+        auto on = defaults;
+        on.greedyCandidate = true;
+        on.sft.epochs = 2;
+        const auto back = pipeline::pipelineOptionsFromJson(pipeline::toJson(on), "run 4");
+        QVERIFY(back.greedyCandidate);
+        QCOMPARE(back.sft.epochs, 2.0);
+        // Off, as stored by --sft-epochs 0, reads back as off.
+        QCOMPARE(pipeline::pipelineOptionsFromJson(pipeline::toJson(defaults), "run 5").sft.epochs, 0.0);
     }
 
     void badValuesNameTheirKey_data()

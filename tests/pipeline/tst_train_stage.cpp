@@ -65,15 +65,25 @@ private Q_SLOTS:
         const store::StageKey pairsKey{run.runId, 0, stages::kPairs};
         const store::ReviewState states[] = {store::ReviewState::Approved, store::ReviewState::Pending,
                                              store::ReviewState::Rejected, store::ReviewState::Approved};
+        store::RubricRepository rubrics(project.db());
+        const auto rubric = rubrics.load(*rubrics.current());
+        auto judge = feedback::makeJudge("rule:arith");
+        store::CritiqueRepository critiques(project.db());
         int index = 0;
         for (const auto &p : prompts.page({0, 10, "id", false, std::nullopt})) {
             store::Transaction tx(project.db());
-            store::CandidateRecord good{0, p.id, 0, base, "Answer: " + *p.referenceAnswer, 2, "{}", 1, {}, {}, {}};
+            // The last pair's chosen answer is right but skips its steps: its
+            // critique is not top, so the supervised pass leaves it out.
+            const auto goodText = index == 3 ? "Answer: " + *p.referenceAnswer
+                                             : tasks::ArithTask::problemFromPrompt(p.text).canonical();
+            store::CandidateRecord good{0, p.id, 0, base, goodText, 2, "{}", 1, {}, {}, {}};
             store::CandidateRecord bad{0, p.id, 0, base, "Answer: 1000", 2, "{}", 1, {}, {}, {}};
             store::PairRecord pair;
             pair.promptId = p.id;
             pair.chosenCandidateId = candidates.insert(good);
             pair.rejectedCandidateId = candidates.insert(bad);
+            pair.chosenCritiqueId = critiques.insert(
+                {pair.chosenCandidateId, std::nullopt, judge->judge({p.text, goodText, p.referenceAnswer}, rubric)});
             pair.rule = "best_worst";
             pair.gap = 1.0;
             const auto id = pairs.insert(pair);
@@ -86,13 +96,11 @@ private Q_SLOTS:
             ++index;
         }
 
-        store::RubricRepository rubrics(project.db());
-        const auto rubric = rubrics.load(*rubrics.current());
-        auto judge = feedback::makeJudge("rule:arith");
         const auto model = model::TextModel::load(fixture.modelDir);
         RunContext context;
         pipeline::StageEnv env{project, run.runId, 0, run.options, context, *judge, rubric, std::nullopt, &model, base};
         QCOMPARE(pipeline::approvedDpoPairs(env).size(), std::size_t(2)); // approved + edited
+        QCOMPARE(pipeline::promisingExamples(env, pipeline::approvedPairs(env)).size(), std::size_t(1));
 
         const auto folder = pipeline::iterationFolder(project, run.runId, 1);
         store::CheckpointRepository checkpoints(project.db());
@@ -147,7 +155,7 @@ private Q_SLOTS:
         QVERIFY(!metrics.series(dpoRun.id, "dpo/logps/rejected").empty());
         QVERIFY(progress.isDone({run.runId, 0, stages::kTrain}));
 
-        // The supervised pass ran once, before DPO, on the two chosen answers, and
+        // The supervised pass ran once, before DPO, on the one fully right chosen answer, and
         // DPO started from its model.
         std::vector<store::RunRecord> sftRuns;
         for (const auto &r : runs.list())
@@ -156,7 +164,7 @@ private Q_SLOTS:
         QCOMPARE(sftRuns.size(), std::size_t(1));
         QVERIFY(sftRuns.front().status == store::RunStatus::Succeeded);
         QCOMPARE(sftRuns.front().iteration, 1);
-        QCOMPARE(nlohmann::json::parse(sftRuns.front().hyperParametersJson)["examples"].get<int>(), 2);
+        QCOMPARE(nlohmann::json::parse(sftRuns.front().hyperParametersJson)["examples"].get<int>(), 1);
         QVERIFY(!metrics.series(sftRuns.front().id, "sft/loss").empty());
         QVERIFY(progress.isDone({run.runId, 0, stages::kSft}));
         QCOMPARE(nlohmann::json::parse(dpoRun.hyperParametersJson)["policy"].get<std::string>(), folder + "-sft/final");
@@ -180,6 +188,28 @@ private Q_SLOTS:
         QCOMPARE(examples[0].answerIds, (std::vector<std::int64_t>{5, 6, 0}));
         QCOMPARE(examples[1].promptIds, (std::vector<std::int64_t>{1, 3}));
         QCOMPARE(examples[2].answerIds, (std::vector<std::int64_t>{9, 0}));
+    }
+
+    // Promising: parsed, not failed by the verifier, and every aspect at the top
+    // (RLRF); the baseline's scalar alone where it has one.
+    void promisingMeansFullyRightOrTheBaselinesScalar()
+    {
+        using pipeline::PipelineMode;
+        feedback::Critique c;
+        c.overall = 1.0;
+        QVERIFY(pipeline::isPromising(PipelineMode::Rlrf, c)); // no verifier: the aspects decide
+        c.reward = 1.0;
+        QVERIFY(pipeline::isPromising(PipelineMode::Rlrf, c));
+        c.overall = 0.9;
+        QVERIFY(!pipeline::isPromising(PipelineMode::Rlrf, c)); // right number, a flawed step
+        QVERIFY(pipeline::isPromising(PipelineMode::RewardOnly, c));
+        c.reward = 0.0;
+        c.overall = 1.0;
+        QVERIFY(!pipeline::isPromising(PipelineMode::Rlrf, c));
+        QVERIFY(!pipeline::isPromising(PipelineMode::RewardOnly, c));
+        c.reward.reset();
+        c.parseStatus = feedback::ParseStatus::Failed;
+        QVERIFY(!pipeline::isPromising(PipelineMode::Rlrf, c));
     }
 
     // sft.epochs 0: no supervised pass, DPO starts from M_i.
