@@ -24,6 +24,11 @@ std::vector<train::SftExample> chosenExamples(const std::vector<train::DpoPair> 
     return out;
 }
 
+bool supervisedPassEnabled(const PipelineOptions &options)
+{
+    return options.sft.epochs > 0.0 || options.sft.maxSteps > 0;
+}
+
 bool isPromising(PipelineMode mode, const feedback::Critique &critique)
 {
     if (critique.parseStatus != feedback::ParseStatus::Ok)
@@ -52,7 +57,7 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
     namespace fs = std::filesystem;
     const auto &o = env.options;
     const std::string finalFolder = (fs::path(outputFolder) / "final").string();
-    if (o.sft.epochs <= 0.0 && o.sft.maxSteps <= 0)
+    if (!supervisedPassEnabled(o))
         return {Outcome::Succeeded, {}, policyFolder, 0};
     store::StageRepository progress(env.project.db());
     const auto key = env.key(stages::kSft);

@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The first half of an iteration's fine-tuning: a supervised pass over the
+// An optional first part of an iteration's fine-tuning: a supervised pass over the
 // promising responses the critiques and refinements found — the chosen answers
 // of the iteration's approved pairs that their critique rates fully right (every
 // applicable aspect at the top level, and the verifier's reward when there is
 // one) — before DPO trains on the pairs themselves. A chosen answer is only the
 // better of two: on the arith demo, 45 % of the refinements the verifier accepts
-// reach the right number through a wrong step, and learning those lost accuracy.
+// reach the right number through a wrong step, which the pass must not learn.
 // The reward-only baseline judges by its scalar alone: any chosen answer the
 // verifier accepts. Each (prompt, answer) is learned once however many pairs
-// share it, and review decides what is learned. Off when options.sft.epochs is 0.
+// share it, and review decides what is learned. Off when options.sft.epochs is 0
+// (the default: on the demo model DPO after the pass lost accuracy,
+// docs/rlrf-demo-findings.md).
 //
 // The stage is atomic: a stopped or killed pass starts over (it takes seconds at
 // demo scale). Its model is DPO's starting point and frozen reference; it is
@@ -31,6 +33,9 @@ struct SftStageResult {
     std::string modelFolder; // what DPO starts from: the fine-tuned model, or M_i when off
     std::int64_t examples = 0;
 };
+
+/// Whether the run's settings ask for the pass.
+bool supervisedPassEnabled(const PipelineOptions &options);
 
 /// Throws rlrf::Error when the supervised pass fails (a NaN loss, an unusable
 /// folder), naming the iteration.

@@ -113,10 +113,13 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
                         + " has no approved pairs to train on; lower --delta, raise --samples, or approve pairs",
                     {env.project.path(), 0, "pairs"});
 
-    // The supervised pass over the chosen answers comes first; DPO then starts
-    // from its model and holds it as the frozen reference.
+    // The supervised pass over the promising chosen answers, when asked for,
+    // comes first; DPO then starts from its model and holds it as the frozen
+    // reference.
     const auto sftFolder = outputFolder + "-sft";
-    const auto sft = runSftStage(env, promisingExamples(env, approved), policyFolder, sftFolder);
+    const auto examples = supervisedPassEnabled(env.options) ? promisingExamples(env, approved)
+                                                             : std::vector<train::SftExample>{};
+    const auto sft = runSftStage(env, examples, policyFolder, sftFolder);
     if (sft.outcome == Outcome::Cancelled)
         return {Outcome::Cancelled, sft.message, 0, {}, static_cast<std::int64_t>(pairs.size())};
     const auto &dpoStart = sft.modelFolder;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Train: a supervised pass over the chosen answers of the iteration's approved
-// (and edited) pairs (sft_stage.h), then DPO of that model on the pairs against
-// itself as the frozen reference; the result M_{i+1} is registered as a
+// Train: DPO on the iteration's approved (and edited) pairs, of M_i against
+// itself as the frozen reference — or, when the run asks for it, of the model a
+// supervised pass over the pairs' fully right chosen answers made from M_i
+// (sft_stage.h), against that model; the result M_{i+1} is registered as a
 // checkpoint whose parent is M_i. A DPO run that stops (cancel, NaN, a kill)
 // leaves the stage undone: on resume, DPO continues from the stopped run's last
 // resumable checkpoint (a cancel writes one; a kill leaves only periodic ones)
