@@ -172,7 +172,7 @@ const rlrf::cli::RegisterCommand reg{{
     {
         {"iterations", "K", "models to train: M0 -> M1 -> ... -> MK (default 2)"},
         {"auto-approve", "", "approve every pair at once instead of waiting for review"},
-        {"baseline", "", "reward-only baseline: no refinement, pairs from samples by overall score, same budget"},
+        {"baseline", "", "reward-only baseline: no refinement, same budget, samples ranked by the verifier's reward (by overall score without one)"},
         {"new", "", "start a new run even if an unfinished one of the same mode exists"},
         {"prompts", "N", "train prompts per iteration (default 256)"},
         {"samples", "N", "answers sampled per prompt (default 4)"},
