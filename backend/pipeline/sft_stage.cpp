@@ -8,7 +8,6 @@
 #include "store/run_repository.h"
 #include "train/sft.h"
 
-#include <cmath>
 #include <filesystem>
 #include <set>
 
@@ -82,12 +81,7 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
                                   {"policy", policyFolder}};
     const auto sftRun = runs.start(store::RunKind::Sft, env.iteration + 1, hyper.dump());
     std::vector<store::MetricPoint> points;
-    RunContext context = env.context;
-    context.onMetric = [&](std::int64_t step, const std::string &metricKey, double value) {
-        if (std::isfinite(value))
-            points.push_back({step, metricKey, value});
-        env.context.metric(step, metricKey, value);
-    };
+    const RunContext context = recordingMetrics(env.context, points);
     log::get("pipeline")->info("iteration {} sft: {} promising answers -> {}", env.iteration, data.train.size(),
                                outputFolder);
     fs::remove_all(outputFolder); // a stopped pass starts over

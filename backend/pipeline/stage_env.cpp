@@ -5,9 +5,21 @@
 #include "store/transaction.h"
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 
 namespace rlrf::pipeline {
+
+RunContext recordingMetrics(const RunContext &outer, std::vector<store::MetricPoint> &points)
+{
+    RunContext context = outer;
+    context.onMetric = [&outer, &points](std::int64_t step, const std::string &key, double value) {
+        if (std::isfinite(value))
+            points.push_back({step, key, value});
+        outer.metric(step, key, value);
+    };
+    return context;
+}
 
 double monotonicSeconds()
 {

@@ -13,6 +13,7 @@
 #include "feedback/rubric.h"
 #include "pipeline/pipeline_options.h"
 #include "store/project_file.h"
+#include "store/run_records.h"
 #include "store/stage_repository.h"
 
 #include <cstdint>
@@ -84,5 +85,10 @@ private:
 };
 
 double monotonicSeconds();
+
+/// `outer` with its metric callback wrapped: each metric still goes to `outer` as
+/// it comes, and the finite ones are also kept in `points`, for the training
+/// run's rows in the store once it ends. `points` must outlive the result.
+RunContext recordingMetrics(const RunContext &outer, std::vector<store::MetricPoint> &points);
 
 } // namespace rlrf::pipeline

@@ -15,7 +15,6 @@
 #include "train/dpo_resume.h"
 #include "train/dpo_trainer.h"
 
-#include <cmath>
 #include <filesystem>
 
 namespace rlrf::pipeline {
@@ -83,12 +82,17 @@ std::vector<ApprovedPair> approvedPairs(const StageEnv &env)
     return out;
 }
 
-std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
+std::vector<train::DpoPair> tokensOf(const std::vector<ApprovedPair> &approved)
 {
     std::vector<train::DpoPair> out;
-    for (auto &p : approvedPairs(env))
-        out.push_back(std::move(p.tokens));
+    for (const auto &p : approved)
+        out.push_back(p.tokens);
     return out;
+}
+
+std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
+{
+    return tokensOf(approvedPairs(env));
 }
 
 TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder)
@@ -105,9 +109,7 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
         return {Outcome::Succeeded, {}, c->id, c->path, 0};
     }
     const auto approved = approvedPairs(env);
-    std::vector<train::DpoPair> pairs;
-    for (const auto &p : approved)
-        pairs.push_back(p.tokens);
+    const auto pairs = tokensOf(approved);
     if (pairs.empty())
         throw Error("iteration " + std::to_string(env.iteration)
                         + " has no approved pairs to train on; lower --delta, raise --samples, or approve pairs",
@@ -134,14 +136,8 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
                                   {"policy", dpoStart}};
     const auto dpoRun = runs.start(store::RunKind::Dpo, env.iteration + 1, hyper.dump());
 
-    // Metrics go to the caller as they come and into the store with the result.
     std::vector<store::MetricPoint> points;
-    RunContext dpoContext = env.context;
-    dpoContext.onMetric = [&](std::int64_t step, const std::string &metricKey, double value) {
-        if (std::isfinite(value))
-            points.push_back({step, metricKey, value});
-        env.context.metric(step, metricKey, value);
-    };
+    const RunContext dpoContext = recordingMetrics(env.context, points);
     log::get("pipeline")->info("iteration {} train: DPO on {} pairs -> {}", env.iteration, pairs.size(), outputFolder);
     const auto result = trainOrResume(config, dpoStart, pairs, outputFolder, dpoContext);
     store::MetricRepository(env.project.db()).append(dpoRun, points);

@@ -37,6 +37,9 @@ struct ApprovedPair {
 /// The approved and edited pairs of the iteration, each with its token ids (below).
 std::vector<ApprovedPair> approvedPairs(const StageEnv &env);
 
+/// The token ids of each pair, in order.
+std::vector<train::DpoPair> tokensOf(const std::vector<ApprovedPair> &approved);
+
 /// The approved and edited pairs of the iteration as token ids: the prompt as the
 /// policy saw it when answering, each side's text plus the model's EOS. With
 /// options.cutRejectedAtFlaw (RLRF mode), an approved pair's rejected answer ends
