@@ -3,7 +3,9 @@
 
 #include "common/stories_fixture.h"
 #include "common/store_fixture.h"
+#include "feedback/judge_factory.h"
 #include "store/project_file.h"
+#include "store/rubric_repository.h"
 #include "store/project_setup.h"
 #include "store/prompt_repository.h"
 #include "store/transaction.h"
@@ -54,6 +56,18 @@ PipelineProject makePipelineProject(const QString &folder, const QString &name, 
     addPrompts(project, tasks::Split::Train, trainPrompts);
     addPrompts(project, tasks::Split::Test, testPrompts);
     return out;
+}
+
+std::unique_ptr<StageSetup> makeStageSetup(const PipelineProject &fixture, const pipeline::PipelineOptions &options)
+{
+    auto project = store::Project::open(fixture.path);
+    auto run = pipeline::openRun(project, options, false);
+    const auto base = pipeline::ensureBaseCheckpoint(project, fixture.modelDir);
+    store::RubricRepository rubrics(project.db());
+    auto rubric = rubrics.load(*rubrics.current());
+    return std::unique_ptr<StageSetup>(new StageSetup{std::move(project), std::move(run), base, std::move(rubric),
+                                                      feedback::makeJudge("rule:arith"),
+                                                      model::TextModel::load(fixture.modelDir), {}});
 }
 
 pipeline::PipelineOptions tinyOptions()

@@ -6,7 +6,14 @@
 // the accuracy of this tiny model.
 #pragma once
 
-#include "pipeline/pipeline_options.h"
+#include "feedback/judge.h"
+#include "feedback/rubric.h"
+#include "model/text_model.h"
+#include "pipeline/run_setup.h"
+#include "pipeline/stage_env.h"
+#include "store/project_file.h"
+
+#include <memory>
 
 #include <QString>
 
@@ -29,5 +36,27 @@ PipelineProject makePipelineProject(const QString &folder, const QString &name, 
 /// Settings small enough for a test: few prompts, 2 samples, 8 new tokens, one
 /// prompt per batch, no evaluation unless asked.
 pipeline::PipelineOptions tinyOptions();
+
+/// What a stage test needs around a project: its run (opened with `options`),
+/// M0's checkpoint, the current rubric, the rule judge and the loaded model.
+struct StageSetup {
+    store::Project project;
+    pipeline::RunHandle run;
+    std::int64_t base = 0; // M0's checkpoint id
+    feedback::Rubric rubric;
+    std::unique_ptr<feedback::Judge> judge;
+    model::TextModel model;
+    RunContext context;
+
+    /// Iteration 0 of the run, reporting to `reportTo` (default: `context`).
+    pipeline::StageEnv env(const RunContext *reportTo = nullptr)
+    {
+        return {project, run.runId, 0, run.options, reportTo ? *reportTo : context, *judge, rubric, std::nullopt,
+                &model, base};
+    }
+};
+
+/// Held by pointer: the environments it makes refer into it.
+std::unique_ptr<StageSetup> makeStageSetup(const PipelineProject &fixture, const pipeline::PipelineOptions &options);
 
 } // namespace rlrf::test

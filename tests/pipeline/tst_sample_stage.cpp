@@ -5,16 +5,11 @@
 // other n - 1 are sampled at the run's temperature. Without it all n are sampled.
 #include "common/pipeline_fixture.h"
 
-#include "feedback/judge_factory.h"
-#include "model/text_model.h"
 #include "pipeline/policy_prompt.h"
 #include "pipeline/prompt_formats.h"
-#include "pipeline/run_setup.h"
 #include "pipeline/sample_stage.h"
 #include "store/candidate_repository.h"
-#include "store/project_file.h"
 #include "store/prompt_repository.h"
-#include "store/rubric_repository.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -39,19 +34,14 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const auto fixture = test::makePipelineProject(dir.path(), QStringLiteral("sample"), 3, 0);
-        auto project = store::Project::open(fixture.path);
         auto options = test::tinyOptions();
         options.samples = 3;
         options.maxNewTokens = 12;
         options.greedyCandidate = greedy;
-        const auto run = pipeline::openRun(project, options, false);
-        const auto base = pipeline::ensureBaseCheckpoint(project, fixture.modelDir);
-        store::RubricRepository rubrics(project.db());
-        const auto rubric = rubrics.load(*rubrics.current());
-        auto judge = feedback::makeJudge("rule:arith");
-        const auto model = model::TextModel::load(fixture.modelDir);
-        RunContext context;
-        pipeline::StageEnv env{project, run.runId, 0, run.options, context, *judge, rubric, std::nullopt, &model, base};
+        const auto setup = test::makeStageSetup(fixture, options);
+        auto &project = setup->project;
+        const auto &model = setup->model;
+        const auto env = setup->env();
 
         std::vector<std::int64_t> ids;
         std::vector<std::vector<std::int64_t>> inputs;

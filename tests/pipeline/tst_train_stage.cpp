@@ -218,11 +218,12 @@ private Q_SLOTS:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const auto fixture = test::makePipelineProject(dir.path(), QStringLiteral("nosft"), 2, 0);
-        auto project = store::Project::open(fixture.path);
         auto options = test::tinyOptions();
         options.sft.epochs = 0;
-        const auto run = pipeline::openRun(project, options, false);
-        const auto base = pipeline::ensureBaseCheckpoint(project, fixture.modelDir);
+        const auto setup = test::makeStageSetup(fixture, options);
+        auto &project = setup->project;
+        const auto runId = setup->run.runId;
+        const auto base = setup->base;
         store::PromptRepository prompts(project.db());
         store::CandidateRepository candidates(project.db());
         store::PairRepository pairs(project.db());
@@ -237,17 +238,11 @@ private Q_SLOTS:
             pair.gap = 1.0;
             const auto id = pairs.insert(pair);
             pairs.setReviewState(id, store::ReviewState::Approved, "tester");
-            progress.record({run.runId, 0, stages::kPairs}, p.id, id);
+            progress.record({runId, 0, stages::kPairs}, p.id, id);
             tx.commit();
         }
-        store::RubricRepository rubrics(project.db());
-        const auto rubric = rubrics.load(*rubrics.current());
-        auto judge = feedback::makeJudge("rule:arith");
-        const auto model = model::TextModel::load(fixture.modelDir);
-        RunContext context;
-        pipeline::StageEnv env{project, run.runId, 0, run.options, context, *judge, rubric, std::nullopt, &model, base};
-        const auto folder = pipeline::iterationFolder(project, run.runId, 1);
-        const auto trained = pipeline::runTrainStage(env, fixture.modelDir, folder);
+        const auto folder = pipeline::iterationFolder(project, runId, 1);
+        const auto trained = pipeline::runTrainStage(setup->env(), fixture.modelDir, folder);
         QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
         store::RunRepository runs(project.db());
         for (const auto &r : runs.list())
