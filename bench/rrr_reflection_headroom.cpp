@@ -10,7 +10,7 @@
 //             their mean, and the share where at least one of the G works.
 // If the oracle row is far above the model row, better reflections are worth
 // learning; the sampled rows say how often GRPO can see a reflection that works.
-// Usage: bench_rrr_reflection_headroom MODEL_DIR [N=500] [G=8] [TEST_SEED=0]
+// Usage: [SHOW=K] bench_rrr_reflection_headroom MODEL_DIR [N=500] [G=8] [TEST_SEED=0]
 #include "demo/arith_reflection.h"
 #include "model/text_model.h"
 #include "pipeline/prompt_formats.h"
@@ -31,8 +31,17 @@ struct Failure {
     std::string attempt;
 };
 
+// SHOW=K in the environment prints the first K failures with each kind of
+// reflection and the retry it led to: the quickest way to see why retries fail.
+std::size_t shownExamples()
+{
+    const char *show = std::getenv("SHOW");
+    return show ? std::strtoul(show, nullptr, 10) : 0;
+}
+
 double solvedShare(const rrr::PolicySampler &sampler, const tasks::ArithTask &task,
-                   const std::vector<Failure> &failures, const std::vector<std::string> &reflections)
+                   const std::vector<Failure> &failures, const std::vector<std::string> &reflections,
+                   const char *label)
 {
     std::vector<pipeline::Messages> retry;
     for (std::size_t i = 0; i < failures.size(); ++i)
@@ -41,6 +50,10 @@ double solvedShare(const rrr::PolicySampler &sampler, const tasks::ArithTask &ta
     std::size_t solved = 0;
     for (std::size_t i = 0; i < failures.size(); ++i)
         solved += task.verify(failures[i].problem, retries[i].text).correct ? 1 : 0;
+    for (std::size_t i = 0; i < failures.size() && i < shownExamples(); ++i)
+        std::printf("--- %s, failure %zu\n%s\n[attempt]\n%s\n[reflection]\n%s\n[retry]\n%s\n", label, i,
+                    failures[i].problem.prompt.c_str(), failures[i].attempt.c_str(), reflections[i].c_str(),
+                    retries[i].text.c_str());
     return failures.empty() ? 0.0 : static_cast<double>(solved) / static_cast<double>(failures.size());
 }
 
@@ -85,10 +98,10 @@ int main(int argc, char **argv)
     std::printf("model %s: %zu held-out problems, %zu failed at the first (greedy) try\n\n", argv[1], problems.size(),
                 failures.size());
     std::printf("%-34s %s\n", "reflection in the retry's context", "failures solved by the greedy retry");
-    std::printf("%-34s %.3f\n", "model (greedy)", solvedShare(sampler, task, failures, own));
-    std::printf("%-34s %.3f\n", "none (empty)", solvedShare(sampler, task, failures, none));
-    std::printf("%-34s %.3f\n", "generic", solvedShare(sampler, task, failures, generic));
-    std::printf("%-34s %.3f\n", "oracle (rule judge's)", solvedShare(sampler, task, failures, oracle));
+    std::printf("%-34s %.3f\n", "model (greedy)", solvedShare(sampler, task, failures, own, "own"));
+    std::printf("%-34s %.3f\n", "none (empty)", solvedShare(sampler, task, failures, none, "none"));
+    std::printf("%-34s %.3f\n", "generic", solvedShare(sampler, task, failures, generic, "generic"));
+    std::printf("%-34s %.3f\n", "oracle (rule judge's)", solvedShare(sampler, task, failures, oracle, "oracle"));
 
     // Sampled reflections: one greedy retry each.
     std::vector<Failure> repeated;
