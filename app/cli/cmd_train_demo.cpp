@@ -4,6 +4,8 @@
 // result to stdout as one JSON line.
 #include "cli/command_registry.h"
 
+#include "core/json_io.h"
+#include "demo/demo_data.h"
 #include "demo/train_demo.h"
 
 #include <nlohmann/json.hpp>
@@ -52,9 +54,21 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
     return recipe;
 }
 
+// The recipe's examples as `rlrf sft --data` JSONL, with each example's kind.
+int dumpData(const rlrf::demo::DemoRecipe &recipe, const std::string &path)
+{
+    std::string text;
+    for (const auto &e : rlrf::demo::makeDemoExamples(recipe.data))
+        text += nlohmann::json{{"kind", e.kind}, {"prompt", e.messages}, {"completion", nlohmann::json::array({{{"role", "assistant"}, {"content", e.completion}}})}}.dump() + "\n";
+    rlrf::json::writeFileAtomically(path, text);
+    return 0;
+}
+
 int runTrainDemo(const rlrf::cli::ParsedArgs &args)
 {
     const auto recipe = recipeFrom(args);
+    if (args.has("dump-data"))
+        return dumpData(recipe, args.value("dump-data"));
     const std::string out = args.value("out", "arith-demo");
     const std::string work = args.value("work", out + ".work");
     rlrf::RunContext context;
@@ -85,7 +99,7 @@ int runTrainDemo(const rlrf::cli::ParsedArgs &args)
 static rlrf::cli::RegisterCommand registerTrainDemo{{
     "train-demo",
     "train the arith demo model from scratch (data, tokenizer, init, SFT)",
-    "rlrf train-demo [--out DIR] [--work DIR] [--steps N] [--steps2 N] [--seed S] [--data-scale X] [--resume]",
+    "rlrf train-demo [--out DIR] [--work DIR] [--steps N] [--steps2 N] [--seed S] [--data-scale X] [--resume] [--dump-data FILE]",
     {
         {"out", "DIR", "where the finished model goes (default ./arith-demo)"},
         {"work", "DIR", "tokenizer, initial weights and checkpoints (default <out>.work)"},
@@ -95,6 +109,7 @@ static rlrf::cli::RegisterCommand registerTrainDemo{{
         {"data-scale", "X", "multiply the number of generated examples (default 1)"},
         {"device", "DEV", "cpu, cuda, cuda:1 (default cpu)"},
         {"resume", "", "continue from the newest checkpoint in --work"},
+        {"dump-data", "FILE", "write the recipe's training examples as rlrf sft JSONL and stop"},
     },
     0,
     0,

@@ -58,6 +58,37 @@ private Q_SLOTS:
         QCOMPARE(model.encode("37").size(), std::size_t(2));
     }
 
+    // The dump is the exact mix the recipe trains on, in `rlrf sft`'s format: a
+    // user can read what the demo model learned, or fine-tune on part of it.
+    void dumpDataWritesTheMixForSft()
+    {
+        const QString dump = m_tmp.filePath(QStringLiteral("mix.jsonl"));
+        auto r = runCli({QStringLiteral("train-demo"), QStringLiteral("--dump-data"), dump, QStringLiteral("--data-scale"),
+                         QStringLiteral("0.01")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QFile file(dump);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QMap<QString, int> kinds;
+        int lines = 0;
+        while (!file.atEnd()) {
+            const auto row = nlohmann::json::parse(file.readLine().toStdString());
+            ++kinds[QString::fromStdString(row.at("kind").get<std::string>())];
+            QCOMPARE(row.at("completion").at(0).at("role").get<std::string>(), std::string("assistant"));
+            QCOMPARE(row.at("prompt").back().at("role").get<std::string>(), std::string("user"));
+            ++lines;
+        }
+        // 1 % of 16,000 answers, 4,000 refinements and 2,000 reflections (each with its retry).
+        QCOMPARE(kinds.value(QStringLiteral("answer")), 160);
+        QCOMPARE(kinds.value(QStringLiteral("refinement")), 40);
+        QCOMPARE(kinds.value(QStringLiteral("reflection")), 20);
+        QCOMPARE(kinds.value(QStringLiteral("retry")), 20);
+        QCOMPARE(lines, 240);
+        r = runCli({QStringLiteral("sft"), QStringLiteral("--model"), m_model, QStringLiteral("--data"), dump,
+                    QStringLiteral("--out"), m_tmp.filePath(QStringLiteral("tuned")), QStringLiteral("--max-steps"),
+                    QStringLiteral("1")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+    }
+
     void evalPrintsTheContractLine()
     {
         const QStringList base{QStringLiteral("eval"), QStringLiteral("--model"), m_model, QStringLiteral("--task"),
