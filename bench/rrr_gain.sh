@@ -22,7 +22,7 @@ cd "$out"
 for seed in $seeds; do
   project="rrr-$seed.rlrf"
   rm -rf "$project" "$project-wal" "$project-shm" "$project.runs"
-  "$rlrf" project new "$project" --model "$model" --task arith --rubric "$here/rubrics/math.json" > /dev/null
+  "$rlrf" project new "$project" --model "$model" --task arith --rubric "$here/rubrics/math.json" > /dev/null 2>&1
   nice -n 5 "$rlrf" rrr "$project" --task arith --seed "$seed" --json "$@" > "rrr-$seed.json" 2> "rrr-$seed.log" \
     || echo "rlrf rrr failed: see $out/rrr-$seed.log" >&2
   tail -n 1 "rrr-$seed.json"
