@@ -85,7 +85,7 @@ TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outF
             writeBaseModel(recipe, examples, base);
         }
         const auto model = model::TextModel::load(base);
-        const std::int64_t eos = model.stopIds().at(0);
+        const std::int64_t eos = model.endOfTextId();
         train::SftData data;
         for (std::size_t i = 0; i < examples.size(); ++i)
             (i < heldOut ? data.validation : data.train).push_back(encode(model, examples[i], eos));

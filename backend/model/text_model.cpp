@@ -124,6 +124,14 @@ std::vector<std::int64_t> TextModel::stopIds() const
     return ids;
 }
 
+std::int64_t TextModel::endOfTextId() const
+{
+    const auto ids = stopIds();
+    if (ids.empty())
+        throw Error("the model has no EOS token to end completions with", {m_state->folder, 0, "eos_token_id"});
+    return ids.front();
+}
+
 std::vector<TextSample> TextModel::generate(const std::vector<std::vector<std::int64_t>> &prompts,
                                             GenerationOptions options, const CancelToken *cancel) const
 {

@@ -46,6 +46,9 @@ public:
     // The config's EOS ids, plus the tokenizer's EOS and the chat template's
     // end-of-turn token when they are single tokens.
     std::vector<std::int64_t> stopIds() const;
+    // The id that ends a trained completion: the first of stopIds(). Throws an
+    // rlrf::Error naming the folder when the model has none.
+    std::int64_t endOfTextId() const;
 
     // Generates for several prompts; eosIds in `options` are filled from stopIds()
     // when empty, and stop strings are matched on the decoded text (and cut off).

@@ -15,11 +15,8 @@ namespace {
 // The text plus the model's end-of-text id (the first of its stop ids).
 std::vector<std::int64_t> completionIds(const model::TextModel &model, const std::string &text)
 {
-    const auto stops = model.stopIds();
-    if (stops.empty())
-        throw Error("the model has no EOS token to end completions with", {model.folder(), 0, "eos_token_id"});
     auto ids = model.encode(text);
-    ids.push_back(stops.front());
+    ids.push_back(model.endOfTextId());
     return ids;
 }
 

@@ -32,16 +32,6 @@ std::string text(const nlohmann::json &record, const ErrorSource &where)
     return value.get<std::string>();
 }
 
-std::int64_t eosId(const model::TextModel &model)
-{
-    const auto &ids = model.policy().config().eosTokenIds;
-    if (!ids.empty())
-        return ids.front();
-    if (const auto eos = model.tokenizer().eosId())
-        return *eos;
-    throw Error("the model has no EOS token to end completions with", {model.folder(), 0, "eos_token_id"});
-}
-
 SftExample fromText(const nlohmann::json &record, const model::TextModel *model, const std::string &path, long line)
 {
     if (!model)
@@ -59,7 +49,7 @@ SftExample fromText(const nlohmann::json &record, const model::TextModel *model,
     }
     if (e.answerIds.empty())
         throw Error("the completion is empty", {path, line, "completion"});
-    e.answerIds.push_back(eosId(*model));
+    e.answerIds.push_back(model->endOfTextId());
     return e;
 }
 

@@ -56,6 +56,7 @@ private Q_SLOTS:
         const auto plain = model.promptIds("", false);
         QCOMPARE(plain, std::vector<std::int64_t>{1});
         QCOMPARE(model.stopIds(), std::vector<std::int64_t>{2});
+        QCOMPARE(model.endOfTextId(), std::int64_t(2)); // what SFT and DPO end completions with
     }
 
     void stopStringsCutTheText()
