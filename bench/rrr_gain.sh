@@ -22,7 +22,8 @@ cd "$out"
 for seed in $seeds; do
   project="rrr-$seed.rlrf"
   rm -rf "$project" "$project-wal" "$project-shm" "$project.runs"
-  "$rlrf" project new "$project" --model "$model" --task arith --rubric "$here/rubrics/math.json" > /dev/null 2>&1
+  "$rlrf" project new "$project" --model "$model" --task arith --rubric "$here/rubrics/math.json" \
+    > /dev/null 2> "rrr-$seed.setup.log" || { cat "rrr-$seed.setup.log" >&2; exit 1; }
   nice -n 5 "$rlrf" rrr "$project" --task arith --seed "$seed" --json "$@" > "rrr-$seed.json" 2> "rrr-$seed.log" \
     || echo "rlrf rrr failed: see $out/rrr-$seed.log" >&2
   tail -n 1 "rrr-$seed.json"
@@ -35,11 +36,13 @@ for seed in sys.argv[1:]:
     try:
         lines = open(f"rrr-{seed}.json").read().split("\n")
         r = json.loads([l for l in lines if l.strip()][-1])
-    except (OSError, ValueError, IndexError):
-        print(f"{seed:<5} (no result)")
+        b, a = r["before"], r["after"]
+        log = open(f"rrr-{seed}.log").read().split("\n")
+    except (OSError, ValueError, IndexError, KeyError):
+        print(f"{seed:<5} (no result: see rrr-{seed}.log)")
         continue
     rewards = []
-    for line in open(f"rrr-{seed}.log"):
+    for line in log:
         try:
             m = json.loads(line)
         except ValueError:
@@ -49,7 +52,6 @@ for seed in sys.argv[1:]:
     tenth = max(1, len(rewards) // 10)
     first = sum(rewards[:tenth]) / tenth if rewards else float("nan")
     last = sum(rewards[-tenth:]) / tenth if rewards else float("nan")
-    b, a = r["before"], r["after"]
     print(f"{seed:<5} {b['first']:.3f}         {a['first']:.3f}  {b['second']:.3f}          {a['second']:.3f}  "
           f"{first:.3f} / {last:.3f}")
 PY

@@ -58,8 +58,10 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
 int dumpData(const rlrf::demo::DemoRecipe &recipe, const std::string &path)
 {
     std::string text;
-    for (const auto &e : rlrf::demo::makeDemoExamples(recipe.data))
-        text += nlohmann::json{{"kind", e.kind}, {"prompt", e.messages}, {"completion", nlohmann::json::array({{{"role", "assistant"}, {"content", e.completion}}})}}.dump() + "\n";
+    for (const auto &e : rlrf::demo::makeDemoExamples(recipe.data)) {
+        const nlohmann::json completion = nlohmann::json::array({{{"role", "assistant"}, {"content", e.completion}}});
+        text += nlohmann::json{{"kind", e.kind}, {"prompt", e.messages}, {"completion", completion}}.dump() + "\n";
+    }
     rlrf::json::writeFileAtomically(path, text);
     return 0;
 }
