@@ -17,6 +17,7 @@
 #include "rrr/policy_sampler.h"
 #include "tasks/arith_task.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -50,7 +51,8 @@ double solvedShare(const rrr::PolicySampler &sampler, const tasks::ArithTask &ta
     std::size_t solved = 0;
     for (std::size_t i = 0; i < failures.size(); ++i)
         solved += task.verify(failures[i].problem, retries[i].text).correct ? 1 : 0;
-    for (std::size_t i = 0; i < failures.size() && i < shownExamples(); ++i)
+    const std::size_t shown = std::min(failures.size(), shownExamples());
+    for (std::size_t i = 0; i < shown; ++i)
         std::printf("--- %s, failure %zu\n%s\n[attempt]\n%s\n[reflection]\n%s\n[retry]\n%s\n", label, i,
                     failures[i].problem.prompt.c_str(), failures[i].attempt.c_str(), reflections[i].c_str(),
                     retries[i].text.c_str());

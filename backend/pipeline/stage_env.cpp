@@ -5,8 +5,8 @@
 #include "store/transaction.h"
 
 #include <algorithm>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 
 namespace rlrf::pipeline {
 

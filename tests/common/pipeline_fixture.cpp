@@ -5,9 +5,9 @@
 #include "common/store_fixture.h"
 #include "feedback/judge_factory.h"
 #include "store/project_file.h"
-#include "store/rubric_repository.h"
 #include "store/project_setup.h"
 #include "store/prompt_repository.h"
+#include "store/rubric_repository.h"
 #include "store/transaction.h"
 #include "tasks/arith_task.h"
 
