@@ -67,6 +67,7 @@ rlrf::pipeline::PipelineOptions optionsFrom(const rlrf::cli::ParsedArgs &args)
     o.dpo.nllWeight = args.doubleValue("nll-weight", o.dpo.nllWeight);
     o.sft.epochs = args.doubleValue("sft-epochs", o.sft.epochs);
     o.sft.learningRate = args.doubleValue("sft-lr", o.sft.learningRate);
+    o.sftSource = args.value("sft-source", o.sftSource);
     o.dpo.device = args.value("device", o.dpo.device);
     o.dpo.dtype = args.value("dtype", o.dpo.dtype);
     o.sft.device = o.dpo.device;
@@ -167,7 +168,7 @@ const rlrf::cli::RegisterCommand reg{{
     "run",
     "run the RLRF loop (sample, critique, refine, pairs, DPO, evaluate) for K iterations; resumable",
     "rlrf run FILE --iterations K [--auto-approve] [--baseline] [--prompts N] [--samples N] [--temperature T] "
-    "[--judge SPEC] [--pair-rule R[,R]] [--delta D] [--sft-epochs N] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
+    "[--judge SPEC] [--pair-rule R[,R]] [--delta D] [--sft-epochs N] [--sft-source S] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
     "[--eval-n N]",
     {
         {"iterations", "K", "models to train: M0 -> M1 -> ... -> MK (default 2)"},
@@ -188,8 +189,9 @@ const rlrf::cli::RegisterCommand reg{{
         {"greedy-candidate", "", "one of the n candidates is the greedy answer (default: all n sampled)"},
         {"whole-rejected", "", "train on whole rejected answers (default: cut after the first line the critique flags)"},
         {"max-pairs", "N", "most pairs per prompt (default 4)"},
-        {"sft-epochs", "N", "epochs of a supervised pass over the fully right chosen answers before DPO (default 0 = none)"},
+        {"sft-epochs", "N", "epochs of a supervised pass over the promising answers before DPO (default 0 = none)"},
         {"sft-lr", "X", "its peak learning rate (default 1e-4)"},
+        {"sft-source", "S", "what the pass learns: pairs (approved pairs' fully right chosen answers) or pool (every fully right answer too) (default pairs)"},
         {"beta", "B", "DPO beta (default 0.1)"},
         {"lr", "X", "DPO peak learning rate (default 5e-5)"},
         {"epochs", "N", "DPO epochs per iteration (default 2)"},

@@ -10,15 +10,14 @@
 
 namespace rlrf::pipeline {
 
-namespace {
-
-// The text plus the model's end-of-text id (the first of its stop ids).
-std::vector<std::int64_t> completionIds(const model::TextModel &model, const std::string &text)
+std::vector<std::int64_t> answerIds(const model::TextModel &policy, const std::string &text)
 {
-    auto ids = model.encode(text);
-    ids.push_back(model.endOfTextId());
+    auto ids = policy.encode(text);
+    ids.push_back(policy.endOfTextId());
     return ids;
 }
+
+namespace {
 
 std::vector<std::int64_t> rejectedIds(store::Database &db, const model::TextModel &policy,
                                       const store::PairRecord &pair, bool cutRejectedAtFlaw)
@@ -31,7 +30,7 @@ std::vector<std::int64_t> rejectedIds(store::Database &db, const model::TextMode
                 return policy.encode(prefix);
         }
     }
-    return completionIds(policy, pair.rejectedText);
+    return answerIds(policy, pair.rejectedText);
 }
 
 } // namespace
@@ -39,7 +38,7 @@ std::vector<std::int64_t> rejectedIds(store::Database &db, const model::TextMode
 train::DpoPair pairTokens(store::Database &db, const model::TextModel &policy, const store::PairRecord &pair,
                           const std::string &promptText, bool cutRejectedAtFlaw)
 {
-    return {policyPromptIds(policy, answerMessages(promptText)), completionIds(policy, pair.chosenText),
+    return {policyPromptIds(policy, answerMessages(promptText)), answerIds(policy, pair.chosenText),
             rejectedIds(db, policy, pair, cutRejectedAtFlaw)};
 }
 

@@ -21,6 +21,9 @@ class Database;
 
 namespace rlrf::pipeline {
 
+/// An answer as the policy learns it: its tokens, then the end-of-text id.
+std::vector<std::int64_t> answerIds(const model::TextModel &policy, const std::string &text);
+
 train::DpoPair pairTokens(store::Database &db, const model::TextModel &policy, const store::PairRecord &pair,
                           const std::string &promptText, bool cutRejectedAtFlaw);
 

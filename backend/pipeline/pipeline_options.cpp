@@ -82,6 +82,7 @@ nlohmann::json toJson(const PipelineOptions &o)
             {"max_pairs_per_prompt", o.maxPairsPerPrompt},
             {"auto_approve", o.autoApprove},
             {"sft", train::toJson(o.sft)},
+            {"sft_source", o.sftSource},
             {"dpo", train::toJson(o.dpo)},
             {"eval_split", o.evalSplit},
             {"eval_n", o.evalN},
@@ -149,6 +150,7 @@ PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std:
     json::readOptional(object, "auto_approve", o.autoApprove, source);
     if (const auto it = object.find("sft"); it != object.end())
         o.sft = sftFromJson(*it, source + " (sft)");
+    json::readOptional(object, "sft_source", o.sftSource, source);
     if (const auto it = object.find("dpo"); it != object.end())
         o.dpo = train::dpoConfigFromJson(*it, source + " (dpo)");
     json::readOptional(object, "eval_split", o.evalSplit, source);
@@ -190,6 +192,7 @@ void validate(const PipelineOptions &o, const std::string &source)
     require(std::isfinite(o.sft.epochs) && o.sft.epochs >= 0.0, "must not be negative", source, "sft.epochs");
     if (o.sft.epochs > 0.0 || o.sft.maxSteps > 0)
         train::validate(o.sft, source + " (sft)");
+    require(o.sftSource == "pairs" || o.sftSource == "pool", "must be pairs or pool", source, "sft_source");
     train::validate(o.dpo, source + " (dpo)");
 }
 

@@ -65,10 +65,12 @@ struct PipelineOptions {
     std::int64_t maxPairsPerPrompt = 4;     // over all rules
     bool autoApprove = false;
 
-    // train: an optional supervised pass over the approved pairs' fully right
-    // chosen answers (epochs 0, the default, turns it off), then DPO against the
-    // model that pass produced
+    // train: an optional supervised pass over the promising answers (epochs 0,
+    // the default, turns it off), then DPO against the model that pass produced.
+    // What the pass learns (sft_stage.h): "pairs", the approved pairs' promising
+    // chosen answers; "pool", every promising answer of the iteration's pool too.
     train::SftConfig sft = defaultSft();
+    std::string sftSource = "pairs";
     train::DpoConfig dpo = defaultDpo();
 
     // evaluate

@@ -3,24 +3,54 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "pipeline/pair_tokens.h"
+#include "pipeline/policy_prompt.h"
+#include "pipeline/prompt_formats.h"
+#include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/metric_repository.h"
+#include "store/pair_repository.h"
+#include "store/prompt_repository.h"
 #include "store/run_repository.h"
 #include "train/sft.h"
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace rlrf::pipeline {
 
-std::vector<train::SftExample> chosenExamples(const std::vector<train::DpoPair> &pairs)
+namespace {
+
+std::vector<train::SftExample> distinct(const std::vector<train::SftExample> &examples)
 {
     std::set<std::pair<std::vector<std::int64_t>, std::vector<std::int64_t>>> seen;
     std::vector<train::SftExample> out;
-    for (const auto &p : pairs)
-        if (seen.insert({p.prompt, p.chosen}).second)
-            out.push_back({p.prompt, p.chosen});
+    for (const auto &e : examples)
+        if (seen.insert({e.promptIds, e.answerIds}).second)
+            out.push_back(e);
     return out;
+}
+
+// The chosen answers of the pairs a person rejected: review said no to them.
+std::set<std::int64_t> rejectedChosenCandidates(const StageEnv &env)
+{
+    store::PairRepository pairs(env.project.db());
+    std::set<std::int64_t> out;
+    for (const auto id : store::StageRepository(env.project.db()).items(env.key(stages::kPairs)))
+        if (const auto pair = pairs.byId(id); pair.reviewState == store::ReviewState::Rejected)
+            out.insert(pair.chosenCandidateId);
+    return out;
+}
+
+} // namespace
+
+std::vector<train::SftExample> chosenExamples(const std::vector<train::DpoPair> &pairs)
+{
+    std::vector<train::SftExample> examples;
+    for (const auto &p : pairs)
+        examples.push_back({p.prompt, p.chosen});
+    return distinct(examples);
 }
 
 bool supervisedPassEnabled(const PipelineOptions &options)
@@ -48,6 +78,37 @@ std::vector<train::SftExample> promisingExamples(const StageEnv &env, const std:
         if (p.record.chosenCritiqueId && isPromising(env.options.mode, critiques.byId(*p.record.chosenCritiqueId).critique))
             chosen.push_back(p.tokens);
     return chosenExamples(chosen);
+}
+
+std::vector<train::SftExample> poolExamples(const StageEnv &env, const std::vector<ApprovedPair> &approved)
+{
+    if (env.policy == nullptr)
+        throw Error("the pool's supervised pass needs the iteration's policy loaded", {env.project.path(), 0, "sft"});
+    auto examples = promisingExamples(env, approved); // an edited chosen answer is only in its pair
+    const auto vetoed = rejectedChosenCandidates(env);
+    store::StageRepository progress(env.project.db());
+    store::CritiqueRepository critiques(env.project.db());
+    store::CandidateRepository candidates(env.project.db());
+    store::PromptRepository prompts(env.project.db());
+    std::map<std::int64_t, std::vector<std::int64_t>> promptIds; // prompt id -> the policy's prompt tokens
+    std::vector<std::string> from = {stages::kCritique};
+    if (env.options.mode == PipelineMode::Rlrf)
+        from.push_back(stages::kCritiqueRefined);
+    for (const auto &stage : from)
+        for (const auto id : progress.items(env.key(stage))) {
+            const auto critique = critiques.byId(id);
+            if (vetoed.count(critique.candidateId) || !isPromising(env.options.mode, critique.critique))
+                continue;
+            const auto candidate = candidates.byId(critique.candidateId);
+            auto prompt = promptIds.find(candidate.promptId);
+            if (prompt == promptIds.end())
+                prompt = promptIds
+                             .emplace(candidate.promptId,
+                                      policyPromptIds(*env.policy, answerMessages(prompts.byId(candidate.promptId).text)))
+                             .first;
+            examples.push_back({prompt->second, answerIds(*env.policy, candidate.text)});
+        }
+    return distinct(examples);
 }
 
 SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExample> &examples,

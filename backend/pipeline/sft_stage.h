@@ -1,16 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // An optional first part of an iteration's fine-tuning: a supervised pass over the
-// promising responses the critiques and refinements found — the chosen answers
-// of the iteration's approved pairs that their critique rates fully right (every
-// applicable aspect at the top level, and the verifier's reward when there is
-// one) — before DPO trains on the pairs themselves. A chosen answer is only the
-// better of two: on the arith demo, 45 % of the refinements the verifier accepts
-// reach the right number through a wrong step, which the pass must not learn.
-// The reward-only baseline judges by its scalar alone: any chosen answer the
-// verifier accepts. Each (prompt, answer) is learned once however many pairs
-// share it, and review decides what is learned. Off when options.sft.epochs is 0
-// (the default: on the demo model DPO after the pass lost accuracy,
-// docs/rlrf-demo-findings.md).
+// promising responses the critiques and refinements found, before DPO trains on
+// the pairs themselves. Promising: every applicable aspect at the top level, and
+// the verifier's reward when there is one. A chosen answer is only the better of
+// two: on the arith demo, 45 % of the refinements the verifier accepts reach the
+// right number through a wrong step, which the pass must not learn. The
+// reward-only baseline judges by its scalar alone: any answer the verifier
+// accepts. What the pass learns (options.sftSource):
+// - "pairs": the promising chosen answers of the iteration's approved pairs, so
+//   review decides what is learned;
+// - "pool": those, and every other promising answer of the iteration's samples
+//   and refinements, less the chosen answers of pairs a person rejected. Pairs
+//   hold one chosen answer per rule and prompt; on the demo the pool has about
+//   twice as many fully right answers (docs/rlrf-demo-findings.md).
+// Each (prompt, answer) is learned once. Off when options.sft.epochs is 0.
 //
 // The stage is atomic: a stopped or killed pass starts over (it takes seconds at
 // demo scale). Its model is DPO's starting point and frozen reference; it is
@@ -44,6 +47,11 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
 
 /// The promising chosen answers of `approved` (see above) as distinct examples.
 std::vector<train::SftExample> promisingExamples(const StageEnv &env, const std::vector<ApprovedPair> &approved);
+
+/// sft_source "pool": those, plus every promising answer of the iteration's
+/// pool — the samples and, in RLRF mode, the refinements — whether or not a pair
+/// chose it, less the chosen answers of pairs a person rejected. Needs env.policy.
+std::vector<train::SftExample> poolExamples(const StageEnv &env, const std::vector<ApprovedPair> &approved);
 
 /// Whether a chosen answer's critique makes it promising in the run's mode.
 bool isPromising(PipelineMode mode, const feedback::Critique &critique);

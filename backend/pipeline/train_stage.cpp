@@ -119,8 +119,9 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
     // comes first; DPO then starts from its model and holds it as the frozen
     // reference.
     const auto sftFolder = outputFolder + "-sft";
-    const auto examples = supervisedPassEnabled(env.options) ? promisingExamples(env, approved)
-                                                             : std::vector<train::SftExample>{};
+    std::vector<train::SftExample> examples;
+    if (supervisedPassEnabled(env.options))
+        examples = env.options.sftSource == "pool" ? poolExamples(env, approved) : promisingExamples(env, approved);
     const auto sft = runSftStage(env, examples, policyFolder, sftFolder);
     if (sft.outcome == Outcome::Cancelled)
         return {Outcome::Cancelled, sft.message, 0, {}, static_cast<std::int64_t>(pairs.size())};

@@ -27,6 +27,7 @@ private Q_SLOTS:
         o.greedyCandidate = true;
         o.sft.epochs = 3;
         o.sft.learningRate = 3e-5;
+        o.sftSource = "pool";
         o.dpo.beta = 0.3;
         o.dpo.lossType = "ipo";
         o.dpo.learningRate = 2e-5;
@@ -35,6 +36,7 @@ private Q_SLOTS:
         const auto json = pipeline::toJson(o);
         QCOMPARE(json.at("mode").get<std::string>(), std::string("reward_only"));
         QCOMPARE(json.at("dpo").at("loss_type").get<std::string>(), std::string("ipo"));
+        QCOMPARE(json.at("sft_source").get<std::string>(), std::string("pool"));
         const auto back = pipeline::pipelineOptionsFromJson(json, "run 1");
         QCOMPARE(pipeline::toJson(back).dump(), json.dump());
         // Through text too, as the run record stores it.
@@ -59,9 +61,11 @@ private Q_SLOTS:
         auto old = pipeline::toJson(defaults);
         old.erase("greedy_candidate");
         old.erase("sft");
+        old.erase("sft_source");
         const auto o = pipeline::pipelineOptionsFromJson(old, "run 3");
         QVERIFY(!o.greedyCandidate);
         QCOMPARE(o.sft.epochs, 0.0);
+        QCOMPARE(o.sftSource, std::string("pairs"));
         auto on = defaults;
         on.greedyCandidate = true;
         on.sft.epochs = 2;
@@ -92,6 +96,7 @@ private Q_SLOTS:
         QTest::newRow("sft lr") << R"({"sft": {"learning_rate": -1}})" << "learning_rate";
         QTest::newRow("sft epochs") << R"({"sft": {"epochs": -1}})" << "run 7 (sft): 'epochs'";
         QTest::newRow("sft unknown") << R"({"sft": {"epoch": 1}})" << "run 7 (sft): 'epoch': unknown SFT setting";
+        QTest::newRow("sft source") << R"({"sft_source": "all"})" << "'sft_source': must be pairs or pool";
         QTest::newRow("greedy type") << R"({"greedy_candidate": 1})" << "'greedy_candidate': wrong type";
         QTest::newRow("dpo unknown") << R"({"dpo": {"betta": 1}})" << "'betta': unknown setting";
     }

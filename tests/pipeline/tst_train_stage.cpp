@@ -212,6 +212,73 @@ private Q_SLOTS:
         QVERIFY(!pipeline::isPromising(PipelineMode::Rlrf, c));
     }
 
+    // sft_source "pool": the pass learns every promising answer of the
+    // iteration's pool, paired or not, refinements included in RLRF mode, each
+    // once; never the chosen answer of a pair a person rejected. Prompt 0: a fully
+    // right sample, chosen by an approved pair. Prompt 1: a wrong sample and its
+    // fully right refinement, no pair. Prompt 2: a fully right sample that a
+    // person rejected as a pair's chosen answer.
+    void poolSourceLearnsEveryPromisingAnswerButNotRejectedOnes()
+    {
+        for (const auto mode : {pipeline::PipelineMode::Rlrf, pipeline::PipelineMode::RewardOnly}) {
+            QTemporaryDir dir;
+            QVERIFY(dir.isValid());
+            const auto fixture = test::makePipelineProject(dir.path(), QStringLiteral("pool"), 3, 0);
+            auto options = test::tinyOptions();
+            options.mode = mode;
+            options.sftSource = "pool";
+            const auto setup = test::makeStageSetup(fixture, options);
+            auto &project = setup->project;
+            const auto runId = setup->run.runId;
+            store::CandidateRepository candidates(project.db());
+            store::CritiqueRepository critiques(project.db());
+            store::PairRepository pairs(project.db());
+            store::StageRepository progress(project.db());
+            int index = 0;
+            for (const auto &p : store::PromptRepository(project.db()).page({0, 10, "id", false, std::nullopt})) {
+                store::Transaction tx(project.db());
+                const auto right = tasks::ArithTask::problemFromPrompt(p.text).canonical();
+                const auto rate = [&](std::int64_t candidate, const std::string &text, const char *stage) {
+                    const auto id = critiques.insert(
+                        {candidate, std::nullopt, setup->judge->judge({p.text, text, p.referenceAnswer}, setup->rubric)});
+                    progress.record({runId, 0, stage}, p.id, id);
+                    return id;
+                };
+                const auto sampleText = index == 1 ? std::string("Answer: 1000") : right;
+                const auto sample = candidates.insert({0, p.id, 0, setup->base, sampleText, 2, "{}", 1, {}, {}, {}});
+                const auto sampleCritique = rate(sample, sampleText, stages::kCritique);
+                if (index == 1) {
+                    const auto refined = candidates.insert(
+                        {0, p.id, 0, setup->base, right, 2, "{}", 1, sample, sampleCritique, {}});
+                    rate(refined, right, stages::kCritiqueRefined);
+                } else {
+                    const auto wrong = candidates.insert({0, p.id, 0, setup->base, "Answer: 1000", 2, "{}", 1, {}, {}, {}});
+                    store::PairRecord pair;
+                    pair.promptId = p.id;
+                    pair.chosenCandidateId = sample;
+                    pair.rejectedCandidateId = wrong;
+                    pair.chosenCritiqueId = sampleCritique;
+                    pair.rule = "best_worst";
+                    pair.gap = 1.0;
+                    const auto id = pairs.insert(pair);
+                    pairs.setReviewState(id, index == 0 ? store::ReviewState::Approved : store::ReviewState::Rejected,
+                                         "tester");
+                    progress.record({runId, 0, stages::kPairs}, p.id, id);
+                }
+                tx.commit();
+                ++index;
+            }
+            const auto env = setup->env();
+            const auto approved = pipeline::approvedPairs(env);
+            QCOMPARE(pipeline::promisingExamples(env, approved).size(), std::size_t(1));
+            const auto examples = pipeline::poolExamples(env, approved);
+            // The baseline has no refinements: its pool is the samples.
+            QCOMPARE(examples.size(), std::size_t(mode == pipeline::PipelineMode::Rlrf ? 2 : 1));
+            QCOMPARE(examples.front().answerIds, approved.front().tokens.chosen);
+            QCOMPARE(examples.front().promptIds, approved.front().tokens.prompt);
+        }
+    }
+
     // sft.epochs 0: no supervised pass, DPO starts from M_i.
     void withoutTheSupervisedPassDpoStartsFromTheIterationsModel()
     {
