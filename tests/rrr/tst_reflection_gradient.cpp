@@ -7,7 +7,9 @@
 // gradient must be non-zero at every position that predicts a reflection token
 // and exactly zero at every other position (prompt, failed attempt, retry,
 // padding). Then the trainer's own backward pass (reflectionBackward) must give
-// the same parameter gradient whether or not the retry is in the row.
+// the same parameter gradient whether or not the retry is in the row. And a few
+// optimizer steps on those gradients make the rewarded reflection likelier and
+// the unrewarded one less likely: the update goes the way the reward says.
 #include "rrr/reflection_step.h"
 
 #include "common/stories_fixture.h"
@@ -172,6 +174,38 @@ private Q_SLOTS:
         // Flat groups (all advantages 0) are left out of the rows.
         QCOMPARE(rrr::reflectionRows(withRetry, {{0.0, 0.0}}, true).prompts.size(), std::size_t{0});
         QCOMPARE(rrr::reflectionRows(withRetry, {{0.0, 0.0}}, false).prompts.size(), std::size_t{2});
+    }
+
+    // Last: it trains a fresh copy of the model, leaving the shared one as it is.
+    void stepsRaiseTheRewardedReflection()
+    {
+        auto copy = model::TextModel::load(m_dir.filePath(QStringLiteral("model")).toStdString());
+        auto &net = copy.policy().module();
+        std::vector<rrr::ReflectionGroup> groups(1);
+        groups[0].tries = m_tries;
+        const auto rows = rrr::reflectionRows(groups, {{1.0, -1.0}}, true); // the first retry passed
+        auto reflectionLogProb = [&](std::size_t row) {
+            torch::NoGradGuard noGrad;
+            const auto all = rrr::rowLogProbs(net, rows, 16);
+            double sum = 0.0;
+            for (std::size_t j = 0; j < rows.reflectionLengths[row]; ++j)
+                sum += all[row][j];
+            return sum;
+        };
+        const double rewardedBefore = reflectionLogProb(0), otherBefore = reflectionLogProb(1);
+        const auto reference = rrr::rowLogProbs(net, rows, 16);
+        torch::optim::AdamW optimizer(net.parameters(), torch::optim::AdamWOptions(1e-3).weight_decay(0.0));
+        for (int step = 0; step < 4; ++step) {
+            const auto old = rrr::rowLogProbs(net, rows, 16); // on-policy: one update per sampling
+            optimizer.zero_grad();
+            QVERIFY(rrr::reflectionBackward(net, rows, old, reference, {0.001, 0.2}, 16).finite);
+            optimizer.step();
+        }
+        const double rewardedAfter = reflectionLogProb(0), otherAfter = reflectionLogProb(1);
+        QVERIFY2(rewardedAfter > rewardedBefore + 0.1,
+                 qPrintable(QStringLiteral("rewarded: %1 -> %2").arg(rewardedBefore).arg(rewardedAfter)));
+        QVERIFY2(otherAfter < otherBefore - 0.1,
+                 qPrintable(QStringLiteral("unrewarded: %1 -> %2").arg(otherBefore).arg(otherAfter)));
     }
 };
 
