@@ -3,14 +3,13 @@
 # Measures what RLRF gains on the arith demo: for each seed, one RLRF run and one
 # reward-only baseline run (same budget) of ITERATIONS iterations from the same
 # model, each in its own project built like the demo project (the math rubric,
-# the same 512 train prompts; 500 test prompts rather than 200, for a smaller
-# error). Prints one JSON summary line per run (the `rlrf run` output) and a table
+# the same 4,096 train and 500 test prompts). Prints one JSON summary line per run (the `rlrf run` output) and a table
 # of held-out accuracy per model, plus seconds per stage.
 #
 #   bench/rlrf_gain.sh RLRF MODEL_DIR OUT_DIR [SEEDS] [ITERATIONS] [-- extra rlrf run options]
 #   e.g. bench/rlrf_gain.sh build/bin/rlrf resources/models/arith-demo /tmp/gain "1 2 3" 2
 # EVAL_N (default 500) sets the held-out problems evaluated per model, TRAIN_N
-# (default 512, as in the demo project) the training prompts imported, MODES
+# (default 4096, as in the demo project) the training prompts imported, MODES
 # (default "rlrf baseline") which runs to make.
 set -eu
 
@@ -26,7 +25,7 @@ model=$(cd "$model" && pwd)
 
 mkdir -p "$out"
 cd "$out"
-"$rlrf" task sample --task arith --split train --n "${TRAIN_N:-512}" --seed 11 > train.jsonl
+"$rlrf" task sample --task arith --split train --n "${TRAIN_N:-4096}" --seed 11 > train.jsonl
 "$rlrf" task sample --task arith --split test --n 500 --seed 12 > test.jsonl
 
 for seed in $seeds; do

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Builds the embedded demo project: the shipped arith-demo model, the math rubric,
-# 512 training and 200 test prompts of the arith task, two short real RLRF
+# 4,096 training and 500 test prompts of the arith task (enough for two full
+# iterations at the default 2,048 prompts each), two short real RLRF
 # iterations (samples, critiques, refinements, pairs, DPO to M1 and M2,
 # evaluations with win rates) and a short Reflect-Retry-Reward run, so every area
 # of the workbench has something real to show on first start.
@@ -18,8 +19,8 @@ trap 'rm -rf "$tmp"' EXIT
 rm -f "$out" "$out-wal" "$out-shm"
 "$rlrf" project new "$out" --model "$here/resources/models/arith-demo" --task arith \
         --rubric "$here/rubrics/math.json" > /dev/null
-"$rlrf" task sample --task arith --split train --n 512 --seed 11 > "$tmp/train.jsonl"
-"$rlrf" task sample --task arith --split test --n 200 --seed 12 > "$tmp/test.jsonl"
+"$rlrf" task sample --task arith --split train --n 4096 --seed 11 > "$tmp/train.jsonl"
+"$rlrf" task sample --task arith --split test --n 500 --seed 12 > "$tmp/test.jsonl"
 "$rlrf" import "$out" --format jsonl --input "$tmp/train.jsonl" --split train --answer-field answer > /dev/null
 "$rlrf" import "$out" --format jsonl --input "$tmp/test.jsonl" --split test --answer-field answer > /dev/null
 echo "==> two short RLRF iterations and a short Reflect-Retry-Reward run (about a minute on 2 cores)"

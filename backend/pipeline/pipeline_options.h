@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Every setting of an RLRF run (METHOD.md §1) with a JSON round trip: the run
 // record stores them, so a resumed run continues with exactly the settings it
-// started with. Defaults make one iteration of the arith demo take about a minute
-// on two CPU cores. Torch-free.
+// started with. Defaults are the recipe measured on the arith demo
+// (docs/rlrf-demo-findings.md). Torch-free.
 #pragma once
 
 #include "train/dpo_config.h"
@@ -29,7 +29,10 @@ struct PipelineOptions {
     int iterations = 2;
 
     // sample (D_y)
-    std::int64_t promptsPerIteration = 256; // train prompts, fresh ones each iteration while they last
+    // Train prompts, fresh ones each iteration while they last. On the demo model
+    // 256 per iteration moved accuracy by less than the seed spread, whatever the
+    // loss; 2,048 give the supervised pass enough answers to learn from.
+    std::int64_t promptsPerIteration = 2048;
     std::int64_t samples = 4;               // n candidates per prompt
     double temperature = 0.8;
     double topP = 0.95;
@@ -65,12 +68,12 @@ struct PipelineOptions {
     std::int64_t maxPairsPerPrompt = 4;     // over all rules
     bool autoApprove = false;
 
-    // train: an optional supervised pass over the promising answers (epochs 0,
-    // the default, turns it off), then DPO against the model that pass produced.
-    // What the pass learns (sft_stage.h): "pairs", the approved pairs' promising
-    // chosen answers; "pool", every promising answer of the iteration's pool too.
+    // train: a supervised pass over the promising answers (epochs 0 turns it
+    // off), then DPO against the model that pass produced. What the pass learns
+    // (sft_stage.h): "pairs", the approved pairs' promising chosen answers;
+    // "pool", every promising answer of the iteration's pool too.
     train::SftConfig sft = defaultSft();
-    std::string sftSource = "pairs";
+    std::string sftSource = "pool";
     train::DpoConfig dpo = defaultDpo();
 
     // evaluate
@@ -89,8 +92,10 @@ const std::vector<std::string> &knownPairRules();
 
 nlohmann::json toJson(const PipelineOptions &options);
 /// Reads a run's stored settings. Unknown keys and wrong types are errors naming
-/// the key; missing keys keep their defaults (a run stored before
-/// "greedy_candidate" and "sft" existed resumes with both off, as it started).
+/// the key; missing keys keep their defaults, except those added later, which
+/// read as the behaviour before them: a run stored before "greedy_candidate",
+/// "sft" and "sft_source" existed resumes without the greedy candidate and the
+/// supervised pass, as it started.
 /// Validates the result.
 PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std::string &source);
 /// Throws rlrf::Error naming the first field out of range.

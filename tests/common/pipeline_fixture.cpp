@@ -86,7 +86,11 @@ pipeline::PipelineOptions tinyOptions()
     o.sft.epochs = 1;
     o.sft.batchSize = 2;
     o.dpo.epochs = 1;
-    o.dpo.nllWeight = 0.0; // so the first DPO step's loss is ln 2, which tests check
+    // Sigmoid DPO without an NLL term, so the first step's loss is ln 2, which
+    // tests check (the default IPO's is (1 / 2β)²).
+    o.dpo.lossType = "sigmoid";
+    o.dpo.beta = 0.1;
+    o.dpo.nllWeight = 0.0;
     o.dpo.batchSize = 2;
     return o;
 }

@@ -53,9 +53,10 @@ private Q_SLOTS:
         QCOMPARE(o.dpo.learningRate, pipeline::PipelineOptions{}.dpo.learningRate);
     }
 
-    // A run stored before the greedy candidate and the supervised pass existed
-    // resumes as it started: without them. Turned on, both are stored and read back.
-    void greedyCandidateAndSupervisedPassAreOffUnlessAsked()
+    // A run stored before the greedy candidate, the supervised pass and its
+    // source existed resumes as it started: without them, although the pass is
+    // now on by default. Set, all three are stored and read back.
+    void settingsAddedLaterReadAsTheBehaviourBeforeThem()
     {
         const pipeline::PipelineOptions defaults;
         auto old = pipeline::toJson(defaults);
@@ -66,14 +67,19 @@ private Q_SLOTS:
         QVERIFY(!o.greedyCandidate);
         QCOMPARE(o.sft.epochs, 0.0);
         QCOMPARE(o.sftSource, std::string("pairs"));
+        QVERIFY(defaults.sft.epochs > 0.0);
+        QCOMPARE(defaults.sftSource, std::string("pool"));
         auto on = defaults;
         on.greedyCandidate = true;
         on.sft.epochs = 2;
         const auto back = pipeline::pipelineOptionsFromJson(pipeline::toJson(on), "run 4");
         QVERIFY(back.greedyCandidate);
         QCOMPARE(back.sft.epochs, 2.0);
+        QCOMPARE(back.sftSource, std::string("pool"));
         // Off, as stored by --sft-epochs 0, reads back as off.
-        QCOMPARE(pipeline::pipelineOptionsFromJson(pipeline::toJson(defaults), "run 5").sft.epochs, 0.0);
+        auto off = defaults;
+        off.sft.epochs = 0;
+        QCOMPARE(pipeline::pipelineOptionsFromJson(pipeline::toJson(off), "run 5").sft.epochs, 0.0);
     }
 
     void badValuesNameTheirKey_data()
