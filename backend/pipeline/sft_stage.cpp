@@ -127,7 +127,7 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
         return {Outcome::Succeeded, {}, finalFolder, static_cast<std::int64_t>(data.train.size())};
 
     if (data.train.empty()) {
-        log::get("pipeline")->warn("iteration {}: no chosen answer is rated fully right; no supervised pass",
+        log::get("pipeline")->warn("iteration {}: no answer to learn is rated fully right; no supervised pass",
                                    env.iteration);
         progress.markDone(key);
         return {Outcome::Succeeded, {}, policyFolder, 0};

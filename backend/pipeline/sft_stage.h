@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// An optional first part of an iteration's fine-tuning: a supervised pass over the
+// The first part of an iteration's fine-tuning (on by default): a supervised pass over the
 // promising responses the critiques and refinements found, before DPO trains on
 // the pairs themselves. Promising: every applicable aspect at the top level, and
 // the verifier's reward when there is one. A chosen answer is only the better of
@@ -53,7 +53,7 @@ std::vector<train::SftExample> promisingExamples(const StageEnv &env, const std:
 /// chose it, less the chosen answers of pairs a person rejected. Needs env.policy.
 std::vector<train::SftExample> poolExamples(const StageEnv &env, const std::vector<ApprovedPair> &approved);
 
-/// Whether a chosen answer's critique makes it promising in the run's mode.
+/// Whether an answer's critique makes it promising in the run's mode.
 bool isPromising(PipelineMode mode, const feedback::Critique &critique);
 
 /// The distinct (prompt, chosen answer) examples of `pairs`, in order.
