@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// `rlrf run` as users run it: usage mistakes exit 2, bad projects exit 1 with a
+// `rlrf run` as users run it: its help gives the defaults a run gets, usage
+// mistakes exit 2, bad projects exit 1 with a
 // message naming the file, and a run killed with SIGKILL at several moments and
 // started again ends with every prompt's outputs present exactly once;
 // `rlrf eval FILE --iteration I` measures M_I of a project; and one real
@@ -13,6 +14,7 @@
 #include "eval/win_rate.h"
 #include "feedback/judge_factory.h"
 #include "feedback/rubric_io.h"
+#include "pipeline/pipeline_options.h"
 #include "pipeline/stage_env.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
@@ -88,6 +90,37 @@ private Q_SLOTS:
         QTest::newRow("seed") << QStringList{QStringLiteral("run"), QStringLiteral("p.rlrf"), QStringLiteral("--seed"),
                                              QStringLiteral("-3")}
                               << QStringLiteral("--seed");
+        QTest::newRow("sft source") << QStringList{QStringLiteral("run"), QStringLiteral("p.rlrf"),
+                                                   QStringLiteral("--sft-source"), QStringLiteral("all")}
+                                    << QStringLiteral("'sft_source': must be pairs or pool");
+    }
+
+    // The help states its defaults by hand: they must be the ones a run gets.
+    void helpGivesTheDefaults()
+    {
+        const auto r = test::runCli({QStringLiteral("run"), QStringLiteral("--help")});
+        QCOMPARE(r.exitCode, 0);
+        const auto help = QString::fromUtf8(r.out + r.err);
+        const pipeline::PipelineOptions defaults;
+        const QStringList expected = {
+            QStringLiteral("train prompts per iteration (default %1)").arg(defaults.promptsPerIteration),
+            QStringLiteral("answers sampled per prompt (default %1)").arg(defaults.samples),
+            QStringLiteral("per prompt (default %1)").arg(defaults.refinements),
+            QStringLiteral("before DPO (default %1;").arg(defaults.sft.epochs),
+            QStringLiteral("(default %1)").arg(QString::fromStdString(defaults.sftSource)),
+            QStringLiteral("DPO beta (default %1)").arg(defaults.dpo.beta),
+            QStringLiteral("DPO epochs per iteration (default %1)").arg(defaults.dpo.epochs),
+            QStringLiteral("sigmoid, ipo or hinge (default %1)").arg(QString::fromStdString(defaults.dpo.lossType)),
+            QStringLiteral("chosen answers (default %1)").arg(defaults.dpo.nllWeight),
+            QStringLiteral("0 = no evaluation (default %1)").arg(defaults.evalN),
+        };
+        for (const auto &text : expected)
+            QVERIFY2(help.contains(text), qPrintable(text));
+        // Rates are written as 1e-4, which QString::arg does not produce.
+        QCOMPARE(defaults.sft.learningRate, 1e-4);
+        QVERIFY(help.contains(QStringLiteral("its peak learning rate (default 1e-4)")));
+        QCOMPARE(defaults.dpo.learningRate, 5e-5);
+        QVERIFY(help.contains(QStringLiteral("DPO peak learning rate (default 5e-5)")));
     }
 
     void usageMistakesExitWithTwo()
