@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `rlrf run` as users run it: its help gives the defaults a run gets, usage
-// mistakes exit 2, bad projects exit 1 with a
-// message naming the file, and a run killed with SIGKILL at several moments and
-// started again ends with every prompt's outputs present exactly once;
-// `rlrf eval FILE --iteration I` measures M_I of a project; and one real
-// iteration on the shipped demo model (resources/models/arith-demo, arith
-// problems from the task's generator) reports M1's win rate against M0, computed
-// from the judged answers it stored (each re-judged here).
+// mistakes exit 2, bad projects exit 1 with a message naming the file, and a
+// run killed with SIGKILL at several moments and started again ends with every
+// prompt's outputs present exactly once; `rlrf eval FILE --iteration I`
+// measures M_I of a project; and one real iteration on the shipped demo model
+// (resources/models/arith-demo, arith problems from the task's generator)
+// reports M1's win rate against M0, computed from the judged answers it stored
+// (each re-judged here).
 #include "common/cli_runner.h"
 #include "common/pipeline_fixture.h"
 #include "common/test_paths.h"
