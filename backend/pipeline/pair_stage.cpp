@@ -38,11 +38,8 @@ std::vector<RatedCandidate> ratedPool(const StageEnv &env, std::int64_t promptId
     store::StageRepository progress(env.project.db());
     store::CritiqueRepository critiques(env.project.db());
     store::CandidateRepository candidates(env.project.db());
-    std::vector<std::string> from = {stages::kCritique};
-    if (env.options.mode == PipelineMode::Rlrf)
-        from.push_back(stages::kCritiqueRefined);
     std::vector<RatedCandidate> pool;
-    for (const auto &stage : from)
+    for (const auto &stage : poolCritiqueStages(env.options.mode))
         for (const auto id : progress.items(env.key(stage), promptId)) {
             const auto c = critiques.byId(id);
             if (c.critique.parseStatus != feedback::ParseStatus::Ok)

@@ -91,10 +91,7 @@ std::vector<train::SftExample> poolExamples(const StageEnv &env, const std::vect
     store::CandidateRepository candidates(env.project.db());
     store::PromptRepository prompts(env.project.db());
     std::map<std::int64_t, std::vector<std::int64_t>> promptIds; // prompt id -> the policy's prompt tokens
-    std::vector<std::string> from = {stages::kCritique};
-    if (env.options.mode == PipelineMode::Rlrf)
-        from.push_back(stages::kCritiqueRefined);
-    for (const auto &stage : from)
+    for (const auto &stage : poolCritiqueStages(env.options.mode))
         for (const auto id : progress.items(env.key(stage))) {
             const auto critique = critiques.byId(id);
             if (vetoed.count(critique.candidateId) || !isPromising(env.options.mode, critique.critique))

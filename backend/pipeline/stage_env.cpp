@@ -10,6 +10,13 @@
 
 namespace rlrf::pipeline {
 
+std::vector<std::string> poolCritiqueStages(PipelineMode mode)
+{
+    if (mode == PipelineMode::Rlrf)
+        return {stages::kCritique, stages::kCritiqueRefined};
+    return {stages::kCritique};
+}
+
 RunContext recordingMetrics(const RunContext &outer, std::vector<store::MetricPoint> &points)
 {
     RunContext context = outer;

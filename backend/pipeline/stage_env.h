@@ -41,6 +41,10 @@ inline const char *const kTrain = "train";
 inline const char *const kEvaluate = "evaluate";
 } // namespace stages
 
+/// The critique stages whose rows make up an iteration's pool of rated answers:
+/// the samples', and in RLRF mode the refinements' (the baseline has none).
+std::vector<std::string> poolCritiqueStages(PipelineMode mode);
+
 struct StageEnv {
     store::Project &project;
     std::int64_t runId = 0;
