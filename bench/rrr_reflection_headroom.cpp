@@ -11,11 +11,11 @@
 // If the oracle row is far above the model row, better reflections are worth
 // learning; the sampled rows say how often GRPO can see a reflection that works.
 // Usage: [SHOW=K] bench_rrr_reflection_headroom MODEL_DIR [N=500] [G=8] [TEST_SEED=0]
-#include "demo/arith_reflection.h"
 #include "model/text_model.h"
-#include "pipeline/prompt_formats.h"
-#include "rrr/policy_sampler.h"
-#include "tasks/arith_task.h"
+#include "pipeline/rrr/policy_sampler.h"
+#include "tasks/arith/arith_reflection.h"
+#include "tasks/arith/arith_task.h"
+#include "types/prompt_formats.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -44,9 +44,9 @@ double solvedShare(const rrr::PolicySampler &sampler, const tasks::ArithTask &ta
                    const std::vector<Failure> &failures, const std::vector<std::string> &reflections,
                    const char *label)
 {
-    std::vector<pipeline::Messages> retry;
+    std::vector<prompts::Messages> retry;
     for (std::size_t i = 0; i < failures.size(); ++i)
-        retry.push_back(pipeline::retryMessages(failures[i].problem.prompt, failures[i].attempt, reflections[i]));
+        retry.push_back(prompts::retryMessages(failures[i].problem.prompt, failures[i].attempt, reflections[i]));
     const auto retries = sampler.sample(retry, {1, 0.0, 96, 0});
     std::size_t solved = 0;
     for (std::size_t i = 0; i < failures.size(); ++i)
@@ -75,18 +75,18 @@ int main(int argc, char **argv)
     const tasks::ArithTask task;
     const auto problems = task.problems(tasks::Split::Test, n, seed);
 
-    std::vector<pipeline::Messages> first;
+    std::vector<prompts::Messages> first;
     for (const auto &p : problems)
-        first.push_back(pipeline::answerMessages(p.prompt));
+        first.push_back(prompts::answerMessages(p.prompt));
     const auto attempts = sampler.sample(first, {1, 0.0, 96, 0});
     std::vector<Failure> failures;
     for (std::size_t i = 0; i < problems.size(); ++i)
         if (!task.verify(problems[i], attempts[i].text).correct)
             failures.push_back({problems[i], attempts[i].text});
 
-    std::vector<pipeline::Messages> reflect;
+    std::vector<prompts::Messages> reflect;
     for (const auto &f : failures)
-        reflect.push_back(pipeline::reflectionMessages(f.problem.prompt, f.attempt));
+        reflect.push_back(prompts::reflectionMessages(f.problem.prompt, f.attempt));
     const auto greedy = sampler.sample(reflect, {1, 0.0, 64, 0});
     const auto sampled = sampler.sample(reflect, {g, 1.0, 64, 1});
 
@@ -113,9 +113,9 @@ int main(int argc, char **argv)
             repeated.push_back(failures[i]);
             texts.push_back(sampled[i * static_cast<std::size_t>(g) + static_cast<std::size_t>(k)].text);
         }
-    std::vector<pipeline::Messages> retry;
+    std::vector<prompts::Messages> retry;
     for (std::size_t j = 0; j < repeated.size(); ++j)
-        retry.push_back(pipeline::retryMessages(repeated[j].problem.prompt, repeated[j].attempt, texts[j]));
+        retry.push_back(prompts::retryMessages(repeated[j].problem.prompt, repeated[j].attempt, texts[j]));
     const auto retries = sampler.sample(retry, {1, 0.0, 96, 0});
     std::size_t solved = 0, anySolved = 0, spread = 0;
     for (std::size_t i = 0; i < failures.size(); ++i) {

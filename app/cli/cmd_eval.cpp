@@ -8,13 +8,13 @@
 #include "cli/command_registry.h"
 
 #include "eval/task_eval.h"
-#include "feedback/critique_text.h"
-#include "feedback/rule_judge_arith.h"
 #include "model/text_model.h"
-#include "pipeline/iteration_models.h"
+#include "pipeline/run/iteration_models.h"
 #include "store/project_file.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "tasks/arith/arith_task.h"
 #include "tasks/task_registry.h"
+#include "types/critique_text.h"
 
 #include <nlohmann/json.hpp>
 

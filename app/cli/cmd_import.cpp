@@ -3,8 +3,8 @@
 #include "cli/command_registry.h"
 
 #include "core/error.h"
+#include "store/import/prompt_import.h"
 #include "store/project_file.h"
-#include "tasks/prompt_import.h"
 
 #include <nlohmann/json.hpp>
 

@@ -6,10 +6,10 @@
 
 #include "core/error.h"
 #include "core/jsonl_reader.h"
-#include "feedback/arith_judge_records.h"
-#include "feedback/critique_json.h"
 #include "feedback/judge_factory.h"
-#include "feedback/rubric_io.h"
+#include "tasks/arith/arith_judge_records.h"
+#include "types/critique_json.h"
+#include "types/rubric_io.h"
 
 #include <iostream>
 

@@ -2,7 +2,7 @@
 // a person's rating, stored as a human critique beside the judge's.
 #include "cli/command_registry.h"
 
-#include "store/human_ratings.h"
+#include "pipeline/critique/human_ratings.h"
 
 #include <nlohmann/json.hpp>
 

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // `rlrf rrr FILE --task arith|countdown|bfcl`: a Reflect-Retry-Reward run on a
-// project (backend/rrr/rrr_run.h does the work).
+// project (backend/pipeline/rrr/rrr_run.h does the work).
 #include "cli/command_registry.h"
 
 #include "core/json_io.h"
-#include "rrr/rrr_run.h"
+#include "pipeline/rrr/rrr_run.h"
 
 #include <nlohmann/json.hpp>
 

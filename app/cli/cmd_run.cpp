@@ -5,7 +5,8 @@
 
 #include "core/error.h"
 #include "core/logging.h"
-#include "pipeline/rlrf_run.h"
+#include "pipeline/run/rlrf_run.h"
+#include "types/metric_names.h"
 
 #include <nlohmann/json.hpp>
 
@@ -103,8 +104,8 @@ rlrf::RunContext consoleContext()
     context.onMetric = [firstDpo](std::int64_t step, const std::string &key, double value) {
         // Both log-probs at the first and every tenth step show whether chosen and
         // rejected move apart or fall together (likelihood displacement).
-        static const std::set<std::string> shown = {"dpo/loss", "dpo/logps/chosen", "dpo/logps/rejected",
-                                                    "dpo/rewards/accuracies"};
+        static const std::set<std::string> shown = {rlrf::metrics::kDpoLoss, rlrf::metrics::kDpoLogpsChosen, rlrf::metrics::kDpoLogpsRejected,
+                                                    rlrf::metrics::kDpoRewardsAccuracies};
         if (shown.count(key) && (step == 1 || step % 10 == 0))
             rlrf::log::get("run")->info("step {} {} = {:.4f}", step, key, value);
         else if (key.rfind("eval/", 0) == 0 || key.rfind("pairs/", 0) == 0 || key.rfind("sample/", 0) == 0

@@ -4,7 +4,7 @@
 #include "cli/command_registry.h"
 
 #include "core/error.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
 
 #include <nlohmann/json.hpp>
 

@@ -7,6 +7,7 @@
 #include "core/json_io.h"
 #include "demo/demo_data.h"
 #include "demo/train_demo.h"
+#include "types/metric_names.h"
 
 #include <nlohmann/json.hpp>
 
@@ -75,7 +76,7 @@ int runTrainDemo(const rlrf::cli::ParsedArgs &args)
     const std::string work = args.value("work", out + ".work");
     rlrf::RunContext context;
     context.onMetric = [](std::int64_t step, const std::string &key, double value) {
-        if (key == "sft/loss" && step % 50 != 0) return; // keep the stream readable
+        if (key == rlrf::metrics::kSftLoss && step % 50 != 0) return; // keep the stream readable
         std::cerr << nlohmann::json{{"step", step}, {"metric", key}, {"value", number(value)}}.dump() << std::endl;
     };
     g_cancel = &context.cancel;

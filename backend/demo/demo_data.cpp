@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "demo/demo_data.h"
 
-#include "demo/arith_flaws.h"
-#include "demo/arith_reflection.h"
-#include "feedback/critique_text.h"
-#include "feedback/rule_judge_arith.h"
+#include "tasks/arith/arith_flaws.h"
+#include "tasks/arith/arith_reflection.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "types/critique_text.h"
 
 #include <algorithm>
 #include <random>
@@ -32,20 +32,20 @@ std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
     std::size_t next = 0;
     for (std::size_t i = 0; i < options.answers; ++i, ++next) {
         const auto &p = problems[next];
-        examples.push_back({"answer", pipeline::answerMessages(p.prompt), p.canonical()});
+        examples.push_back({"answer", prompts::answerMessages(p.prompt), p.canonical()});
     }
     for (std::size_t i = 0; i < options.refinements; ++i, ++next) {
         const auto &p = problems[next];
         const std::string draft = someFlawedAnswer(p, rng);
         const std::string feedback = feedback::refinementFeedback(feedback::judgeArith(p, draft));
-        examples.push_back({"refinement", pipeline::refinementMessages(p.prompt, draft, feedback), p.canonical()});
+        examples.push_back({"refinement", prompts::refinementMessages(p.prompt, draft, feedback), p.canonical()});
     }
     for (std::size_t i = 0; i < options.reflections; ++i, ++next) {
         const auto &p = problems[next];
         const std::string attempt = someFlawedAnswer(p, rng);
         const std::string reflection = arithReflection(p, attempt);
-        examples.push_back({"reflection", pipeline::reflectionMessages(p.prompt, attempt), reflection});
-        examples.push_back({"retry", pipeline::retryMessages(p.prompt, attempt, reflection), p.canonical()});
+        examples.push_back({"reflection", prompts::reflectionMessages(p.prompt, attempt), reflection});
+        examples.push_back({"retry", prompts::retryMessages(p.prompt, attempt, reflection), p.canonical()});
     }
     std::shuffle(examples.begin(), examples.end(), rng);
     return examples;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The demo model's supervised data (METHOD.md §3), in the exact conversations of
-// pipeline/prompt_formats.h:
+// types/prompt_formats.h:
 //   answer     — problem → canonical answer;
 //   refinement — problem + flawed draft + the rule judge's feedback → canonical answer;
 //   reflection — problem + failed attempt + the reflect request → a short reflection;
@@ -8,8 +8,8 @@
 // Only training-split problems are used. Torch-free.
 #pragma once
 
-#include "pipeline/prompt_formats.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
+#include "types/prompt_formats.h"
 
 #include <nlohmann/json.hpp>
 
@@ -29,7 +29,7 @@ struct DemoDataOptions {
 
 struct DemoExample {
     std::string kind;            // "answer", "refinement", "reflection", "retry"
-    pipeline::Messages messages; // ends with the user turn the completion answers
+    prompts::Messages messages; // ends with the user turn the completion answers
     std::string completion;
 };
 

@@ -6,7 +6,7 @@
 
 #include "demo/demo_data.h"
 #include "model/model_config.h"
-#include "train/train_config.h"
+#include "types/train_config.h"
 
 #include <nlohmann/json.hpp>
 

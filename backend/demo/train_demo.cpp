@@ -7,8 +7,8 @@
 #include "model/bpe_trainer.h"
 #include "model/chat_template.h"
 #include "model/policy.h"
+#include "model/policy_prompt.h"
 #include "model/text_model.h"
-#include "pipeline/policy_prompt.h"
 #include "train/sft.h"
 
 #include <algorithm>
@@ -51,7 +51,7 @@ void writeBaseModel(const DemoRecipe &recipe, const std::vector<DemoExample> &ex
 train::SftExample encode(const model::TextModel &model, const DemoExample &example, std::int64_t eos)
 {
     train::SftExample e;
-    e.promptIds = pipeline::policyPromptIds(model, example.messages);
+    e.promptIds = model::policyPromptIds(model, example.messages);
     e.answerIds = model.encode(example.completion);
     e.answerIds.push_back(eos);
     return e;

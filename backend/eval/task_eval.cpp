@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eval/task_eval.h"
 
+#include "model/policy_prompt.h"
 #include "model/text_model.h"
-#include "pipeline/policy_prompt.h"
 
 #include <algorithm>
 #include <chrono>
@@ -52,7 +52,7 @@ IdList answerPrompts(const model::TextModel &model, const std::vector<tasks::Pro
     IdList ids;
     ids.reserve(problems.size());
     for (const auto &p : problems)
-        ids.push_back(pipeline::policyPromptIds(model, pipeline::answerMessages(p.prompt)));
+        ids.push_back(model::policyPromptIds(model, prompts::answerMessages(p.prompt)));
     return ids;
 }
 
@@ -126,8 +126,8 @@ RefinementYield refinementYield(const model::TextModel &model, const tasks::Task
     for (std::size_t i = 0; i < problems.size(); ++i) {
         if (task.verify(problems[i], texts[i]).correct) continue;
         wrong.push_back(i);
-        refinePrompts.push_back(pipeline::policyPromptIds(
-            model, pipeline::refinementMessages(problems[i].prompt, texts[i], feedback(problems[i], texts[i]))));
+        refinePrompts.push_back(model::policyPromptIds(
+            model, prompts::refinementMessages(problems[i].prompt, texts[i], feedback(problems[i], texts[i]))));
     }
     y.wrong = wrong.size();
     const auto refined = generateAll(model, refinePrompts, generationOptions(options, 1, 0.0), options.batchSize,

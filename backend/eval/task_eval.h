@@ -73,7 +73,7 @@ struct RefinementYield {
 };
 
 /// Samples one answer per problem, refines each wrong one greedily with the
-/// feedback (pipeline/prompt_formats.h refinementMessages) and verifies the result.
+/// feedback (types/prompt_formats.h refinementMessages) and verifies the result.
 RefinementYield refinementYield(const model::TextModel &model, const tasks::Task &task, const TaskEvalOptions &options,
                                 const FeedbackFunction &feedback, const RunContext &context = {});
 

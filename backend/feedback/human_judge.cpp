@@ -1,7 +1,7 @@
 #include "feedback/human_judge.h"
 
 #include "core/error.h"
-#include "feedback/scoring.h"
+#include "types/scoring.h"
 
 #include <nlohmann/json.hpp>
 

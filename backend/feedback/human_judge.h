@@ -3,8 +3,8 @@
 // judge's critique, so both stay visible with their provenance.
 #pragma once
 
-#include "feedback/critique.h"
-#include "feedback/rubric.h"
+#include "types/critique.h"
+#include "types/rubric.h"
 
 #include <optional>
 #include <string>

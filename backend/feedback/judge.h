@@ -3,8 +3,8 @@
 #pragma once
 
 #include "core/run_context.h"
-#include "feedback/critique.h"
-#include "feedback/rubric.h"
+#include "types/critique.h"
+#include "types/rubric.h"
 
 #include <optional>
 #include <string>

@@ -3,8 +3,8 @@
 // a partial or malformed answer is never turned into a score.
 #pragma once
 
-#include "feedback/critique.h"
-#include "feedback/rubric.h"
+#include "types/critique.h"
+#include "types/rubric.h"
 
 #include <string>
 

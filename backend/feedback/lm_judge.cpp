@@ -3,7 +3,7 @@
 #include "core/logging.h"
 #include "feedback/judge_parser.h"
 #include "feedback/judge_prompt.h"
-#include "feedback/scoring.h"
+#include "types/scoring.h"
 
 namespace rlrf::feedback {
 namespace {

@@ -4,7 +4,7 @@
 // as one removed and one added.
 #pragma once
 
-#include "feedback/rubric.h"
+#include "types/rubric.h"
 
 #include <string>
 #include <vector>

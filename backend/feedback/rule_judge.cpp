@@ -1,7 +1,7 @@
 #include "feedback/rule_judge.h"
 
-#include "feedback/rule_judge_arith.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "tasks/arith/arith_task.h"
 
 namespace rlrf::feedback {
 

@@ -1,10 +1,10 @@
 #include "feedback/verifier_judge.h"
 
 #include "core/error.h"
-#include "tasks/arith_task.h"
-#include "tasks/bfcl_verifier.h"
-#include "tasks/countdown_verifier.h"
-#include "tasks/gsm8k_verifier.h"
+#include "tasks/arith/arith_task.h"
+#include "tasks/bfcl/bfcl_verifier.h"
+#include "tasks/countdown/countdown_verifier.h"
+#include "tasks/gsm8k/gsm8k_verifier.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 // and the critique that the refinement was written from).
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <optional>
 #include <vector>

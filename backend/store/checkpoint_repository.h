@@ -3,7 +3,7 @@
 // beside the project file.
 #pragma once
 
-#include "store/run_records.h"
+#include "types/run_records.h"
 
 #include <vector>
 

@@ -3,7 +3,7 @@
 // version used and the judge's raw output (kept even when parsing failed).
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <vector>
 

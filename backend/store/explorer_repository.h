@@ -6,7 +6,7 @@
 // connection.
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <optional>
 #include <string>

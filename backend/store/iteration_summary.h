@@ -6,7 +6,7 @@
 // plots it. Torch-free, Qt-free.
 #pragma once
 
-#include "store/run_records.h"
+#include "types/run_records.h"
 
 #include <map>
 #include <optional>

@@ -3,7 +3,7 @@
 // key) for the plots. Live curves and history read the same rows.
 #pragma once
 
-#include "store/run_records.h"
+#include "types/run_records.h"
 
 #include <vector>
 

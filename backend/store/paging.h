@@ -3,7 +3,7 @@
 // table of sort keys so that a caller's key never becomes SQL text.
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <map>
 #include <string>

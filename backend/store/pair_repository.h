@@ -3,7 +3,7 @@
 // and a history row for every change a reviewer makes.
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <map>
 #include <optional>

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "store/database.h"
-#include "store/records.h"
+#include "types/records.h"
 
 #include <string>
 #include <vector>

@@ -2,9 +2,9 @@
 #include "store/project_setup.h"
 
 #include "core/error.h"
-#include "feedback/rubric_io.h"
 #include "store/project_file.h"
 #include "store/rubric_repository.h"
+#include "types/rubric_io.h"
 
 #include <filesystem>
 

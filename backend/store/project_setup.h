@@ -3,7 +3,7 @@
 // do: check the inputs, create the file, store the first rubric version.
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <string>
 #include <vector>

@@ -3,7 +3,7 @@
 // pipeline view's header shows.
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 // Prompt sets (one per import) and their prompts.
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <map>
 #include <optional>

@@ -2,10 +2,10 @@
 #include "store/rubric_repository.h"
 
 #include "core/error.h"
-#include "feedback/rubric_io.h"
 #include "store/database.h"
 #include "store/paging.h"
 #include "store/transaction.h"
+#include "types/rubric_io.h"
 
 namespace rlrf::store {
 namespace {

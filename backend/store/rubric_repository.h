@@ -4,8 +4,8 @@
 // the existing version. Every critique points at the version it was judged with.
 #pragma once
 
-#include "feedback/rubric.h"
-#include "store/records.h"
+#include "types/records.h"
+#include "types/rubric.h"
 
 #include <optional>
 #include <vector>

@@ -3,7 +3,7 @@
 // the evaluation results they produce.
 #pragma once
 
-#include "store/run_records.h"
+#include "types/run_records.h"
 
 #include <optional>
 #include <vector>

@@ -2,8 +2,8 @@
 #include "tasks/task_registry.h"
 
 #include "core/error.h"
-#include "tasks/arith_task.h"
-#include "tasks/countdown_task.h"
+#include "tasks/arith/arith_task.h"
+#include "tasks/countdown/countdown_task.h"
 
 namespace rlrf::tasks {
 

@@ -3,12 +3,14 @@
 
 #include "core/error.h"
 #include "core/logging.h"
-#include "feedback/critique_text.h"
 #include "feedback/judge_factory.h"
+#include "model/policy_prompt.h"
 #include "model/text_model.h"
-#include "pipeline/policy_prompt.h"
-#include "pipeline/prompt_formats.h"
+#include "pipeline/pairs/pair_rules.h"
 #include "train/dpo_trainer.h"
+#include "types/critique_text.h"
+#include "types/metric_names.h"
+#include "types/prompt_formats.h"
 
 #include <numeric>
 #include <tuple>
@@ -67,7 +69,7 @@ void Walkthrough::sample()
     options.sampling.temperature = m_options.temperature;
     options.seed = m_options.seed;
     options.numSamples = m_options.samples;
-    const auto ids = pipeline::policyPromptIds(m_models->policy, pipeline::answerMessages(m_prompt));
+    const auto ids = model::policyPromptIds(m_models->policy, prompts::answerMessages(m_prompt));
     for (const auto &sample : m_models->policy.generate({ids}, options))
         m_answers.push_back({sample.text, std::nullopt, false});
 }
@@ -97,8 +99,8 @@ void Walkthrough::refine()
     options.maxNewTokens = m_options.maxNewTokens;
     options.sampling.temperature = m_options.temperature;
     options.seed = m_options.seed + 1;
-    const auto ids = pipeline::policyPromptIds(
-        m_models->policy, pipeline::refinementMessages(m_prompt, source.text, refinementFeedback()));
+    const auto ids = model::policyPromptIds(
+        m_models->policy, prompts::refinementMessages(m_prompt, source.text, refinementFeedback()));
     const auto samples = m_models->policy.generate({ids}, options);
     JudgedAnswer refined{samples.front().text, std::nullopt, true};
     refined.critique = m_models->judge->judge({m_prompt, refined.text, std::nullopt}, m_rubric);
@@ -107,18 +109,24 @@ void Walkthrough::refine()
 
 void Walkthrough::pair()
 {
-    // Best against worst overall; ties keep the earlier answer as chosen.
-    std::size_t best = 0, worst = 0;
-    for (std::size_t i = 1; i < m_answers.size(); ++i) {
-        if (m_answers[i].critique->overall > m_answers[best].critique->overall)
-            best = i;
-        if (m_answers[i].critique->overall < m_answers[worst].critique->overall)
-            worst = i;
+    // The pipeline's own best-against-worst rule (ties keep the earlier answer),
+    // with no minimum gap: the class sees the step even on a close call.
+    std::vector<pipeline::RatedCandidate> pool;
+    for (std::size_t i = 0; i < m_answers.size(); ++i)
+        pool.push_back({static_cast<std::int64_t>(i), static_cast<std::int64_t>(i), std::nullopt,
+                        m_answers[i].critique->overall, std::nullopt, m_answers[i].critique->aspects});
+    pipeline::PairRuleOptions options;
+    options.rules = {"best_worst"};
+    options.delta = 0.0;
+    options.maxPairs = 1;
+    const auto pairs = pipeline::proposePairs(pool, options);
+    if (!pairs.empty() && pairs.front().chosenCandidateId != pairs.front().rejectedCandidateId) {
+        m_chosen = static_cast<std::size_t>(pairs.front().chosenCandidateId);
+        m_rejected = static_cast<std::size_t>(pairs.front().rejectedCandidateId);
+        return;
     }
-    if (best == worst)
-        worst = best == 0 ? 1 : 0; // all rated alike: still a pair to show the step on
-    m_chosen = best;
-    m_rejected = worst;
+    m_chosen = 0; // all rated alike: still a pair to show the step on
+    m_rejected = 1;
 }
 
 namespace {
@@ -140,7 +148,7 @@ void Walkthrough::train(const RunContext &context)
             ids.push_back(stops.front());
         return ids;
     };
-    train::DpoPair pair{pipeline::policyPromptIds(policy, pipeline::answerMessages(m_prompt)),
+    train::DpoPair pair{model::policyPromptIds(policy, prompts::answerMessages(m_prompt)),
                         completion(m_answers[*m_chosen].text), completion(m_answers[*m_rejected].text)};
     auto score = [&](const model::Policy &p) {
         const auto values = p.scoreCompletions({pair.prompt, pair.prompt}, {pair.chosen, pair.rejected});
@@ -161,7 +169,7 @@ void Walkthrough::train(const RunContext &context)
                                      m_options.outputFolder, context);
     if (run.outcome != Outcome::Succeeded)
         throw Error("the DPO step did not finish: " + run.message);
-    result.loss = run.metrics.at("dpo/loss");
+    result.loss = run.metrics.at(metrics::kDpoLoss);
     std::tie(result.chosenAfter, result.rejectedAfter) = score(policy.policy());
     m_logProbs = result;
     log::get("teaching")->info("one DPO step: chosen {:.3f} -> {:.3f}, rejected {:.3f} -> {:.3f}", result.chosenBefore,

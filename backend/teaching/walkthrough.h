@@ -7,8 +7,8 @@
 #pragma once
 
 #include "core/run_context.h"
-#include "feedback/critique.h"
-#include "feedback/rubric.h"
+#include "types/critique.h"
+#include "types/rubric.h"
 
 #include <cstdint>
 #include <memory>

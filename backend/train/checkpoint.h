@@ -6,7 +6,7 @@
 // Backend-internal (torch).
 #pragma once
 
-#include "train/train_config.h"
+#include "types/train_config.h"
 
 #include <torch/torch.h>
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/conversation_fields.h"
 
-#include "pipeline/policy_prompt.h"
+#include "model/policy_prompt.h"
 
 namespace rlrf::train {
 
@@ -28,10 +28,10 @@ std::vector<std::int64_t> conversationPromptIds(const model::TextModel &model, c
                                                 const ErrorSource &where, const char *key)
 {
     checkMessages(messages, where, key);
-    pipeline::Messages ordered = pipeline::Messages::array();
+    prompts::Messages ordered = prompts::Messages::array();
     for (const auto &message : messages)
         ordered.push_back({{"role", message["role"]}, {"content", message["content"]}});
-    auto ids = pipeline::policyPromptIds(model, ordered);
+    auto ids = model::policyPromptIds(model, ordered);
     if (ids.empty())
         throw Error("encodes to no tokens", {where.file, where.line, key});
     return ids;

@@ -2,7 +2,7 @@
 // TRL's "conversational" dataset format, as `rlrf export --what pairs` writes it:
 // the prompt is a list of chat messages ({"role", "content"}) and each completion a
 // list holding one assistant message. The prompt is rendered exactly as the RLRF
-// pipeline renders it for the policy (pipeline/policy_prompt.h: the chat template
+// pipeline renders it for the policy (model/policy_prompt.h: the chat template
 // with its generation prompt, or plain turns without one), so exported pairs train
 // the same token sequences the pipeline would. Torch-free.
 #pragma once

@@ -4,27 +4,6 @@
 
 namespace rlrf::train {
 
-PreferenceLoss preferenceLossFromString(const std::string &name)
-{
-    if (name == "sigmoid" || name == "dpo")
-        return PreferenceLoss::Sigmoid;
-    if (name == "ipo")
-        return PreferenceLoss::Ipo;
-    if (name == "hinge")
-        return PreferenceLoss::Hinge;
-    throw Error("unknown preference loss '" + name + "' (sigmoid, ipo, hinge)", {"", 0, "loss_type"});
-}
-
-std::string toString(PreferenceLoss loss)
-{
-    switch (loss) {
-    case PreferenceLoss::Sigmoid: return "sigmoid";
-    case PreferenceLoss::Ipo: return "ipo";
-    case PreferenceLoss::Hinge: return "hinge";
-    }
-    return "sigmoid";
-}
-
 PreferenceLossOutput preferenceLoss(const torch::Tensor &policyChosen, const torch::Tensor &policyRejected,
                                     const torch::Tensor &referenceChosen, const torch::Tensor &referenceRejected,
                                     const PreferenceLossConfig &config)

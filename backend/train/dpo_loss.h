@@ -2,16 +2,14 @@
 // the completion tokens). Backend-internal: uses torch types.
 #pragma once
 
+#include "types/training_choices.h"
+
 #include <torch/torch.h>
 
 #include <string>
 
 namespace rlrf::train {
 
-enum class PreferenceLoss { Sigmoid, Ipo, Hinge };
-
-PreferenceLoss preferenceLossFromString(const std::string &name); // throws rlrf::Error
-std::string toString(PreferenceLoss loss);
 
 struct PreferenceLossConfig {
     PreferenceLoss type = PreferenceLoss::Sigmoid;

@@ -8,8 +8,8 @@
 // numbers, so the step is all the schedule and the RNG need. Torch-free.
 #pragma once
 
-#include "train/dpo_config.h"
 #include "train/dpo_trainer_pairs.h"
+#include "types/dpo_config.h"
 
 #include <nlohmann/json.hpp>
 

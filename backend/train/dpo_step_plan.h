@@ -4,7 +4,7 @@
 // Torch-free.
 #pragma once
 
-#include "train/dpo_config.h"
+#include "types/dpo_config.h"
 
 #include <cstddef>
 #include <cstdint>

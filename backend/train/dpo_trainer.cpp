@@ -18,6 +18,7 @@
 #include "train/dpo_trainer_step.h"
 #include "train/lr_schedule.h"
 #include "train/reference_logprobs.h"
+#include "types/metric_names.h"
 
 #include <algorithm>
 #include <chrono>
@@ -244,16 +245,16 @@ void DpoRun::record(const DpoStepSums &sums, double gradNorm, double lr, double 
 {
     const double n = static_cast<double>(std::max<std::int64_t>(1, sums.pairs));
     const std::map<std::string, double> metrics = {
-        {"dpo/loss", sums.loss / n},
-        {"dpo/rewards/chosen", sums.rewardsChosen / n},
-        {"dpo/rewards/rejected", sums.rewardsRejected / n},
-        {"dpo/rewards/margins", (sums.rewardsChosen - sums.rewardsRejected) / n},
-        {"dpo/rewards/accuracies", sums.rewardsAccuracies / n},
-        {"dpo/logps/chosen", sums.logpsChosen / n},
-        {"dpo/logps/rejected", sums.logpsRejected / n},
-        {"dpo/grad_norm", gradNorm},
-        {"dpo/learning_rate", lr},
-        {"dpo/tokens_per_second", static_cast<double>(sums.tokens) / std::max(seconds, 1e-9)}};
+        {metrics::kDpoLoss, sums.loss / n},
+        {metrics::kDpoRewardsChosen, sums.rewardsChosen / n},
+        {metrics::kDpoRewardsRejected, sums.rewardsRejected / n},
+        {metrics::kDpoRewardsMargins, (sums.rewardsChosen - sums.rewardsRejected) / n},
+        {metrics::kDpoRewardsAccuracies, sums.rewardsAccuracies / n},
+        {metrics::kDpoLogpsChosen, sums.logpsChosen / n},
+        {metrics::kDpoLogpsRejected, sums.logpsRejected / n},
+        {metrics::kDpoGradNorm, gradNorm},
+        {metrics::kDpoLearningRate, lr},
+        {metrics::kDpoTokensPerSecond, static_cast<double>(sums.tokens) / std::max(seconds, 1e-9)}};
     nlohmann::json entry = {{"step", m_step}};
     for (const auto &[key, value] : metrics)
         entry[key.substr(4)] = value;
@@ -360,6 +361,11 @@ DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const
     const model::PolicyOptions policyOptions{config.device, cuda ? std::string("float32") : config.dtype};
     const auto policy = model::Policy::load(policyFolder, policyOptions);
     const std::string refFolder = referenceFolder.empty() ? policyFolder : referenceFolder;
+    // A fresh run against its own starting model needs no second copy: every
+    // reference log-prob is taken before the first update. A resumed run's
+    // policy is no longer the reference.
+    if (refFolder == policyFolder && resumeFrom.empty() && referenceOptions.dtype == policyOptions.dtype)
+        return trainDpo(config, policy, policy, refFolder, pairs, outputFolder, context, resumeFrom);
     const auto reference = model::Policy::load(refFolder, referenceOptions);
     return trainDpo(config, policy, reference, refFolder, pairs, outputFolder, context, resumeFrom);
 }

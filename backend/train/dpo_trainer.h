@@ -12,8 +12,8 @@
 
 #include "core/progress.h"
 #include "core/run_context.h"
-#include "train/dpo_config.h"
 #include "train/dpo_trainer_pairs.h"
+#include "types/dpo_config.h"
 
 #include <cstdint>
 #include <map>

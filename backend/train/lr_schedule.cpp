@@ -32,25 +32,4 @@ std::int64_t warmupStepsFromRatio(double ratio, std::int64_t totalSteps)
     return std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(ratio * static_cast<double>(totalSteps))));
 }
 
-ScheduleKind scheduleKindFromString(const std::string &name)
-{
-    if (name == "constant")
-        return ScheduleKind::Constant;
-    if (name == "linear")
-        return ScheduleKind::Linear;
-    if (name == "cosine")
-        return ScheduleKind::Cosine;
-    throw Error("unknown learning-rate schedule '" + name + "' (constant, linear, cosine)", {"", 0, "lr_scheduler"});
-}
-
-std::string toString(ScheduleKind kind)
-{
-    switch (kind) {
-    case ScheduleKind::Constant: return "constant";
-    case ScheduleKind::Linear: return "linear";
-    case ScheduleKind::Cosine: return "cosine";
-    }
-    return "cosine";
-}
-
 } // namespace rlrf::train

@@ -3,12 +3,12 @@
 // exactly where it stopped.
 #pragma once
 
+#include "types/training_choices.h"
+
 #include <cstdint>
 #include <string>
 
 namespace rlrf::train {
-
-enum class ScheduleKind { Constant, Linear, Cosine };
 
 struct ScheduleConfig {
     double peakLearningRate = 1e-5;
@@ -24,8 +24,5 @@ double learningRateAt(const ScheduleConfig &config, std::int64_t step);
 // Warm-up steps from a ratio of the total (TRL's warmup_ratio), at least 1 when the
 // ratio is positive.
 std::int64_t warmupStepsFromRatio(double ratio, std::int64_t totalSteps);
-
-ScheduleKind scheduleKindFromString(const std::string &name); // throws rlrf::Error
-std::string toString(ScheduleKind kind);
 
 } // namespace rlrf::train

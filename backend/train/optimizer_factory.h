@@ -4,7 +4,7 @@
 // do not, as in Hugging Face's Trainer. Backend-internal (torch).
 #pragma once
 
-#include "train/train_config.h"
+#include "types/train_config.h"
 
 #include <torch/torch.h>
 

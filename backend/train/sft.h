@@ -12,7 +12,7 @@
 #include "core/progress.h"
 #include "core/run_context.h"
 #include "train/sft_example.h"
-#include "train/train_config.h"
+#include "types/train_config.h"
 
 #include <cstdint>
 #include <string>

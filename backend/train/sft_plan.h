@@ -6,7 +6,7 @@
 // uninterrupted run would have used. Torch-free.
 #pragma once
 
-#include "train/train_config.h"
+#include "types/train_config.h"
 
 #include <cstddef>
 #include <cstdint>

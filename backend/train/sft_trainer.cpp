@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/sft_trainer.h"
 
+#include "train/lr_schedule.h"
+
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/torch_compat.h"
@@ -9,6 +11,7 @@
 #include "train/optimizer_factory.h"
 #include "train/sft_plan.h"
 #include "train/stability_guard.h"
+#include "types/metric_names.h"
 
 #include <chrono>
 #include <cmath>
@@ -202,7 +205,7 @@ SftResult SftLoop::run()
         if (!last && config.checkpointEvery > 0 && (step + 1) % config.checkpointEvery == 0) {
             checkpoint(step + 1, loss);
             if (!m_data.validation.empty())
-                m_context.metric(step + 1, "sft/eval_loss", evalLoss());
+                m_context.metric(step + 1, metrics::kSftEvalLoss, evalLoss());
         }
     }
     m_result.steps = step;
@@ -226,10 +229,10 @@ void SftLoop::restore(std::int64_t &step, double &loss)
 
 void SftLoop::report(std::int64_t stepDone, const StepOutcome &out, double lr, double seconds)
 {
-    m_context.metric(stepDone, "sft/loss", out.loss);
-    m_context.metric(stepDone, "sft/grad_norm", out.gradNorm); // before clipping
-    m_context.metric(stepDone, "sft/learning_rate", lr);
-    m_context.metric(stepDone, "sft/tokens_per_second", seconds > 0 ? static_cast<double>(out.tokens) / seconds : 0.0);
+    m_context.metric(stepDone, metrics::kSftLoss, out.loss);
+    m_context.metric(stepDone, metrics::kSftGradNorm, out.gradNorm); // before clipping
+    m_context.metric(stepDone, metrics::kSftLearningRate, lr);
+    m_context.metric(stepDone, metrics::kSftTokensPerSecond, seconds > 0 ? static_cast<double>(out.tokens) / seconds : 0.0);
     m_context.progress(stepDone, m_plan.totalSteps(), "sft");
 }
 
@@ -238,7 +241,7 @@ void SftLoop::finish(std::int64_t step, double loss)
     checkpoint(step, loss);
     m_result.finalEvalLoss = evalLoss();
     if (!m_data.validation.empty())
-        m_context.metric(step, "sft/eval_loss", m_result.finalEvalLoss);
+        m_context.metric(step, metrics::kSftEvalLoss, m_result.finalEvalLoss);
     const auto final = (std::filesystem::path(m_job.outFolder) / "final").string();
     std::error_code ec;
     std::filesystem::remove_all(final, ec);

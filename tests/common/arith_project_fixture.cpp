@@ -3,14 +3,14 @@
 
 #include "common/store_fixture.h"
 
-#include "feedback/rubric_io.h"
-#include "feedback/rule_judge_arith.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/prompt_repository.h"
 #include "store/rubric_repository.h"
 #include "store/transaction.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "tasks/arith/arith_task.h"
+#include "types/rubric_io.h"
 
 namespace rlrf::test {
 namespace {

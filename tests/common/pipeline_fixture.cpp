@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "common/pipeline_fixture.h"
 
-#include "common/stories_fixture.h"
 #include "common/store_fixture.h"
+#include "common/stories_fixture.h"
 #include "feedback/judge_factory.h"
 #include "store/project_file.h"
 #include "store/project_setup.h"
 #include "store/prompt_repository.h"
 #include "store/rubric_repository.h"
 #include "store/transaction.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
 
 #include <QDir>
 #include <QFile>

@@ -7,11 +7,11 @@
 #pragma once
 
 #include "feedback/judge.h"
-#include "feedback/rubric.h"
 #include "model/text_model.h"
-#include "pipeline/run_setup.h"
-#include "pipeline/stage_env.h"
+#include "pipeline/run/run_setup.h"
+#include "pipeline/run/stage_env.h"
 #include "store/project_file.h"
+#include "types/rubric.h"
 
 #include <memory>
 

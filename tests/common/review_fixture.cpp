@@ -2,14 +2,14 @@
 #include "common/review_fixture.h"
 
 #include "common/store_fixture.h"
-#include "feedback/rubric_io.h"
 #include "feedback/rule_judge.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/pair_repository.h"
 #include "store/prompt_repository.h"
 #include "store/rubric_repository.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
+#include "types/rubric_io.h"
 
 #include <stdexcept>
 

@@ -2,12 +2,12 @@
 #include "common/store_fixture.h"
 
 #include "common/test_paths.h"
-#include "feedback/rubric_io.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/pair_repository.h"
 #include "store/prompt_repository.h"
 #include "store/rubric_repository.h"
+#include "types/rubric_io.h"
 
 namespace rlrf::test {
 

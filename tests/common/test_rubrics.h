@@ -1,7 +1,7 @@
 // A rubric built in code for tests that must not depend on the rubric files.
 #pragma once
 
-#include "feedback/rubric.h"
+#include "types/rubric.h"
 
 namespace rlrf::test {
 

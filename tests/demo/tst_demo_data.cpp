@@ -4,12 +4,12 @@
 // reflections name the step and the kind without the corrected number, the
 // feedback in refinement prompts never carries the true answer, the mix is
 // deterministic, and only training-split problems are used.
-#include "demo/arith_flaws.h"
-#include "demo/arith_reflection.h"
 #include "demo/demo_data.h"
-#include "feedback/arith_mistakes.h"
-#include "pipeline/prompt_formats.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_flaws.h"
+#include "tasks/arith/arith_mistakes.h"
+#include "tasks/arith/arith_reflection.h"
+#include "tasks/arith/arith_task.h"
+#include "types/prompt_formats.h"
 
 #include <QtTest/QtTest>
 
@@ -119,7 +119,7 @@ private Q_SLOTS:
             }
             if (a[i].kind == "retry") {
                 QCOMPARE(a[i].messages.size(), std::size_t(5));
-                QCOMPARE(a[i].messages.back().at("content").get<std::string>(), std::string(pipeline::kRetryRequest));
+                QCOMPARE(a[i].messages.back().at("content").get<std::string>(), std::string(prompts::kRetryRequest));
             }
         }
         QCOMPARE(kinds["answer"], 300);

@@ -8,11 +8,11 @@
 #include "common/test_paths.h"
 
 #include "eval/task_eval.h"
-#include "feedback/critique_text.h"
-#include "feedback/rule_judge_arith.h"
+#include "model/policy_prompt.h"
 #include "model/text_model.h"
-#include "pipeline/policy_prompt.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "tasks/arith/arith_task.h"
+#include "types/critique_text.h"
 
 #include <QtTest/QtTest>
 
@@ -34,7 +34,7 @@ private Q_SLOTS:
         QVERIFY(m_model->hasChatTemplate());
         QCOMPARE(m_model->policy().config().numLayers, std::int64_t(4));
         QCOMPARE(m_model->tokenizer().tokenToId("<|end|>"), std::optional<std::int32_t>(0));
-        const auto ids = pipeline::policyPromptIds(*m_model, pipeline::answerMessages("Mia has 3 apples."));
+        const auto ids = model::policyPromptIds(*m_model, prompts::answerMessages("Mia has 3 apples."));
         QCOMPARE(QString::fromStdString(m_model->decode(ids, false)),
                  QStringLiteral("<|user|>\nMia has 3 apples.<|end|>\n<|assistant|>\n"));
     }
@@ -80,7 +80,7 @@ private Q_SLOTS:
         greedy.sampling.temperature = 0.0;
         greedy.maxNewTokens = 96;
         const auto out =
-            m_model->generate({pipeline::policyPromptIds(*m_model, pipeline::reflectionMessages(story, attempt))}, greedy);
+            m_model->generate({model::policyPromptIds(*m_model, prompts::reflectionMessages(story, attempt))}, greedy);
         const QString reflection = QString::fromStdString(out.at(0).text);
         QVERIFY2(reflection.startsWith(QStringLiteral("I made a mistake")), qPrintable(reflection));
         QVERIFY2(!reflection.contains(QStringLiteral("Answer:")), qPrintable(reflection));

@@ -7,11 +7,11 @@
 // the top) on critiques written by hand.
 #include "common/store_fixture.h"
 
-#include "demo/arith_flaws.h"
-#include "feedback/flaw_location.h"
 #include "feedback/judge_factory.h"
-#include "feedback/rubric_io.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_flaws.h"
+#include "tasks/arith/arith_task.h"
+#include "types/flaw_location.h"
+#include "types/rubric_io.h"
 
 #include <QtTest/QtTest>
 

@@ -4,7 +4,7 @@
 #include "common/store_fixture.h"
 
 #include "feedback/rubric_diff.h"
-#include "feedback/rubric_io.h"
+#include "types/rubric_io.h"
 
 #include <QtTest/QtTest>
 

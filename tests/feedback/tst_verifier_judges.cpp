@@ -7,7 +7,7 @@
 #include "core/error.h"
 #include "core/jsonl_reader.h"
 #include "feedback/verifier_judge.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
 
 #include <QtTest/QtTest>
 

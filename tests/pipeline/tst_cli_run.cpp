@@ -13,9 +13,8 @@
 
 #include "eval/win_rate.h"
 #include "feedback/judge_factory.h"
-#include "feedback/rubric_io.h"
-#include "pipeline/pipeline_options.h"
-#include "pipeline/stage_env.h"
+#include "pipeline/run/pipeline_options.h"
+#include "pipeline/run/stage_env.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/eval_answer_repository.h"
@@ -24,6 +23,7 @@
 #include "store/prompt_repository.h"
 #include "store/run_repository.h"
 #include "store/stage_repository.h"
+#include "types/rubric_io.h"
 
 #include <nlohmann/json.hpp>
 

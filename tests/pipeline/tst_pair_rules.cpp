@@ -3,9 +3,9 @@
 // out by hand from the scores and ratings written here.
 #include "common/error_assert.h"
 
-#include "pipeline/pair_rules.h"
-#include "pipeline/pair_stage.h"
-#include "pipeline/refine_stage.h"
+#include "pipeline/pairs/pair_rules.h"
+#include "pipeline/pairs/pair_stage.h"
+#include "pipeline/refine/refine_stage.h"
 
 #include <QtTest/QtTest>
 

@@ -9,20 +9,20 @@
 // The endpoint answers every aspect with a rating picked from a hash of the text
 // it is asked to rate, so the candidates of one prompt get different scores.
 #include "common/local_http_server.h"
-#include "common/stories_fixture.h"
 #include "common/store_fixture.h"
+#include "common/stories_fixture.h"
 #include "common/test_paths.h"
 
-#include "pipeline/rlrf_run.h"
-#include "pipeline/stage_env.h"
+#include "pipeline/run/rlrf_run.h"
+#include "pipeline/run/stage_env.h"
 #include "store/checkpoint_repository.h"
+#include "store/import/prompt_import.h"
 #include "store/metric_repository.h"
 #include "store/pair_repository.h"
 #include "store/project_file.h"
 #include "store/project_setup.h"
 #include "store/run_repository.h"
 #include "store/stage_repository.h"
-#include "tasks/prompt_import.h"
 
 #include <QFile>
 #include <QTemporaryDir>

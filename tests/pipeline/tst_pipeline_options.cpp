@@ -3,7 +3,7 @@
 // settings, and every kind of bad value is an error naming its key.
 #include "common/error_assert.h"
 
-#include "pipeline/pipeline_options.h"
+#include "pipeline/run/pipeline_options.h"
 
 #include <QtTest/QtTest>
 

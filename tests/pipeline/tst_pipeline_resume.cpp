@@ -8,8 +8,8 @@
 // often the run starts again.
 #include "common/pipeline_fixture.h"
 
-#include "pipeline/rlrf_run.h"
-#include "pipeline/stage_env.h"
+#include "pipeline/run/rlrf_run.h"
+#include "pipeline/run/stage_env.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/eval_answer_repository.h"

@@ -9,14 +9,14 @@
 #include "common/error_assert.h"
 #include "common/stories_fixture.h"
 
-#include "feedback/rule_judge_arith.h"
 #include "model/text_model.h"
-#include "pipeline/prompt_judging.h"
-#include "pipeline/prompt_sampling.h"
+#include "pipeline/critique/prompt_judging.h"
+#include "pipeline/sample/prompt_sampling.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/prompt_repository.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "tasks/arith/arith_task.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

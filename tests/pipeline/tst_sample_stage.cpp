@@ -5,11 +5,11 @@
 // other n - 1 are sampled at the run's temperature. Without it all n are sampled.
 #include "common/pipeline_fixture.h"
 
-#include "pipeline/policy_prompt.h"
-#include "pipeline/prompt_formats.h"
-#include "pipeline/sample_stage.h"
+#include "model/policy_prompt.h"
+#include "pipeline/sample/sample_stage.h"
 #include "store/candidate_repository.h"
 #include "store/prompt_repository.h"
+#include "types/prompt_formats.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
@@ -47,7 +47,7 @@ private Q_SLOTS:
         std::vector<std::vector<std::int64_t>> inputs;
         for (const auto &p : store::PromptRepository(project.db()).page({0, 10, "id", false, std::nullopt})) {
             ids.push_back(p.id);
-            inputs.push_back(pipeline::policyPromptIds(model, pipeline::answerMessages(p.text)));
+            inputs.push_back(model::policyPromptIds(model, prompts::answerMessages(p.text)));
         }
         QCOMPARE(pipeline::runSampleStage(env, ids, options.samples), Outcome::Succeeded);
 

@@ -11,12 +11,11 @@
 #include "common/pipeline_fixture.h"
 
 #include "core/json_io.h"
-#include "demo/arith_flaws.h"
 #include "feedback/judge_factory.h"
 #include "model/text_model.h"
-#include "pipeline/run_setup.h"
-#include "pipeline/sft_stage.h"
-#include "pipeline/train_stage.h"
+#include "pipeline/run/run_setup.h"
+#include "pipeline/train/dpo_stage.h"
+#include "pipeline/train/sft_stage.h"
 #include "store/candidate_repository.h"
 #include "store/checkpoint_repository.h"
 #include "store/critique_repository.h"
@@ -27,7 +26,8 @@
 #include "store/rubric_repository.h"
 #include "store/run_repository.h"
 #include "store/transaction.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_flaws.h"
+#include "tasks/arith/arith_task.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

@@ -6,16 +6,17 @@
 // the reflection mask is differentiated with respect to the logits: the
 // gradient must be non-zero at every position that predicts a reflection token
 // and exactly zero at every other position (prompt, failed attempt, retry,
-// padding). Then the trainer's own backward pass (reflectionBackward) must give
+// padding). Then the trainer's own backward pass (train::grpoBackward) must give
 // the same parameter gradient whether or not the retry is in the row. And a few
 // optimizer steps on those gradients make the rewarded reflection likelier and
 // the unrewarded one less likely: the update goes the way the reward says.
-#include "rrr/reflection_step.h"
+#include "pipeline/rrr/reflection_rows.h"
+#include "train/grpo_step.h"
 
 #include "common/stories_fixture.h"
 #include "model/llama_model.h"
+#include "model/policy_prompt.h"
 #include "model/text_model.h"
-#include "pipeline/policy_prompt.h"
 
 #include <torch/torch.h>
 
@@ -47,12 +48,12 @@ class TestReflectionGradient : public QObject {
     rrr::ReflectionTry makeTry(const std::string &prompt, const std::string &attempt, const std::string &reflection,
                                const std::string &retry)
     {
-        const auto context = pipeline::policyPromptIds(*m_model, pipeline::reflectionMessages(prompt, attempt));
+        const auto context = model::policyPromptIds(*m_model, prompts::reflectionMessages(prompt, attempt));
         const auto reflectionIds = m_model->encode(reflection);
         // The retry conversation continues the reflection conversation, as a chat
         // template renders it: the reflection, the retry request, the new turn.
         const auto retryPrompt = concat(concat(context, reflectionIds),
-                                        m_model->encode(std::string("\nUser: ") + pipeline::kRetryRequest + "\nAssistant:"));
+                                        m_model->encode(std::string("\nUser: ") + prompts::kRetryRequest + "\nAssistant:"));
         rrr::ReflectionTry item;
         rrr::layOutRow(item, context, reflectionIds, retryPrompt, m_model->encode(retry));
         return item;
@@ -114,7 +115,7 @@ private Q_SLOTS:
             }
             lengths.push_back(t.reflectionLength);
         }
-        const auto mask = rrr::reflectionLossMask(lengths, columns) & real;
+        const auto mask = train::lossPrefixMask(lengths, columns) & real;
         const auto old = logProbs.detach() + 0.05;   // ratio inside the clip range
         const auto ref = logProbs.detach() - 0.3;    // a non-zero KL term
         const auto out = train::grpoLoss({logProbs, old, ref, torch::tensor({1.0f, -0.7f}), mask}, {0.001, 0.2});
@@ -145,13 +146,13 @@ private Q_SLOTS:
         const std::vector<std::vector<double>> advantages = {{1.0, -0.7}};
         auto gradients = [&net, &advantages](const std::vector<rrr::ReflectionGroup> &groups) {
             const auto rows = rrr::reflectionRows(groups, advantages, true);
-            const auto old = rrr::rowLogProbs(net, rows, 16);
+            const auto old = train::rowLogProbs(net, rows, 16);
             auto ref = old;
             for (auto &row : ref)
                 for (auto &v : row)
                     v -= 0.2f;
             net.zero_grad();
-            const auto sums = rrr::reflectionBackward(net, rows, old, ref, {0.001, 0.2}, 1); // one row per chunk
+            const auto sums = train::grpoBackward(net, rows, old, ref, {0.001, 0.2}, 1); // one row per chunk
             std::vector<torch::Tensor> grads;
             for (const auto &p : net.parameters())
                 grads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
@@ -186,19 +187,19 @@ private Q_SLOTS:
         const auto rows = rrr::reflectionRows(groups, {{1.0, -1.0}}, true); // the first retry passed
         auto reflectionLogProb = [&](std::size_t row) {
             torch::NoGradGuard noGrad;
-            const auto all = rrr::rowLogProbs(net, rows, 16);
+            const auto all = train::rowLogProbs(net, rows, 16);
             double sum = 0.0;
-            for (std::size_t j = 0; j < rows.reflectionLengths[row]; ++j)
+            for (std::size_t j = 0; j < rows.lossLengths[row]; ++j)
                 sum += all[row][j];
             return sum;
         };
         const double rewardedBefore = reflectionLogProb(0), otherBefore = reflectionLogProb(1);
-        const auto reference = rrr::rowLogProbs(net, rows, 16);
+        const auto reference = train::rowLogProbs(net, rows, 16);
         torch::optim::AdamW optimizer(net.parameters(), torch::optim::AdamWOptions(1e-3).weight_decay(0.0));
         for (int step = 0; step < 4; ++step) {
-            const auto old = rrr::rowLogProbs(net, rows, 16); // on-policy: one update per sampling
+            const auto old = train::rowLogProbs(net, rows, 16); // on-policy: one update per sampling
             optimizer.zero_grad();
-            QVERIFY(rrr::reflectionBackward(net, rows, old, reference, {0.001, 0.2}, 16).finite);
+            QVERIFY(train::grpoBackward(net, rows, old, reference, {0.001, 0.2}, 16).finite);
             optimizer.step();
         }
         const double rewardedAfter = reflectionLogProb(0), otherAfter = reflectionLogProb(1);

@@ -8,7 +8,7 @@
 // Checked: mining counts, groups of G tries with 1/0 rewards, advantages as
 // groupAdvantages computes them, metrics, the policy changes while the
 // reference does not, cancel before the first step, and settings errors.
-#include "rrr/rrr_trainer.h"
+#include "pipeline/rrr/rrr_trainer.h"
 
 #include "common/error_assert.h"
 #include "common/stories_fixture.h"

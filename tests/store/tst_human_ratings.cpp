@@ -3,8 +3,8 @@
 #include "common/store_fixture.h"
 
 #include "core/error.h"
+#include "pipeline/critique/human_ratings.h"
 #include "store/critique_repository.h"
-#include "store/human_ratings.h"
 
 #include <nlohmann/json.hpp>
 

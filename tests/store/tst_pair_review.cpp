@@ -7,12 +7,12 @@
 #include "common/review_fixture.h"
 #include "common/store_fixture.h"
 
-#include "feedback/rubric_io.h"
 #include "feedback/rule_judge.h"
-#include "review/pair_review.h"
+#include "pipeline/review/pair_review.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/pair_repository.h"
+#include "types/rubric_io.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

@@ -8,10 +8,10 @@
 #include "common/error_assert.h"
 #include "common/test_paths.h"
 
+#include "store/import/dataset_importers.h"
+#include "store/import/prompt_import.h"
 #include "store/project_file.h"
 #include "store/prompt_repository.h"
-#include "tasks/dataset_importers.h"
-#include "tasks/prompt_import.h"
 
 #include <QFile>
 #include <QTemporaryDir>

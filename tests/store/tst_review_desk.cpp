@@ -8,8 +8,8 @@
 #include "common/review_fixture.h"
 
 #include "feedback/rule_judge.h"
-#include "review/pair_queue.h"
-#include "review/review_desk.h"
+#include "pipeline/review/pair_queue.h"
+#include "pipeline/review/review_desk.h"
 #include "store/critique_repository.h"
 #include "store/pair_repository.h"
 #include "store/prompt_repository.h"

@@ -8,7 +8,7 @@
 #include "common/store_fixture.h"
 
 #include "core/json_io.h"
-#include "feedback/rubric_io.h"
+#include "types/rubric_io.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

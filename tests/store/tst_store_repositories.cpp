@@ -6,7 +6,6 @@
 #include "common/error_assert.h"
 #include "common/store_fixture.h"
 
-#include "feedback/rubric_io.h"
 #include "store/candidate_repository.h"
 #include "store/checkpoint_repository.h"
 #include "store/critique_repository.h"
@@ -15,6 +14,7 @@
 #include "store/prompt_repository.h"
 #include "store/rubric_repository.h"
 #include "store/run_repository.h"
+#include "types/rubric_io.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

@@ -4,7 +4,7 @@
 // stories read back into the same steps, and the verifier accepts exactly the
 // documented "Answer: N" forms. All fixtures are generated or written here.
 #include "tasks/answer_line.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
 
 #include "core/error.h"
 

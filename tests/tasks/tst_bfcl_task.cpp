@@ -6,7 +6,8 @@
 // read with Qt's JSON parser) is accepted on its own and after some thoughts,
 // while the same call with another function name is not. Missing files fail
 // with the file named.
-#include "tasks/bfcl_task.h"
+#include "pipeline/rrr/rrr_task_factory.h"
+#include "tasks/bfcl/bfcl_task.h"
 
 #include "common/error_assert.h"
 #include "common/test_paths.h"
@@ -20,6 +21,7 @@
 #include <set>
 
 using namespace rlrf::tasks;
+using rlrf::rrr::bfclTaskFromFile;
 
 namespace {
 
@@ -91,7 +93,8 @@ class TestBfclTask : public QObject {
 private Q_SLOTS:
     void splitsCoverEveryQuestionOnce()
     {
-        const BfclTask task(questions(QStringLiteral("BFCL_v4_simple_python.json")).toStdString());
+        const auto owned = bfclTaskFromFile(questions(QStringLiteral("BFCL_v4_simple_python.json")).toStdString());
+        const auto &task = dynamic_cast<const BfclTask &>(*owned);
         const auto total = task.size(Split::Train) + task.size(Split::Validation) + task.size(Split::Test);
         QCOMPARE(total, std::size_t{400});
         QVERIFY(task.size(Split::Train) > 280 && task.size(Split::Test) > 20);
@@ -112,7 +115,8 @@ private Q_SLOTS:
     void callsFromThePossibleAnswersAreAccepted()
     {
         for (const auto *file : {"BFCL_v4_simple_python.json", "BFCL_v4_simple_java.json"}) {
-            const BfclTask task(questions(QString::fromLatin1(file)).toStdString());
+            const auto owned = bfclTaskFromFile(questions(QString::fromLatin1(file)).toStdString());
+            const auto &task = dynamic_cast<const BfclTask &>(*owned);
             for (Split s : {Split::Train, Split::Validation, Split::Test})
                 for (const auto &p : task.problems(s, task.size(s), 1)) {
                     const auto truth = QString::fromStdString(p.answer);
@@ -128,8 +132,9 @@ private Q_SLOTS:
 
     void badInputIsNamed()
     {
-        RLRF_VERIFY_THROWS_WITH(BfclTask("/nonexistent/BFCL_v4_simple_python.json"), "possible-answer file not found");
-        const BfclTask task(questions(QStringLiteral("BFCL_v4_simple_javascript.json")).toStdString());
+        RLRF_VERIFY_THROWS_WITH(bfclTaskFromFile("/nonexistent/BFCL_v4_simple_python.json"), "possible-answer file not found");
+        const auto owned = bfclTaskFromFile(questions(QStringLiteral("BFCL_v4_simple_javascript.json")).toStdString());
+        const auto &task = *owned;
         RLRF_VERIFY_THROWS_WITH(task.problems(Split::Test, 1000, 1), "were asked for");
         const Problem broken{"bfcl/x", "q", "not json", ""};
         QVERIFY(!task.verify(broken, "f(a=1)").correct);

@@ -5,7 +5,7 @@
 // (first allowed value of each parameter, with and without the omittable ones),
 // written as JSON and as a Python call: it must match. The same call with one
 // argument changed, renamed, extended or missing a required argument must not.
-#include "tasks/bfcl_verifier.h"
+#include "tasks/bfcl/bfcl_verifier.h"
 
 #include "common/test_paths.h"
 

@@ -6,7 +6,7 @@
 // test split: the file is read here with Qt's JSON reader, independently of the
 // task, and the test split must be exactly its rows. Bad settings, bad files and
 // foreign prompts each fail with a named error or a false verdict.
-#include "tasks/countdown_task.h"
+#include "tasks/countdown/countdown_task.h"
 
 #include "common/error_assert.h"
 #include "common/test_paths.h"

@@ -6,7 +6,7 @@
 // an equation string; the verifier, which parses text, must accept that
 // equation, and reject it for a different target. Hand-written invalid
 // equations cover each rule.
-#include "tasks/countdown_verifier.h"
+#include "tasks/countdown/countdown_verifier.h"
 
 #include "common/test_paths.h"
 

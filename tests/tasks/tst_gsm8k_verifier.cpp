@@ -3,7 +3,7 @@
 // test.jsonl and train.jsonl): the reference solution's own text verifies against
 // its "####" number, and fails against another number. Hand-written responses
 // cover the documented rules (which number counts, commas, decimals, signs).
-#include "tasks/gsm8k_verifier.h"
+#include "tasks/gsm8k/gsm8k_verifier.h"
 
 #include "common/test_paths.h"
 

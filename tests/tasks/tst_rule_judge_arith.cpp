@@ -4,13 +4,13 @@
 // one story whose truth is 12 + 5 = 17, 17 - 3 = 14, 14 * 2 = 28) get the
 // expected ratings, and their critique names the first wrong step and the kind
 // of mistake without ever stating a corrected number.
-#include "feedback/arith_mistakes.h"
-#include "feedback/aspect_names.h"
-#include "feedback/critique_text.h"
-#include "feedback/rule_judge.h"
-#include "feedback/rule_judge_arith.h"
 #include "common/test_rubrics.h"
-#include "tasks/arith_task.h"
+#include "feedback/rule_judge.h"
+#include "tasks/arith/arith_mistakes.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "tasks/arith/arith_task.h"
+#include "types/aspect_names.h"
+#include "types/critique_text.h"
 
 #include "core/error.h"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Overall scores from known ratings, worked out by hand in the comments: the
 // mapping (r - 1) / 2, weights, not-applicable aspects, and bad input.
-#include "feedback/scoring.h"
+#include "types/scoring.h"
 
 #include "core/error.h"
 

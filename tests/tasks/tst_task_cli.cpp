@@ -5,7 +5,7 @@
 // or written here.
 #include "common/cli_runner.h"
 
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
 
 #include <nlohmann/json.hpp>
 

@@ -5,11 +5,11 @@
 // also be a consistent one: ratings in range, reward equal to the verifier, and
 // no number in any rationale except step and line positions. Inputs are drawn
 // here from a fixed seed.
-#include "feedback/rule_judge_arith.h"
-#include "tasks/arith_task.h"
-#include "tasks/bfcl_verifier.h"
-#include "tasks/countdown_verifier.h"
-#include "tasks/gsm8k_verifier.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "tasks/arith/arith_task.h"
+#include "tasks/bfcl/bfcl_verifier.h"
+#include "tasks/countdown/countdown_verifier.h"
+#include "tasks/gsm8k/gsm8k_verifier.h"
 #include "tasks/split_mix.h"
 
 #include <QtTest/QtTest>

@@ -5,9 +5,9 @@
 #include "common/error_assert.h"
 #include "common/stories_fixture.h"
 #include "model/text_model.h"
-#include "train/dpo_config.h"
 #include "train/dpo_trainer.h"
 #include "train/dpo_trainer_pairs.h"
+#include "types/dpo_config.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

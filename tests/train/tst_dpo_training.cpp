@@ -9,9 +9,9 @@
 
 #include "common/stories_fixture.h"
 #include "core/json_io.h"
+#include "eval/dpo_diagnostics.h"
 #include "model/llama_model.h"
 #include "model/policy.h"
-#include "train/dpo_diagnostics.h"
 #include "train/dpo_trainer.h"
 #include "train/reference_logprobs.h"
 
@@ -80,7 +80,7 @@ private Q_SLOTS:
         auto config = fastConfig();
         config.epochs = 1;
         config.nllWeight = 1.0;
-        DpoSeries series;
+        eval::DpoSeries series;
         RunContext context;
         context.onMetric = [&](std::int64_t step, const std::string &key, double value) {
             if (key == "dpo/loss") series.loss.push_back({step, value});
@@ -90,11 +90,11 @@ private Q_SLOTS:
         const auto out = m_dir.filePath(QStringLiteral("nll")).toStdString();
         QCOMPARE(toString(runDpo(config, m_model, {}, memorisablePairs(), out, context).outcome), "succeeded");
         QVERIFY2(series.loss.front().second > std::log(2.0) + 0.1, std::to_string(series.loss.front().second).c_str());
-        QVERIFY(diagnoseDpo(series).empty());
-        QCOMPARE(diagnoseDpo(series.loss, {}, {}).size(), std::size_t(1)); // the loss alone would cry wolf
+        QVERIFY(eval::diagnoseDpo(series).empty());
+        QCOMPARE(eval::diagnoseDpo(series.loss, {}, {}).size(), std::size_t(1)); // the loss alone would cry wolf
 
         // M0 trained against the run's own output as reference: rewards start away from 0.
-        DpoSeries other;
+        eval::DpoSeries other;
         context.onMetric = [&](std::int64_t step, const std::string &key, double value) {
             if (key == "dpo/rewards/chosen") other.rewardsChosen.push_back({step, value});
             if (key == "dpo/rewards/rejected") other.rewardsRejected.push_back({step, value});
@@ -102,7 +102,7 @@ private Q_SLOTS:
         const auto mismatched = m_dir.filePath(QStringLiteral("mismatch")).toStdString();
         QCOMPARE(toString(runDpo(config, m_model, out + "/final", memorisablePairs(), mismatched, context).outcome),
                  "succeeded");
-        const auto warnings = diagnoseDpo(other, "ipo");
+        const auto warnings = eval::diagnoseDpo(other, "ipo");
         QCOMPARE(warnings.size(), std::size_t(1));
         QCOMPARE(warnings[0].kind, std::string("reference_mismatch"));
     }

@@ -8,7 +8,7 @@
 #include "model/text_model.h"
 #include "train/sft_data.h"
 #include "train/sft_plan.h"
-#include "train/train_config.h"
+#include "types/train_config.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

@@ -3,12 +3,12 @@
 // arith rule judge: the stages follow the loop, the DPO step is a real step (loss
 // ln 2, the pair's margin grows), and bad input fails with its cause.
 #include "common/error_assert.h"
-#include "common/stories_fixture.h"
 #include "common/store_fixture.h"
+#include "common/stories_fixture.h"
 
-#include "feedback/rubric_io.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
 #include "teaching/walkthrough.h"
+#include "types/rubric_io.h"
 
 #include <QTemporaryDir>
 #include <QtTest/QtTest>

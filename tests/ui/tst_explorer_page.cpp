@@ -13,8 +13,8 @@
 #include "ui/ui_test_helpers.h"
 
 #include "common/arith_project_fixture.h"
-#include "common/stories_fixture.h"
 #include "common/store_fixture.h"
+#include "common/stories_fixture.h"
 
 #include "models/candidate_table_model.h"
 #include "models/prompt_table_model.h"
@@ -24,13 +24,13 @@
 #include "worker/stage_runner.h"
 
 #include "core/logging.h"
-#include "feedback/rubric_io.h"
-#include "feedback/rule_judge_arith.h"
 #include "store/critique_repository.h"
 #include "store/database.h"
 #include "store/prompt_repository.h"
 #include "store/rubric_repository.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_rule_judge.h"
+#include "tasks/arith/arith_task.h"
+#include "types/rubric_io.h"
 
 #include <QComboBox>
 #include <QLabel>

@@ -14,14 +14,14 @@
 #include "worker/stage_runner.h"
 
 #include "core/logging.h"
-#include "feedback/rubric_io.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
 #include "store/database.h"
 #include "store/prompt_repository.h"
 #include "store/rubric_repository.h"
 #include "store/transaction.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
+#include "types/rubric_io.h"
 
 #include <QElapsedTimer>
 #include <QTemporaryDir>

@@ -6,8 +6,8 @@
 // (resources/models/arith-demo, arith problems from the task's generator): the
 // win-rate chart shows the M1 value the run wrote, which is recomputed here from
 // the answers it stored, against a reference line at 0.5.
-#include "views/iterations_page.h"
 #include "ui/ui_test_helpers.h"
+#include "views/iterations_page.h"
 
 #include "common/pipeline_fixture.h"
 #include "common/review_fixture.h"
@@ -15,7 +15,7 @@
 
 #include "core/logging.h"
 #include "eval/win_rate.h"
-#include "pipeline/rlrf_run.h"
+#include "pipeline/run/rlrf_run.h"
 #include "store/eval_answer_repository.h"
 #include "store/pair_repository.h"
 #include "store/run_repository.h"

@@ -13,8 +13,8 @@
 #include "views/rubric_page.h"
 
 #include "core/logging.h"
-#include "feedback/rubric_io.h"
 #include "store/rubric_repository.h"
+#include "types/rubric_io.h"
 
 #include <nlohmann/json.hpp>
 

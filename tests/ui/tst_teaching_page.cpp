@@ -3,15 +3,15 @@
 // judge: one arith prompt goes through sample, critique, refine, pair and one DPO
 // step; Back and Next move between the steps shown; the last step shows the pair's
 // log-probs before and after, and the step really moved them apart.
-#include "views/teaching_page.h"
 #include "ui/ui_test_helpers.h"
+#include "views/teaching_page.h"
 #include "worker/job_controller.h"
 
 #include "common/review_fixture.h"
 #include "common/stories_fixture.h"
 
 #include "core/logging.h"
-#include "tasks/arith_task.h"
+#include "tasks/arith/arith_task.h"
 #include "teaching/walkthrough.h"
 
 #include <QSignalSpy>

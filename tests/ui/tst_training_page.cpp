@@ -7,8 +7,8 @@
 // approved pairs is refused and the pause stays resumable), a wrong reference is
 // flagged, and bad settings are refused.
 #include "plots/metric_chart.h"
-#include "ui/ui_test_helpers.h"
 #include "plots/training_curves.h"
+#include "ui/ui_test_helpers.h"
 #include "views/dpo_settings_form.h"
 #include "views/training_page.h"
 #include "worker/job_controller.h"
@@ -88,7 +88,7 @@ private Q_SLOTS:
 
         // A click on step 6 lists the pairs the step plan gives that step.
         loss->clickAt(6.1);
-        const auto plan = train::stepPairIds(*page.settings()->config(), m_approved);
+        const auto plan = pipeline::stepPairIds(*page.settings()->config(), m_approved);
         const auto shown = page.shownStepPairs();
         QCOMPARE(shown.size(), 1);
         QVERIFY2(shown[0].contains(QStringLiteral("pair %1:").arg(plan[5][0])), qPrintable(shown[0]));
@@ -177,7 +177,7 @@ private Q_SLOTS:
         QCOMPARE(stored.front().step, std::int64_t(pausedAt + 1));
         // A click on a resumed step still names its pairs from the run's plan.
         loss->clickAt(pausedAt + 1);
-        const auto plan = train::stepPairIds(*page.settings()->config(), m_approved);
+        const auto plan = pipeline::stepPairIds(*page.settings()->config(), m_approved);
         QCOMPARE(page.shownStepPairs().size(), 1);
         QVERIFY(page.shownStepPairs()[0].contains(QStringLiteral("pair %1:").arg(plan[std::size_t(pausedAt)][0])));
     }

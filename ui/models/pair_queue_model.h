@@ -5,7 +5,7 @@
 // thread nothing to show.
 #pragma once
 
-#include "review/pair_queue.h"
+#include "pipeline/review/pair_queue.h"
 
 #include <QAbstractTableModel>
 

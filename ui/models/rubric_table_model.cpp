@@ -4,7 +4,7 @@
 #include "string_convert.h"
 
 #include "core/error.h"
-#include "feedback/rubric_io.h"
+#include "types/rubric_io.h"
 
 #include <QColor>
 

@@ -5,7 +5,7 @@
 // (rubric_io.h), and a bad cell is painted red with the reason as its tool tip.
 #pragma once
 
-#include "feedback/rubric.h"
+#include "types/rubric.h"
 
 #include <QAbstractTableModel>
 

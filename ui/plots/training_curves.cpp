@@ -3,6 +3,7 @@
 
 #include "plots/metric_chart.h"
 #include "string_convert.h"
+#include "types/metric_names.h"
 
 #include <QFileDialog>
 #include <QGridLayout>
@@ -18,9 +19,9 @@ namespace rlrf::ui {
 
 QStringList TrainingCurves::chartedKeys()
 {
-    return {QStringLiteral("dpo/loss"),          QStringLiteral("dpo/rewards/chosen"),
-            QStringLiteral("dpo/rewards/rejected"), QStringLiteral("dpo/rewards/margins"),
-            QStringLiteral("dpo/rewards/accuracies"), QStringLiteral("dpo/learning_rate")};
+    return {QString::fromLatin1(metrics::kDpoLoss),          QString::fromLatin1(metrics::kDpoRewardsChosen),
+            QString::fromLatin1(metrics::kDpoRewardsRejected), QString::fromLatin1(metrics::kDpoRewardsMargins),
+            QString::fromLatin1(metrics::kDpoRewardsAccuracies), QString::fromLatin1(metrics::kDpoLearningRate)};
 }
 
 TrainingCurves::TrainingCurves(QWidget *parent)
@@ -75,11 +76,11 @@ void TrainingCurves::addMetric(qint64 step, const QString &key, double value)
 {
     if (auto *chart = this->chart(key))
         chart->addPoint(static_cast<double>(step), value);
-    train::MetricSeries *series = key == QLatin1String("dpo/loss")                ? &m_dpo.loss
-                                  : key == QLatin1String("dpo/logps/chosen")       ? &m_dpo.logpsChosen
-                                  : key == QLatin1String("dpo/logps/rejected")     ? &m_dpo.logpsRejected
-                                  : key == QLatin1String("dpo/rewards/chosen")     ? &m_dpo.rewardsChosen
-                                  : key == QLatin1String("dpo/rewards/rejected")   ? &m_dpo.rewardsRejected
+    eval::MetricSeries *series = key == QLatin1String(metrics::kDpoLoss)                ? &m_dpo.loss
+                                  : key == QLatin1String(metrics::kDpoLogpsChosen)       ? &m_dpo.logpsChosen
+                                  : key == QLatin1String(metrics::kDpoLogpsRejected)     ? &m_dpo.logpsRejected
+                                  : key == QLatin1String(metrics::kDpoRewardsChosen)     ? &m_dpo.rewardsChosen
+                                  : key == QLatin1String(metrics::kDpoRewardsRejected)   ? &m_dpo.rewardsRejected
                                                                                    : nullptr;
     if (!series)
         return;
@@ -97,13 +98,13 @@ void TrainingCurves::finish()
 
 void TrainingCurves::diagnose()
 {
-    const auto warnings = train::diagnoseDpo(m_dpo, toStdString(m_lossType));
+    const auto warnings = eval::diagnoseDpo(m_dpo, toStdString(m_lossType));
     for (const auto &warning : warnings) {
         if (!m_flagged.insert(warning.kind).second)
             continue; // each pattern is flagged once, where it was first seen
         const QString text = toQString(warning.message);
         m_warnings << text;
-        m_charts[QStringLiteral("dpo/loss")]->addFlag(static_cast<double>(warning.step), text);
+        m_charts[QString::fromLatin1(metrics::kDpoLoss)]->addFlag(static_cast<double>(warning.step), text);
         m_flags->setText(QStringLiteral("⚠ ") + m_warnings.join(QStringLiteral("\n⚠ ")));
     }
 }

@@ -5,7 +5,7 @@
 // warning flags (train/dpo_diagnostics) drawn on the loss chart and listed.
 #pragma once
 
-#include "train/dpo_diagnostics.h"
+#include "eval/dpo_diagnostics.h"
 
 #include <QWidget>
 
@@ -49,7 +49,7 @@ private:
     void diagnose();
 
     std::map<QString, MetricChart *> m_charts;
-    train::DpoSeries m_dpo; // the series the flags read, whole steps only when diagnosed
+    eval::DpoSeries m_dpo; // the series the flags read, whole steps only when diagnosed
     std::set<std::string> m_flagged;
     qint64 m_lastStep = 0;
     QStringList m_warnings;

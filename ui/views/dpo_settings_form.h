@@ -4,7 +4,7 @@
 // before anything starts.
 #pragma once
 
-#include "train/dpo_config.h"
+#include "types/dpo_config.h"
 
 #include <QWidget>
 

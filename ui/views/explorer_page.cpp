@@ -12,9 +12,9 @@
 
 #include "core/error.h"
 #include "core/logging.h"
-#include "feedback/aspect_names.h"
 #include "store/project_file.h"
 #include "store/rubric_repository.h"
+#include "types/aspect_names.h"
 
 #include <QComboBox>
 #include <QElapsedTimer>

@@ -6,8 +6,8 @@
 // thread with progress and ETA.
 #pragma once
 
-#include "feedback/rubric.h"
 #include "store/explorer_repository.h"
+#include "types/rubric.h"
 
 #include <QWidget>
 

@@ -4,7 +4,7 @@
 #include "project_session.h"
 #include "string_convert.h"
 
-#include "store/human_ratings.h"
+#include "pipeline/critique/human_ratings.h"
 
 #include <QComboBox>
 #include <QFormLayout>

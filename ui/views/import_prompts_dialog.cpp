@@ -4,7 +4,7 @@
 #include "string_convert.h"
 #include "worker/job_controller.h"
 
-#include "tasks/dataset_importers.h"
+#include "store/import/dataset_importers.h"
 
 #include <nlohmann/json.hpp>
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "core/progress.h"
-#include "tasks/prompt_import.h"
+#include "store/import/prompt_import.h"
 
 #include <memory>
 #include <vector>

@@ -4,7 +4,7 @@
 #include "string_convert.h"
 
 #include "core/error.h"
-#include "model/model_info.h"
+#include "pipeline/project/model_folder_summary.h"
 
 #include <QComboBox>
 #include <QCoreApplication>
@@ -90,9 +90,9 @@ NewProjectDialog::NewProjectDialog(QWidget *parent)
 QString NewProjectDialog::describeModel(const QString &folder, bool *ok)
 {
     try {
-        const auto info = model::describeModelFolder(toStdString(folder));
+        const auto summary = pipeline::modelFolderSummary(toStdString(folder));
         *ok = true;
-        return toQString(model::formatModelInfo(info));
+        return toQString(summary);
     } catch (const Error &e) {
         *ok = false;
         return tr("Not a usable model folder: %1").arg(toQString(e.what()));

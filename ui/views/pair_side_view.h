@@ -4,7 +4,7 @@
 // the reviewer edits it.
 #pragma once
 
-#include "feedback/critique.h"
+#include "types/critique.h"
 
 #include <QWidget>
 

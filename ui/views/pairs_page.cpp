@@ -10,7 +10,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
-#include "review/pair_queue.h"
+#include "pipeline/review/pair_queue.h"
 #include "store/project_file.h"
 
 #include <QComboBox>

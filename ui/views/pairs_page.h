@@ -21,8 +21,8 @@
 #pragma once
 
 #include "core/progress.h"
-#include "review/pair_queue.h"
-#include "review/review_desk.h"
+#include "pipeline/review/pair_queue.h"
+#include "pipeline/review/review_desk.h"
 
 #include <QWidget>
 

@@ -7,8 +7,8 @@
 #include "views/new_project_dialog.h"
 
 #include "store/database.h"
+#include "store/import/prompt_import.h"
 #include "store/project_file.h"
-#include "tasks/prompt_import.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>

@@ -7,6 +7,7 @@
 #include "store/metric_repository.h"
 #include "store/project_file.h"
 #include "store/run_repository.h"
+#include "types/metric_names.h"
 
 #include <QComboBox>
 #include <QGridLayout>
@@ -136,7 +137,7 @@ void RrrPage::showRun()
             m_metric->addItem(toQString(key));
         // The retries' reward is what the method is about; open on it, not on the
         // first key in alphabetical order.
-        const int reward = m_metric->findText(QStringLiteral("rrr/reward_mean"));
+        const int reward = m_metric->findText(QString::fromLatin1(metrics::kRrrRewardMean));
         if (reward >= 0)
             m_metric->setCurrentIndex(reward);
         setAttempts(m_loader ? m_loader(project.db(), runId) : std::vector<RrrAttemptRow>{});

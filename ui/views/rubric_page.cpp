@@ -7,9 +7,9 @@
 
 #include "core/error.h"
 #include "feedback/rubric_diff.h"
-#include "feedback/rubric_io.h"
 #include "store/project_file.h"
 #include "store/rubric_repository.h"
+#include "types/rubric_io.h"
 
 #include <QComboBox>
 #include <QFileDialog>

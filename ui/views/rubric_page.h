@@ -6,7 +6,7 @@
 // and exported.
 #pragma once
 
-#include "store/records.h"
+#include "types/records.h"
 
 #include <QWidget>
 

@@ -6,7 +6,7 @@
 // DPO step.
 #pragma once
 
-#include "feedback/rubric.h"
+#include "types/rubric.h"
 
 #include <QTemporaryDir>
 #include <QWidget>

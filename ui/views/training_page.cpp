@@ -130,7 +130,7 @@ bool TrainingPage::showStoredRun(std::int64_t runId)
         m_curves->finish();
         points = all.size();
         const auto run = store::RunRepository(project.db()).byId(runId);
-        m_plan = train::storedStepPairIds(run.hyperParametersJson);
+        m_plan = pipeline::storedStepPairIds(run.hyperParametersJson);
         m_status->setText(tr("Run %1 (M%2, %3), read from the project.")
                               .arg(runId)
                               .arg(run.iteration)
@@ -150,7 +150,7 @@ bool TrainingPage::launch()
         m_status->setText(!config ? error : m_project.isEmpty() ? tr("Open a project first.") : tr("A run is going on."));
         return false;
     }
-    train::StoreDpoRequest request;
+    pipeline::StoreDpoRequest request;
     request.projectPath = toStdString(m_project);
     request.policyFolder = toStdString(m_settings->policyFolder());
     request.referenceFolder = toStdString(m_settings->referenceFolder());
@@ -164,23 +164,23 @@ bool TrainingPage::launch()
     return start(request);
 }
 
-bool TrainingPage::start(train::StoreDpoRequest request)
+bool TrainingPage::start(pipeline::StoreDpoRequest request)
 {
     // The step plan is known before the run starts, so a click can show a step's
     // pairs while the run goes on; a resumed run follows the same plan.
     try {
         auto project = store::Project::open(request.projectPath);
-        m_plan = train::stepPairIds(request.config, train::trainablePairIds(project));
+        m_plan = pipeline::stepPairIds(request.config, pipeline::trainablePairIds(project));
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
         return false;
     }
     m_request = request;
-    m_running = std::make_shared<train::StoreDpoResult>();
+    m_running = std::make_shared<pipeline::StoreDpoResult>();
     auto result = m_running;
     m_pauseRequested = false;
     m_jobId = m_jobs->start(tr("DPO iteration M%1").arg(request.iteration), [request, result](const RunContext &context) {
-        *result = train::runDpoOnApprovedPairs(request, context);
+        *result = pipeline::runDpoOnApprovedPairs(request, context);
         return JobResult{result->training.outcome, toQString(result->training.message)};
     });
     m_status->setText(request.resumeFrom.empty()
@@ -211,7 +211,7 @@ bool TrainingPage::resume()
     if (m_jobId != 0 || m_pausedCheckpoint.empty())
         return false;
     // The paused run's own request: same folders, settings and iteration.
-    train::StoreDpoRequest request = m_request;
+    pipeline::StoreDpoRequest request = m_request;
     request.resumeFrom = m_pausedCheckpoint;
     return start(request);
 }

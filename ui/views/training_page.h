@@ -13,7 +13,7 @@
 // stays resumable.
 #pragma once
 
-#include "train/dpo_from_store.h"
+#include "pipeline/train/dpo_from_store.h"
 
 #include <QWidget>
 
@@ -56,13 +56,13 @@ public:
     QString statusText() const;
     bool isRunning() const { return m_jobId != 0; }
     /// The last finished run's result (runId 0 before any).
-    const train::StoreDpoResult &lastResult() const { return m_last; }
+    const pipeline::StoreDpoResult &lastResult() const { return m_last; }
 
 Q_SIGNALS:
     void runFinished(bool succeeded);
 
 private:
-    bool start(train::StoreDpoRequest request);
+    bool start(pipeline::StoreDpoRequest request);
     void onFinished(int jobId, int outcome, const QString &message);
     void updateButtons();
 
@@ -78,9 +78,9 @@ private:
     qint64 m_lastStep = 0;
     std::string m_pausedCheckpoint; // where Resume continues from; empty when not paused
     std::vector<std::vector<std::int64_t>> m_plan; // the pair ids of step 1, 2, ...
-    train::StoreDpoRequest m_request;
-    std::shared_ptr<train::StoreDpoResult> m_running;
-    train::StoreDpoResult m_last;
+    pipeline::StoreDpoRequest m_request;
+    std::shared_ptr<pipeline::StoreDpoResult> m_running;
+    pipeline::StoreDpoResult m_last;
 };
 
 } // namespace rlrf::ui

@@ -3,8 +3,8 @@
 
 #include "string_convert.h"
 
-#include "pipeline/prompt_judging.h"
-#include "pipeline/prompt_sampling.h"
+#include "pipeline/critique/prompt_judging.h"
+#include "pipeline/sample/prompt_sampling.h"
 
 #include <QPointer>
 

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A stored pair as the token ids DPO trains on, the same for the pipeline's train
+// stage and for a DPO run launched on approved pairs: the prompt as the policy saw
+// it when answering, the chosen answer plus EOS, and the rejected answer plus EOS
+// or, when asked, cut after the first line its critique flags (no EOS): what
+// follows a slip is often right given the slip, and DPO would push it down too.
+// Edited pairs stay whole: their critique may describe the old text. Torch-free.
+#pragma once
+
+#include "train/dpo_trainer_pairs.h"
+#include "types/records.h"
+
+#include <string>
+
+namespace rlrf::model {
+class TextModel;
+}
+namespace rlrf::store {
+class Database;
+}
+
+namespace rlrf::pipeline {
+
+/// An answer as the policy learns it: its tokens, then the end-of-text id.
+std::vector<std::int64_t> answerIds(const model::TextModel &policy, const std::string &text);
+
+train::DpoPair pairTokens(store::Database &db, const model::TextModel &policy, const store::PairRecord &pair,
+                          const std::string &promptText, bool cutRejectedAtFlaw);
+
+} // namespace rlrf::pipeline

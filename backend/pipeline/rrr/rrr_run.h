@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A whole Reflect-Retry-Reward run on a project, as `rlrf rrr` and the GUI start
+// it: first- and second-try accuracy on held-out queries before, failure mining,
+// the GRPO loop on reflection tokens, accuracy after, the trained model saved.
+// Everything is persisted in the project file: the run (kind "rrr") with its
+// settings, each step's metrics, the failures and reflections, the before/after
+// results (iteration 0 / 1, split "test") and the checkpoint. Torch-free facade.
+#pragma once
+
+#include "core/progress.h"
+#include "core/run_context.h"
+#include "pipeline/rrr/failure_miner.h"
+#include "pipeline/rrr/rrr_config.h"
+#include "pipeline/rrr/rrr_trainer.h"
+#include "pipeline/rrr/two_try_eval.h"
+
+#include <cstdint>
+#include <string>
+
+namespace rlrf::rrr {
+
+struct RrrRunRequest {
+    std::string projectPath;
+    std::string task;      // arith, countdown, bfcl (rrr_task_factory.h)
+    std::string dataPath;  // countdown: real test problems (optional); bfcl: questions (required)
+    std::string modelDir;  // empty: the project's model (relative to the project file when not found as given)
+    std::string outputDir; // empty: "<project>.runs/rrr-<run id>" beside the project file
+    RrrConfig config;
+};
+
+struct RrrRunResult {
+    Outcome outcome = Outcome::Failed;
+    std::string message;
+    std::int64_t runId = 0;
+    TwoTryAccuracy before;
+    TwoTryAccuracy after;
+    std::int64_t minedQueries = 0;
+    std::int64_t minedAttempts = 0;
+    std::int64_t mineCorrectAttempts = 0;
+    std::int64_t failures = 0;
+    RrrTrainResult training;
+    std::string checkpoint; // the trained model's folder (empty when none was written)
+};
+
+/// Input and configuration errors throw rlrf::Error before the run is recorded;
+/// later errors mark the run failed and are rethrown; cancel and non-finite
+/// values end the run with that outcome.
+RrrRunResult runRrr(const RrrRunRequest &request, const RunContext &context);
+
+} // namespace rlrf::rrr

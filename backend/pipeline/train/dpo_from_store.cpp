@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/train/dpo_from_store.h"
+
+#include "core/error.h"
+#include "core/logging.h"
+#include "model/text_model.h"
+#include "pipeline/pairs/pair_tokens.h"
+#include "pipeline/run/recorded_run.h"
+#include "pipeline/run/run_setup.h"
+#include "store/pair_repository.h"
+#include "store/project_file.h"
+#include "store/prompt_repository.h"
+#include "train/dpo_step_plan.h"
+
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+namespace rlrf::pipeline {
+
+namespace {
+
+std::vector<train::DpoPair> tokenisePairs(store::Project &project, const std::vector<std::int64_t> &ids,
+                                   const model::TextModel &model, bool cutRejectedAtFlaw)
+{
+    store::PairRepository pairs(project.db());
+    store::PromptRepository prompts(project.db());
+    std::vector<train::DpoPair> list;
+    for (const auto id : ids) {
+        const auto pair = pairs.byId(id);
+        list.push_back(pairTokens(project.db(), model, pair, prompts.byId(pair.promptId).text, cutRejectedAtFlaw));
+    }
+    return list;
+}
+
+} // namespace
+
+std::vector<std::int64_t> trainablePairIds(store::Project &project)
+{
+    store::PairRepository pairs(project.db());
+    std::vector<std::int64_t> ids;
+    for (const auto state : {store::ReviewState::Approved, store::ReviewState::Edited})
+        for (const auto id : pairs.idsWithGapAtLeast(-std::numeric_limits<double>::infinity(), state))
+            ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+    return ids;
+}
+
+std::vector<std::vector<std::int64_t>> stepPairIds(const train::DpoConfig &config, const std::vector<std::int64_t> &pairIds)
+{
+    std::vector<std::vector<std::int64_t>> steps;
+    for (const auto &indices : train::dpoStepPairs(config, pairIds.size())) {
+        steps.emplace_back();
+        for (const auto index : indices)
+            steps.back().push_back(pairIds[index]);
+    }
+    return steps;
+}
+
+std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson)
+{
+    auto hyper = nlohmann::json::parse(hyperParametersJson, nullptr, false);
+    if (!hyper.is_object() || !hyper.contains("pair_ids") || !hyper["pair_ids"].is_array())
+        return {};
+    const auto ids = hyper["pair_ids"].get<std::vector<std::int64_t>>();
+    for (const char *key : {"policy", "reference", "pairs", "pair_ids", "resumed_from"})
+        hyper.erase(key);
+    return stepPairIds(train::dpoConfigFromJson(hyper, "run hyper-parameters"), ids);
+}
+
+StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunContext &context)
+{
+    train::validate(request.config);
+    auto project = store::Project::open(request.projectPath);
+    StoreDpoResult result;
+    result.pairIds = trainablePairIds(project);
+    if (result.pairIds.empty())
+        throw Error("no approved or edited pairs to train on; review some in the Pairs view first",
+                    {request.projectPath, 0, "review_state"});
+    const bool cuda = request.config.device.rfind("cuda", 0) == 0;
+    const auto policyModel = model::TextModel::load(
+        request.policyFolder, {request.config.device, cuda ? std::string("float32") : request.config.dtype});
+    const auto pairs = tokenisePairs(project, result.pairIds, policyModel, request.cutRejectedAtFlaw);
+    const std::string refFolder = request.referenceFolder.empty() ? request.policyFolder : request.referenceFolder;
+    // The policy serves as its own reference when it is one (every reference
+    // log-prob is taken before the first update), unless the run resumes:
+    // then the policy is the paused model, no longer the reference.
+    const bool policyIsReference = refFolder == request.policyFolder && request.resumeFrom.empty()
+        && (!cuda || request.config.dtype == "float32");
+    std::optional<model::Policy> ownReference;
+    if (!policyIsReference)
+        ownReference = model::Policy::load(refFolder, {request.config.device, request.config.dtype});
+    const auto &reference = policyIsReference ? policyModel.policy() : *ownReference;
+    const auto parent = checkpointOfFolder(project, request.policyFolder);
+
+    nlohmann::json hyper = train::toJson(request.config);
+    hyper["policy"] = request.policyFolder;
+    hyper["reference"] = refFolder;
+    hyper["pairs"] = result.pairIds.size();
+    hyper["pair_ids"] = result.pairIds; // with the config, this names every step's pairs
+    if (!request.resumeFrom.empty())
+        hyper["resumed_from"] = request.resumeFrom;
+    RecordedRun run(project, store::RunKind::Dpo, request.iteration, hyper);
+    result.runId = run.id();
+    const RunContext recording = run.recording(context);
+    try {
+        result.training = train::trainDpo(request.config, policyModel.policy(), reference, refFolder, pairs,
+                                          request.outputFolder, recording, request.resumeFrom);
+    } catch (const std::exception &e) {
+        run.finish(Outcome::Failed, e.what());
+        throw;
+    }
+    // A resumed run stopped before its first step ends at the checkpoint it came
+    // from, which is registered already.
+    if (!result.training.checkpoint.empty() && result.training.checkpoint != request.resumeFrom)
+        run.finishWithCheckpoint(result.training.checkpoint, parent, request.iteration, {},
+                                 result.training.outcome, result.training.message);
+    else
+        run.finish(result.training.outcome, result.training.message);
+    log::get("train")->info("dpo iteration {} on {} pairs: {} (run {})", request.iteration, result.pairIds.size(),
+                            toString(result.training.outcome), result.runId);
+    return result;
+}
+
+} // namespace rlrf::pipeline

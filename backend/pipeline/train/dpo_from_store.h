@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A DPO iteration on the pairs people approved in a project, as the Training
+// area starts it: the reviewed pairs (approved or edited) are tokenised for the
+// policy (pair_tokens.h, as the pipeline's DPO stage does), trained with
+// trainDpo, and recorded the one way every trainer is (run/recorded_run.h):
+// metric points per step, the final checkpoint under its parent (the
+// checkpoint of the policy folder, when the project knows it). The policy is
+// loaded once and doubles as the reference when it is one. Torch-free.
+#pragma once
+
+#include "core/run_context.h"
+#include "train/dpo_trainer.h"
+#include "types/dpo_config.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rlrf::store {
+class Project;
+}
+
+namespace rlrf::pipeline {
+
+struct StoreDpoRequest {
+    std::string projectPath;
+    std::string policyFolder;    // the model trained (M_{i-1})
+    std::string referenceFolder; // empty: the policy's own folder
+    std::string outputFolder;    // checkpoints go here
+    int iteration = 1;           // the run produces M_iteration
+    // Rejected answers end after the first line their critique flags, as in the
+    // pipeline (pipeline/pairs/pair_tokens.h).
+    bool cutRejectedAtFlaw = true;
+    train::DpoConfig config;
+    std::string resumeFrom;      // a paused run's checkpoint to continue (see runDpo); empty: a fresh run
+};
+
+struct StoreDpoResult {
+    train::DpoResult training;
+    std::int64_t runId = 0;
+    std::vector<std::int64_t> pairIds; // trained on, in the trainer's pair order
+};
+
+/// The pairs a DPO iteration trains on: approved and edited ones, by id.
+std::vector<std::int64_t> trainablePairIds(store::Project &project);
+
+/// For each step (index 0 = step 1), the ids of the pairs it trained on.
+std::vector<std::vector<std::int64_t>> stepPairIds(const train::DpoConfig &config, const std::vector<std::int64_t> &pairIds);
+
+/// The same for a run recorded by runDpoOnApprovedPairs, from its stored
+/// hyper-parameters; empty for a run recorded otherwise.
+std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson);
+
+/// Throws rlrf::Error when there is nothing approved or a folder is unusable, or
+/// when `resumeFrom` cannot be continued with these pairs and settings; training
+/// outcomes (cancelled, NaN) come back in the result and the run's row. A resumed
+/// run is a new row whose metric points start at the step after the checkpoint.
+StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunContext &context);
+
+} // namespace rlrf::pipeline

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Train: DPO on the iteration's approved (and edited) pairs, of M_i against
+// itself as the frozen reference — or, when the run asks for it, of the model a
+// supervised pass over the pairs' fully right chosen answers made from M_i
+// (sft_stage.h), against that model; the result M_{i+1} is registered as a
+// checkpoint whose parent is M_i. A DPO run that stops (cancel, NaN, a kill)
+// leaves the stage undone: on resume, DPO continues from the stopped run's last
+// resumable checkpoint (a cancel writes one; a kill leaves only periodic ones)
+// and otherwise starts over. A checkpoint is only registered once training
+// finished. Torch-free.
+#pragma once
+
+#include "pipeline/run/stage_env.h"
+#include "train/dpo_trainer_pairs.h"
+#include "types/records.h"
+
+namespace rlrf::pipeline {
+
+struct TrainStageResult {
+    Outcome outcome = Outcome::Failed;
+    std::string message;
+    std::int64_t checkpointId = 0; // M_{i+1}
+    std::string checkpointPath;
+    std::int64_t pairs = 0;
+};
+
+/// `policyFolder` holds M_i; `outputFolder` receives the DPO folders (its
+/// final/ becomes M_{i+1}). Throws rlrf::Error when there is nothing to train
+/// on or DPO fails (the message names the last good checkpoint).
+TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder);
+
+struct ApprovedPair {
+    store::PairRecord record;
+    train::DpoPair tokens;
+};
+
+/// The approved and edited pairs of the iteration, each with its token ids (below).
+std::vector<ApprovedPair> approvedPairs(const StageEnv &env);
+
+/// The token ids of each pair, in order.
+std::vector<train::DpoPair> tokensOf(const std::vector<ApprovedPair> &approved);
+
+/// The approved and edited pairs of the iteration as token ids: the prompt as the
+/// policy saw it when answering, each side's text plus the model's EOS. With
+/// options.cutRejectedAtFlaw (RLRF mode), an approved pair's rejected answer ends
+/// after the first line its critique flags (types/flaw_location.h), no EOS.
+std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env);
+
+} // namespace rlrf::pipeline
