@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The one path every trainer's run is recorded by (pipeline/run/recorded_run.h):
+// a step's metric points reach the store when the step ends, not when the run
+// does (a killed run keeps its curves); non-finite values reach the listener
+// but not the store; the checkpoint, its parent and the run's end land in one
+// transaction with what the caller adds; a run left open by an exception ends
+// failed, not "running"; and a model folder maps to its checkpoint record (M0's
+// created on first use) so lineage holds whichever way a model was trained.
+#include "pipeline/run/recorded_run.h"
+#include "pipeline/run/run_setup.h"
+#include "store/checkpoint_repository.h"
+#include "store/metric_repository.h"
+#include "store/run_repository.h"
+#include "store/stage_repository.h"
+
+#include <QDir>
+#include <QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace rlrf;
+
+class TestRecordedRun : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+
+    store::Project newProject(const QString &name)
+    {
+        return store::Project::create(m_dir.filePath(name).toStdString(), {"arith", "models/demo", {}, 0});
+    }
+
+private Q_SLOTS:
+    void metricsReachTheStorePerStep()
+    {
+        auto project = newProject(QStringLiteral("steps.rlrf"));
+        std::vector<std::pair<std::int64_t, double>> heard;
+        RunContext outer;
+        outer.onMetric = [&](std::int64_t step, const std::string &, double value) { heard.push_back({step, value}); };
+        pipeline::RecordedRun run(project, store::RunKind::Sft, 1, {{"learning_rate", 1e-5}});
+        const auto context = run.recording(outer);
+        store::MetricRepository metrics(project.db());
+
+        context.metric(1, "sft/loss", 2.0);
+        context.metric(1, "sft/grad_norm", 0.5);
+        QCOMPARE(metrics.count(run.id()), std::int64_t(0)); // step 1 still in flight
+        context.metric(2, "sft/loss", 1.5);                 // step 1 ended
+        QCOMPARE(metrics.count(run.id()), std::int64_t(2));
+        context.metric(2, "sft/grad_norm", std::numeric_limits<double>::quiet_NaN());
+        context.progress(2, 10, "sft");                     // step 2 ended
+        QCOMPARE(metrics.count(run.id()), std::int64_t(3));
+        QCOMPARE(heard.size(), std::size_t(4));             // the NaN still reached the listener
+        QVERIFY(std::isnan(heard.back().second));
+        QCOMPARE(metrics.series(run.id(), "sft/loss").size(), std::size_t(2));
+
+        // What a kill leaves: the run row says running, the finished steps are kept.
+        QCOMPARE(store::toString(store::RunRepository(project.db()).byId(run.id()).status),
+                 store::toString(store::RunStatus::Running));
+        run.finish(Outcome::Cancelled, "stopped by the user");
+        const auto row = store::RunRepository(project.db()).byId(run.id());
+        QCOMPARE(store::toString(row.status), store::toString(store::RunStatus::Cancelled));
+        QCOMPARE(row.message, std::string("stopped by the user"));
+        QVERIFY(row.hyperParametersJson.find("learning_rate") != std::string::npos);
+    }
+
+    void checkpointParentAndEndLandTogether()
+    {
+        auto project = newProject(QStringLiteral("checkpoint.rlrf"));
+        const auto parent = pipeline::ensureBaseCheckpoint(project, "models/demo");
+        pipeline::RecordedRun run(project, store::RunKind::Dpo, 1, nlohmann::json::object());
+        const auto context = run.recording({});
+        context.metric(1, "dpo/loss", 0.69);
+        const store::StageKey key{run.id(), 0, "train"};
+        const auto id = run.finishWithCheckpoint("runs/M1/final", parent, 1, [&] {
+            store::StageRepository(project.db()).markDone(key);
+        });
+        const auto c = store::CheckpointRepository(project.db()).byId(id);
+        QCOMPARE(c.parentId, std::optional<std::int64_t>(parent));
+        QCOMPARE(c.runId, std::optional<std::int64_t>(run.id()));
+        QCOMPARE(c.iteration, 1);
+        QCOMPARE(store::toString(store::RunRepository(project.db()).byId(run.id()).status),
+                 store::toString(store::RunStatus::Succeeded));
+        QVERIFY(store::StageRepository(project.db()).isDone(key));
+        QCOMPARE(store::MetricRepository(project.db()).count(run.id()), std::int64_t(1)); // flushed first
+        QCOMPARE(store::CheckpointRepository(project.db()).lineage(id).size(), std::size_t(2));
+    }
+
+    void aRunLeftOpenByAnErrorEndsFailed()
+    {
+        auto project = newProject(QStringLiteral("error.rlrf"));
+        std::int64_t id = 0;
+        try {
+            pipeline::RecordedRun run(project, store::RunKind::Dpo, 1, nlohmann::json::object());
+            id = run.id();
+            run.recording({}).metric(1, "dpo/loss", 0.5);
+            throw std::runtime_error("the model folder vanished");
+        } catch (const std::runtime_error &) {
+        }
+        const auto row = store::RunRepository(project.db()).byId(id);
+        QCOMPARE(store::toString(row.status), store::toString(store::RunStatus::Failed));
+        QVERIFY(!row.message.empty());
+        QCOMPARE(store::MetricRepository(project.db()).count(id), std::int64_t(1)); // nothing lost
+    }
+
+    void aModelFolderMapsToItsCheckpoint()
+    {
+        auto project = newProject(QStringLiteral("lineage.rlrf"));
+        QVERIFY(!pipeline::checkpointOfFolder(project, m_dir.filePath(QStringLiteral("elsewhere")).toStdString()));
+        store::CheckpointRecord m1;
+        m1.path = m_dir.filePath(QStringLiteral("runs/M1/final")).toStdString();
+        m1.iteration = 1;
+        const auto id = store::CheckpointRepository(project.db()).add(m1);
+        QCOMPARE(pipeline::checkpointOfFolder(project, m_dir.filePath(QStringLiteral("runs/./M1/final")).toStdString()),
+                 std::optional<std::int64_t>(id));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRecordedRun)
+#include "tst_recorded_run.moc"
