@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/monotonic_clock.h"
 #include "feedback/judge_factory.h"
+#include "model/batched_generation.h"
 #include "model/policy_prompt.h"
 #include "model/text_model.h"
 #include "store/prompt_repository.h"
@@ -52,40 +53,42 @@ EvaluationResult evaluateModel(store::Project &project, const model::TextModel &
     std::int64_t correct = 0;
     double overallSum = 0.0;
     std::map<std::string, std::pair<double, std::int64_t>> aspectSums;
-    const auto step = static_cast<std::size_t>(std::max<std::int64_t>(1, options.batchSize));
-    for (std::size_t from = 0; from < prompts.size(); from += step) {
-        if (context.stopRequested()) {
-            result.outcome = Outcome::Cancelled;
-            return result;
-        }
-        const auto to = std::min(prompts.size(), from + step);
-        std::vector<std::vector<std::int64_t>> inputs;
-        for (std::size_t i = from; i < to; ++i)
-            inputs.push_back(model::policyPromptIds(model, prompts::answerMessages(prompts[i].text)));
-        model::GenerationOptions g;
-        g.maxNewTokens = options.maxNewTokens;
-        g.sampling.temperature = 0.0; // greedy: one number per model, no sampling noise
-        const auto answers = model.generate(inputs, g);
-        for (const auto &a : answers) {
-            const auto &prompt = prompts[from + a.promptIndex];
-            const feedback::JudgeRequest request{prompt.text, a.text, prompt.referenceAnswer};
-            const auto critique = judge.judge(request, rubric);
-            overallSum += critique.overall;
-            nlohmann::json ratings = nlohmann::json::object();
-            for (const auto &r : critique.aspects)
-                if (r.rating != feedback::kNotApplicable) {
-                    aspectSums[r.aspect].first += r.rating;
-                    aspectSums[r.aspect].second += 1;
-                    ratings[r.aspect] = r.rating;
-                }
-            store::EvalAnswerRecord row{0, 0, options.split, prompt.id, a.text, critique.overall, std::nullopt,
-                                        ratings.dump()};
-            if (verifier)
-                row.correct = verifier->judge(request, rubric).reward.value_or(0.0) > 0.5;
-            correct += row.correct.value_or(false) ? 1 : 0;
-            result.answers.push_back(std::move(row));
-        }
-        context.progress(static_cast<std::int64_t>(to), static_cast<std::int64_t>(prompts.size()), "evaluate");
+    model::GenerationOptions g;
+    g.maxNewTokens = options.maxNewTokens;
+    g.sampling.temperature = 0.0; // greedy: one number per model, no sampling noise
+    model::BatchSettings batches;
+    batches.promptsPerBatch = static_cast<std::size_t>(std::max<std::int64_t>(1, options.batchSize));
+    const bool finished = model::generateInBatches(
+        model, prompts.size(),
+        [&](std::size_t i) { return model::policyPromptIds(model, prompts::answerMessages(prompts[i].text)); }, g,
+        batches, &context.cancel,
+        [&](std::size_t from, const std::vector<std::vector<std::int64_t>> &inputs,
+            std::vector<model::TextSample> answers) {
+            for (const auto &a : answers) {
+                const auto &prompt = prompts[from + a.promptIndex];
+                const feedback::JudgeRequest request{prompt.text, a.text, prompt.referenceAnswer};
+                const auto critique = judge.judge(request, rubric);
+                overallSum += critique.overall;
+                nlohmann::json ratings = nlohmann::json::object();
+                for (const auto &r : critique.aspects)
+                    if (r.rating != feedback::kNotApplicable) {
+                        aspectSums[r.aspect].first += r.rating;
+                        aspectSums[r.aspect].second += 1;
+                        ratings[r.aspect] = r.rating;
+                    }
+                store::EvalAnswerRecord row{0, 0, options.split, prompt.id, a.text, critique.overall, std::nullopt,
+                                            ratings.dump()};
+                if (verifier)
+                    row.correct = verifier->judge(request, rubric).reward.value_or(0.0) > 0.5;
+                correct += row.correct.value_or(false) ? 1 : 0;
+                result.answers.push_back(std::move(row));
+            }
+            context.progress(static_cast<std::int64_t>(from + inputs.size()),
+                             static_cast<std::int64_t>(prompts.size()), "evaluate");
+        });
+    if (!finished) {
+        result.outcome = Outcome::Cancelled;
+        return result;
     }
     result.n = static_cast<std::int64_t>(prompts.size());
     if (verifier)

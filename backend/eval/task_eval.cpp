@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "eval/task_eval.h"
 
+#include "model/batched_generation.h"
 #include "model/policy_prompt.h"
 #include "model/text_model.h"
 
@@ -30,21 +31,18 @@ std::vector<std::string> generateAll(const model::TextModel &model, const IdList
                                      const std::string &stage)
 {
     std::vector<std::string> texts;
-    const std::size_t perBatch = std::max<std::size_t>(1, batchSize / static_cast<std::size_t>(g.numSamples));
+    model::BatchSettings batches;
+    batches.promptsPerBatch = std::max<std::size_t>(1, batchSize / static_cast<std::size_t>(g.numSamples));
     const std::uint64_t seed = g.seed;
-    for (std::size_t start = 0; start < prompts.size(); start += perBatch) {
-        if (context.stopRequested()) return {};
-        const std::size_t end = std::min(prompts.size(), start + perBatch);
-        const IdList batch(prompts.begin() + static_cast<std::ptrdiff_t>(start),
-                           prompts.begin() + static_cast<std::ptrdiff_t>(end));
-        g.seed = seed + start; // each batch its own stream, the same for the same inputs
-        auto samples = model.generate(batch, g, &context.cancel);
-        std::stable_sort(samples.begin(), samples.end(),
-                         [](const auto &a, const auto &b) { return a.promptIndex < b.promptIndex; });
-        for (auto &s : samples) texts.push_back(std::move(s.text));
-        context.progress(static_cast<std::int64_t>(end), static_cast<std::int64_t>(prompts.size()), stage);
-    }
-    return texts;
+    batches.seedOfBatch = [seed](std::size_t first) { return seed + first; }; // the same for the same inputs
+    const bool finished = model::generateInBatches(
+        model, prompts.size(), [&prompts](std::size_t i) { return prompts[i]; }, g, batches, &context.cancel,
+        [&](std::size_t first, const IdList &batch, std::vector<model::TextSample> samples) {
+            for (auto &s : samples) texts.push_back(std::move(s.text));
+            context.progress(static_cast<std::int64_t>(first + batch.size()), static_cast<std::int64_t>(prompts.size()),
+                             stage);
+        });
+    return finished ? texts : std::vector<std::string>{};
 }
 
 IdList answerPrompts(const model::TextModel &model, const std::vector<tasks::Problem> &problems)

@@ -1,6 +1,7 @@
 #include "feedback/local_chat_model.h"
 
 #include "core/error.h"
+#include "model/batched_generation.h"
 
 #include <algorithm>
 
@@ -38,21 +39,18 @@ std::vector<std::string> LocalChatModel::completeBatch(const std::vector<nlohman
     options.seed = m_options.seed;
     std::vector<std::string> replies;
     replies.reserve(conversations.size());
-    for (std::size_t start = 0; start < conversations.size(); start += m_options.batchSize) {
-        if (context.stopRequested())
-            break;
-        const std::size_t end = std::min(conversations.size(), start + m_options.batchSize);
-        std::vector<std::vector<std::int64_t>> prompts;
-        for (std::size_t i = start; i < end; ++i)
-            prompts.push_back(m_model.conversationIds(nlohmann::ordered_json(conversations[i]), true));
-        const auto samples = m_model.generate(prompts, options, &context.cancel);
-        if (context.stopRequested())
-            break; // a batch cut short is not an answer
-        for (const auto &s : samples)
-            replies.push_back(s.text);
-        context.progress(static_cast<std::int64_t>(replies.size()), static_cast<std::int64_t>(conversations.size()),
-                         "generate");
-    }
+    model::BatchSettings batches;
+    batches.promptsPerBatch = m_options.batchSize;
+    model::generateInBatches(
+        m_model, conversations.size(),
+        [&](std::size_t i) { return m_model.conversationIds(nlohmann::ordered_json(conversations[i]), true); },
+        options, batches, &context.cancel,
+        [&](std::size_t, const std::vector<std::vector<std::int64_t>> &, std::vector<model::TextSample> samples) {
+            for (auto &s : samples)
+                replies.push_back(std::move(s.text));
+            context.progress(static_cast<std::int64_t>(replies.size()),
+                             static_cast<std::int64_t>(conversations.size()), "generate");
+        });
     return replies;
 }
 

@@ -4,7 +4,6 @@
 #include "core/error.h"
 #include "model/policy_prompt.h"
 #include "model/text_model.h"
-#include "store/critique_repository.h"
 #include "types/flaw_location.h"
 #include "types/prompt_formats.h"
 
@@ -19,12 +18,11 @@ std::vector<std::int64_t> answerIds(const model::TextModel &policy, const std::s
 
 namespace {
 
-std::vector<std::int64_t> rejectedIds(store::Database &db, const model::TextModel &policy,
-                                      const store::PairRecord &pair, bool cutRejectedAtFlaw)
+std::vector<std::int64_t> rejectedIds(const model::TextModel &policy, const store::PairRecord &pair,
+                                      const feedback::Critique *critique)
 {
-    if (cutRejectedAtFlaw && pair.reviewState == store::ReviewState::Approved && pair.rejectedCritiqueId) {
-        const auto critique = store::CritiqueRepository(db).byId(*pair.rejectedCritiqueId).critique;
-        if (const auto line = feedback::firstFlawedLine(critique)) {
+    if (critique && pair.reviewState == store::ReviewState::Approved) {
+        if (const auto line = feedback::firstFlawedLine(*critique)) {
             const auto prefix = feedback::firstLines(pair.rejectedText, *line);
             if (!prefix.empty() && pair.chosenText.rfind(prefix, 0) != 0)
                 return policy.encode(prefix);
@@ -35,11 +33,11 @@ std::vector<std::int64_t> rejectedIds(store::Database &db, const model::TextMode
 
 } // namespace
 
-train::DpoPair pairTokens(store::Database &db, const model::TextModel &policy, const store::PairRecord &pair,
-                          const std::string &promptText, bool cutRejectedAtFlaw)
+train::DpoPair pairTokens(const model::TextModel &policy, const store::PairRecord &pair, const std::string &promptText,
+                          const feedback::Critique *rejectedCritique)
 {
     return {model::policyPromptIds(policy, prompts::answerMessages(promptText)), answerIds(policy, pair.chosenText),
-            rejectedIds(db, policy, pair, cutRejectedAtFlaw)};
+            rejectedIds(policy, pair, rejectedCritique)};
 }
 
 } // namespace rlrf::pipeline

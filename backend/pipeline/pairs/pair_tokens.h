@@ -4,7 +4,9 @@
 // it when answering, the chosen answer plus EOS, and the rejected answer plus EOS
 // or, when asked, cut after the first line its critique flags (no EOS): what
 // follows a slip is often right given the slip, and DPO would push it down too.
-// Edited pairs stay whole: their critique may describe the old text. Torch-free.
+// Edited pairs stay whole: their critique may describe the old text. Pure: the
+// caller reads the pair and its critique (pipeline/train/stored_pairs.h does it
+// from the store). Torch-free.
 #pragma once
 
 #include "train/dpo_trainer_pairs.h"
@@ -15,16 +17,15 @@
 namespace rlrf::model {
 class TextModel;
 }
-namespace rlrf::store {
-class Database;
-}
 
 namespace rlrf::pipeline {
 
 /// An answer as the policy learns it: its tokens, then the end-of-text id.
 std::vector<std::int64_t> answerIds(const model::TextModel &policy, const std::string &text);
 
-train::DpoPair pairTokens(store::Database &db, const model::TextModel &policy, const store::PairRecord &pair,
-                          const std::string &promptText, bool cutRejectedAtFlaw);
+/// `rejectedCritique`: the rejected answer's critique, to cut it after its first
+/// flagged line; null keeps it whole.
+train::DpoPair pairTokens(const model::TextModel &policy, const store::PairRecord &pair, const std::string &promptText,
+                          const feedback::Critique *rejectedCritique);
 
 } // namespace rlrf::pipeline

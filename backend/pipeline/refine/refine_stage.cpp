@@ -70,8 +70,12 @@ Outcome runRefineStage(const StageEnv &env, const std::vector<std::int64_t> &pro
         g.sampling.topP = o.topP;
         g.numSamples = o.refinements;
         g.seed = batchSeed(o.seed, env.iteration, stages::kRefine, batch.front());
-        if (!inputs.empty())
-            samples = env.policy->generate(inputs, g);
+        if (!inputs.empty()) {
+            auto generated = generateBatch(env, inputs, g);
+            if (!generated)
+                return {};
+            samples = std::move(*generated);
+        }
         const nlohmann::json params = {{"temperature", o.refineTemperature},
                                        {"top_p", o.topP},
                                        {"max_new_tokens", o.maxNewTokens},

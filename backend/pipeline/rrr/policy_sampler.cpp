@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pipeline/rrr/policy_sampler.h"
 
+#include "model/batched_generation.h"
 #include "model/policy_prompt.h"
 
 #include <algorithm>
@@ -27,20 +28,18 @@ std::vector<Sample> PolicySampler::sample(const std::vector<prompts::Messages> &
     if (!m_model.hasChatTemplate())
         options.stopStrings = {"\nUser:"};
     std::vector<Sample> out;
-    const auto chunk = static_cast<std::size_t>(m_generationBatch);
-    for (std::size_t start = 0; start < conversations.size(); start += chunk) {
-        const auto end = std::min(conversations.size(), start + chunk);
-        std::vector<std::vector<std::int64_t>> prompts;
-        for (std::size_t i = start; i < end; ++i)
-            prompts.push_back(promptIds(conversations[i]));
-        // A seed per chunk: a chunk's samples do not depend on the chunk size before it.
-        options.seed = request.seed * 1000003ull + start;
-        const auto samples = m_model.generate(prompts, options, cancel);
-        if (cancel && cancel->stopRequested())
-            break;
-        for (const auto &s : samples)
-            out.push_back({prompts[s.promptIndex], s.ids, s.text});
-    }
+    model::BatchSettings batches;
+    batches.promptsPerBatch = static_cast<std::size_t>(m_generationBatch);
+    // A seed per chunk: a chunk's samples do not depend on the chunk size before it.
+    batches.seedOfBatch = [&request](std::size_t first) { return request.seed * 1000003ull + first; };
+    model::generateInBatches(
+        m_model, conversations.size(), [&](std::size_t i) { return promptIds(conversations[i]); }, options, batches,
+        cancel,
+        [&out](std::size_t, const std::vector<std::vector<std::int64_t>> &prompts,
+               std::vector<model::TextSample> samples) {
+            for (auto &s : samples)
+                out.push_back({prompts[s.promptIndex], std::move(s.ids), std::move(s.text)});
+        });
     return out;
 }
 

@@ -2,6 +2,7 @@
 #include "pipeline/run/stage_env.h"
 
 #include "core/logging.h"
+#include "model/batched_generation.h"
 #include "store/transaction.h"
 
 #include <algorithm>
@@ -56,6 +57,8 @@ Outcome runPromptBatches(const StageEnv &env, const std::string &stage, const st
         const std::vector<std::int64_t> batch(pending.begin() + static_cast<std::ptrdiff_t>(from),
                                               pending.begin() + static_cast<std::ptrdiff_t>(std::min(pending.size(), from + step)));
         const BatchWriter write = work(batch);
+        if (!write)
+            return Outcome::Cancelled; // its generation was cut short: nothing to keep
         {
             store::Transaction tx(env.project.db());
             write();
@@ -67,6 +70,24 @@ Outcome runPromptBatches(const StageEnv &env, const std::string &stage, const st
     }
     progress.markDone(key);
     return Outcome::Succeeded;
+}
+
+std::optional<std::vector<model::TextSample>> generateBatch(const StageEnv &env,
+                                                            const std::vector<std::vector<std::int64_t>> &inputs,
+                                                            const model::GenerationOptions &options)
+{
+    std::vector<model::TextSample> out;
+    model::BatchSettings oneBatch;
+    oneBatch.promptsPerBatch = std::max<std::size_t>(1, inputs.size());
+    const bool finished = model::generateInBatches(
+        *env.policy, inputs.size(), [&inputs](std::size_t i) { return inputs[i]; }, options, oneBatch,
+        &env.context.cancel,
+        [&out](std::size_t, const std::vector<std::vector<std::int64_t>> &, std::vector<model::TextSample> samples) {
+            out = std::move(samples);
+        });
+    if (!finished)
+        return std::nullopt;
+    return out;
 }
 
 StageTimer::StageTimer(const StageEnv &env, std::string stage)

@@ -11,6 +11,7 @@
 #include "core/progress.h"
 #include "core/run_context.h"
 #include "feedback/judge.h"
+#include "model/text_model.h"
 #include "pipeline/run/pipeline_options.h"
 #include "store/project_file.h"
 #include "store/stage_repository.h"
@@ -23,9 +24,6 @@
 #include <string>
 #include <vector>
 
-namespace rlrf::model {
-class TextModel;
-}
 
 namespace rlrf::pipeline {
 
@@ -70,10 +68,18 @@ using BatchWork = std::function<BatchWriter(const std::vector<std::int64_t> &pro
 /// Runs `stage` over `promptIds`: returns Succeeded at once when the stage is
 /// done; otherwise works through the prompts without a stage record in batches
 /// of options.batchPrompts (one transaction each), adds the wall time, reports
-/// progress, marks the stage done at the end. A stop request between batches
+/// progress, marks the stage done at the end. A stop request between batches,
+/// or a batch whose work returns no writer (its generation was cut short),
 /// returns Cancelled with every finished batch kept.
 Outcome runPromptBatches(const StageEnv &env, const std::string &stage, const std::vector<std::int64_t> &promptIds,
                          const BatchWork &work, std::int64_t batchPrompts);
+
+/// The policy's answers to one batch of prompt ids (model/batched_generation),
+/// or none when a stop request cut the generation short: the batch's work then
+/// returns no writer.
+std::optional<std::vector<model::TextSample>> generateBatch(const StageEnv &env,
+                                                            const std::vector<std::vector<std::int64_t>> &inputs,
+                                                            const model::GenerationOptions &options);
 
 /// Marks a stage that is not per prompt (train, evaluate) and times it.
 class StageTimer {

@@ -61,15 +61,22 @@ Outcome runSampleStage(const StageEnv &env, const std::vector<std::int64_t> &pro
             nlohmann::json params;
         };
         std::vector<Drawn> drawn;
-        if (greedy > 0)
-            drawn.push_back({env.policy->generate(inputs, sampling(o, 1, 0.0, seed)),
-                             {{"temperature", 0.0}, {"max_new_tokens", o.maxNewTokens}, {"n", 1}}});
-        if (samplesPerPrompt > greedy)
-            drawn.push_back({env.policy->generate(inputs, sampling(o, samplesPerPrompt - greedy, o.temperature, seed)),
+        if (greedy > 0) {
+            auto samples = generateBatch(env, inputs, sampling(o, 1, 0.0, seed));
+            if (!samples)
+                return {};
+            drawn.push_back({std::move(*samples), {{"temperature", 0.0}, {"max_new_tokens", o.maxNewTokens}, {"n", 1}}});
+        }
+        if (samplesPerPrompt > greedy) {
+            auto samples = generateBatch(env, inputs, sampling(o, samplesPerPrompt - greedy, o.temperature, seed));
+            if (!samples)
+                return {};
+            drawn.push_back({std::move(*samples),
                              {{"temperature", o.temperature},
                               {"top_p", o.topP},
                               {"max_new_tokens", o.maxNewTokens},
                               {"n", samplesPerPrompt - greedy}}});
+        }
         return [&env, batch, drawn = std::move(drawn), seed]() {
             store::CandidateRepository candidates(env.project.db());
             store::StageRepository progress(env.project.db());

@@ -4,12 +4,11 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "model/text_model.h"
-#include "pipeline/pairs/pair_tokens.h"
 #include "pipeline/run/recorded_run.h"
 #include "pipeline/run/run_setup.h"
+#include "pipeline/train/stored_pairs.h"
 #include "store/pair_repository.h"
 #include "store/project_file.h"
-#include "store/prompt_repository.h"
 #include "train/dpo_step_plan.h"
 
 #include <algorithm>
@@ -17,23 +16,6 @@
 #include <optional>
 
 namespace rlrf::pipeline {
-
-namespace {
-
-std::vector<train::DpoPair> tokenisePairs(store::Project &project, const std::vector<std::int64_t> &ids,
-                                   const model::TextModel &model, bool cutRejectedAtFlaw)
-{
-    store::PairRepository pairs(project.db());
-    store::PromptRepository prompts(project.db());
-    std::vector<train::DpoPair> list;
-    for (const auto id : ids) {
-        const auto pair = pairs.byId(id);
-        list.push_back(pairTokens(project.db(), model, pair, prompts.byId(pair.promptId).text, cutRejectedAtFlaw));
-    }
-    return list;
-}
-
-} // namespace
 
 std::vector<std::int64_t> trainablePairIds(store::Project &project)
 {
@@ -80,7 +62,9 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     const bool cuda = request.config.device.rfind("cuda", 0) == 0;
     const auto policyModel = model::TextModel::load(
         request.policyFolder, {request.config.device, cuda ? std::string("float32") : request.config.dtype});
-    const auto pairs = tokenisePairs(project, result.pairIds, policyModel, request.cutRejectedAtFlaw);
+    std::vector<train::DpoPair> pairs;
+    for (auto &stored : storedPairs(project.db(), policyModel, result.pairIds, request.cutRejectedAtFlaw))
+        pairs.push_back(std::move(stored.tokens));
     const std::string refFolder = request.referenceFolder.empty() ? request.policyFolder : request.referenceFolder;
     // The policy serves as its own reference when it is one (every reference
     // log-prob is taken before the first update), unless the run resumes:

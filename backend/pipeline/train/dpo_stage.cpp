@@ -4,12 +4,10 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "model/text_model.h"
-#include "pipeline/pairs/pair_tokens.h"
 #include "pipeline/run/recorded_run.h"
 #include "pipeline/train/sft_stage.h"
 #include "store/checkpoint_repository.h"
 #include "store/pair_repository.h"
-#include "store/prompt_repository.h"
 #include "train/dpo_resume.h"
 #include "train/dpo_trainer.h"
 
@@ -50,18 +48,15 @@ train::DpoResult trainOrResume(const train::DpoConfig &config, const std::string
 std::vector<ApprovedPair> approvedPairs(const StageEnv &env)
 {
     store::PairRepository pairs(env.project.db());
-    store::PromptRepository prompts(env.project.db());
-    std::vector<ApprovedPair> out;
+    std::vector<std::int64_t> ids;
     for (const auto id : store::StageRepository(env.project.db()).items(env.key(stages::kPairs))) {
-        const auto pair = pairs.byId(id);
-        if (pair.reviewState != store::ReviewState::Approved && pair.reviewState != store::ReviewState::Edited)
-            continue;
-        const auto prompt = prompts.byId(pair.promptId);
-        // The reward-only baseline has a scalar, not a located flaw: whole answers.
-        const bool cut = env.options.cutRejectedAtFlaw && env.options.mode == PipelineMode::Rlrf;
-        out.push_back({pair, pairTokens(env.project.db(), *env.policy, pair, prompt.text, cut)});
+        const auto state = pairs.byId(id).reviewState;
+        if (state == store::ReviewState::Approved || state == store::ReviewState::Edited)
+            ids.push_back(id);
     }
-    return out;
+    // The reward-only baseline has a scalar, not a located flaw: whole answers.
+    const bool cut = env.options.cutRejectedAtFlaw && env.options.mode == PipelineMode::Rlrf;
+    return storedPairs(env.project.db(), *env.policy, ids, cut);
 }
 
 std::vector<train::DpoPair> tokensOf(const std::vector<ApprovedPair> &approved)

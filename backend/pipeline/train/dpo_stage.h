@@ -11,6 +11,7 @@
 #pragma once
 
 #include "pipeline/run/stage_env.h"
+#include "pipeline/train/stored_pairs.h"
 #include "train/dpo_trainer_pairs.h"
 #include "types/records.h"
 
@@ -29,10 +30,7 @@ struct TrainStageResult {
 /// on or DPO fails (the message names the last good checkpoint).
 TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder);
 
-struct ApprovedPair {
-    store::PairRecord record;
-    train::DpoPair tokens;
-};
+using ApprovedPair = StoredPair;
 
 /// The approved and edited pairs of the iteration, each with its token ids (below).
 std::vector<ApprovedPair> approvedPairs(const StageEnv &env);
