@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "model/batched_generation.h"
 #include "model/text_model.h"
 #include "store/candidate_repository.h"
 #include "store/project_file.h"
@@ -46,33 +47,36 @@ PromptSamplingSummary samplePrompts(store::Project &project, const PromptSamplin
 
     PromptSamplingSummary summary;
     context.progress(0, total, "sample");
-    for (std::int64_t i = 0; i < total; ++i) {
-        if (context.stopRequested()) {
-            summary.cancelled = true;
-            break;
-        }
-        const auto prompt = prompts.byId(request.promptIds[static_cast<size_t>(i)]);
-        options.seed = request.seed + static_cast<std::uint64_t>(i);
-        const auto samples = model.generate({model.promptIds(prompt.text, request.chat)}, options, &context.cancel);
-        if (context.stopRequested()) { // a cut-off generation is not a candidate
-            summary.cancelled = true;
-            break;
-        }
-        store::Transaction tx(project.db());
-        for (const auto &sample : samples) {
-            store::CandidateRecord c;
-            c.promptId = prompt.id;
-            c.iteration = request.iteration;
-            c.text = sample.text;
-            c.tokenCount = static_cast<std::int64_t>(sample.ids.size());
-            c.samplingParamsJson = params;
-            c.seed = static_cast<std::int64_t>(options.seed);
-            candidates.insert(c);
-            ++summary.candidates;
-        }
-        tx.commit();
-        context.progress(i + 1, total, "sample");
-    }
+    // One prompt per batch, its own seed: a prompt's samples do not depend on
+    // which prompts were chosen with it.
+    std::vector<store::PromptRecord> chosen(request.promptIds.size());
+    model::BatchSettings perPrompt;
+    perPrompt.promptsPerBatch = 1;
+    perPrompt.seedOfBatch = [&request](std::size_t i) { return request.seed + static_cast<std::uint64_t>(i); };
+    const bool finished = model::generateInBatches(
+        model, static_cast<std::size_t>(total),
+        [&](std::size_t i) {
+            chosen[i] = prompts.byId(request.promptIds[i]);
+            return model.promptIds(chosen[i].text, request.chat);
+        },
+        options, perPrompt, &context.cancel,
+        [&](std::size_t i, const std::vector<std::vector<std::int64_t>> &, std::vector<model::TextSample> samples) {
+            store::Transaction tx(project.db());
+            for (const auto &sample : samples) {
+                store::CandidateRecord c;
+                c.promptId = chosen[i].id;
+                c.iteration = request.iteration;
+                c.text = sample.text;
+                c.tokenCount = static_cast<std::int64_t>(sample.ids.size());
+                c.samplingParamsJson = params;
+                c.seed = static_cast<std::int64_t>(perPrompt.seedOfBatch(i));
+                candidates.insert(c);
+                ++summary.candidates;
+            }
+            tx.commit();
+            context.progress(static_cast<std::int64_t>(i) + 1, total, "sample");
+        });
+    summary.cancelled = !finished; // a cut-off generation is not a candidate
     log::get("pipeline")->info("{}: {} candidates sampled with {}{}", project.path(), summary.candidates, folder,
                                summary.cancelled ? ", cancelled" : "");
     return summary;
