@@ -94,6 +94,15 @@ private Q_SLOTS:
         QCOMPARE(plan.size(), std::size_t(3));
         QCOMPARE(pipeline::storedStepPairIds(run.hyperParametersJson), plan);
         QVERIFY(pipeline::storedStepPairIds("{}").empty());
+        // The settings a run had, read back in both recorded forms.
+        QVERIFY(pipeline::storedDpoConfig(run.hyperParametersJson));
+        QCOMPARE(pipeline::storedDpoConfig(run.hyperParametersJson)->learningRate, 1e-12);
+        const auto stage = pipeline::storedDpoConfig(R"({"dpo": {"beta": 0.3, "num_train_epochs": 2}, "pipeline_run": 4})");
+        QVERIFY(stage);
+        QCOMPARE(stage->beta, 0.3);
+        QCOMPARE(stage->epochs, std::int64_t(2));
+        QVERIFY(!pipeline::storedDpoConfig("not json"));
+        QVERIFY(!pipeline::storedDpoConfig(R"({"beta": -1})")); // invalid settings are none, not an error
         const auto model = model::TextModel::load(m_model);
         for (std::size_t k = 0; k < plan.size(); ++k) {
             QCOMPARE(plan[k].size(), std::size_t(1));

@@ -102,6 +102,12 @@ private Q_SLOTS:
         QCOMPARE(stored->pointCount(), int(steps));
         QCOMPARE(stored->lastValue(), loss->lastValue());
         QCOMPARE(again.settings()->iteration(), 2); // M1 exists: the next run makes M2
+        // The form shows the stored run's own settings, not the defaults.
+        const auto shownConfig = again.settings()->config();
+        QVERIFY(shownConfig);
+        QCOMPARE(shownConfig->epochs, std::int64_t(2));
+        QCOMPARE(shownConfig->batchSize, std::int64_t(1));
+        QCOMPARE(shownConfig->learningRate, 1e-3);
         QVERIFY(again.statusText().contains(QStringLiteral("read from the project")));
         stored->clickAt(6);
         QCOMPARE(again.shownStepPairs(), shown); // the stored run names its steps' pairs too

@@ -131,6 +131,9 @@ bool TrainingPage::showStoredRun(std::int64_t runId)
         points = all.size();
         const auto run = store::RunRepository(project.db()).byId(runId);
         m_plan = pipeline::storedStepPairIds(run.hyperParametersJson);
+        // The form shows the settings this run had, not the form's defaults.
+        if (const auto config = pipeline::storedDpoConfig(run.hyperParametersJson))
+            m_settings->setConfig(*config);
         m_status->setText(tr("Run %1 (M%2, %3), read from the project.")
                               .arg(runId)
                               .arg(run.iteration)

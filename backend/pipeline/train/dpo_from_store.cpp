@@ -39,15 +39,32 @@ std::vector<std::vector<std::int64_t>> stepPairIds(const train::DpoConfig &confi
     return steps;
 }
 
-std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson)
+std::optional<train::DpoConfig> storedDpoConfig(const std::string &hyperParametersJson)
 {
     auto hyper = nlohmann::json::parse(hyperParametersJson, nullptr, false);
+    if (!hyper.is_object())
+        return std::nullopt;
+    if (hyper.contains("dpo") && hyper["dpo"].is_object())
+        hyper = hyper["dpo"];
+    else
+        for (const char *key : {"policy", "reference", "pairs", "pair_ids", "resumed_from"})
+            hyper.erase(key);
+    try {
+        return train::dpoConfigFromJson(hyper, "run hyper-parameters");
+    } catch (const std::exception &) {
+        return std::nullopt;
+    }
+}
+
+std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson)
+{
+    const auto hyper = nlohmann::json::parse(hyperParametersJson, nullptr, false);
     if (!hyper.is_object() || !hyper.contains("pair_ids") || !hyper["pair_ids"].is_array())
         return {};
-    const auto ids = hyper["pair_ids"].get<std::vector<std::int64_t>>();
-    for (const char *key : {"policy", "reference", "pairs", "pair_ids", "resumed_from"})
-        hyper.erase(key);
-    return stepPairIds(train::dpoConfigFromJson(hyper, "run hyper-parameters"), ids);
+    const auto config = storedDpoConfig(hyperParametersJson);
+    if (!config)
+        return {};
+    return stepPairIds(*config, hyper["pair_ids"].get<std::vector<std::int64_t>>());
 }
 
 StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunContext &context)

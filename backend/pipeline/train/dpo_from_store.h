@@ -13,6 +13,7 @@
 #include "types/dpo_config.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,11 @@ std::vector<std::vector<std::int64_t>> stepPairIds(const train::DpoConfig &confi
 /// The same for a run recorded by runDpoOnApprovedPairs, from its stored
 /// hyper-parameters; empty for a run recorded otherwise.
 std::vector<std::vector<std::int64_t>> storedStepPairIds(const std::string &hyperParametersJson);
+
+/// The DPO settings a run was recorded with: a run of runDpoOnApprovedPairs
+/// (settings at the top level) or an iteration's DPO stage (under "dpo").
+/// None for a run recorded otherwise or whose settings do not parse.
+std::optional<train::DpoConfig> storedDpoConfig(const std::string &hyperParametersJson);
 
 /// Throws rlrf::Error when there is nothing approved or a folder is unusable, or
 /// when `resumeFrom` cannot be continued with these pairs and settings; training
