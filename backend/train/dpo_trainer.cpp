@@ -349,6 +349,14 @@ DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const m
     return run.run();
 }
 
+bool policyServesAsReference(const DpoConfig &config, const std::string &policyFolder,
+                             const std::string &referenceFolder, const std::string &resumeFrom)
+{
+    const bool cuda = config.device.rfind("cuda", 0) == 0;
+    return (referenceFolder.empty() || referenceFolder == policyFolder) && resumeFrom.empty()
+        && (!cuda || config.dtype == "float32");
+}
+
 DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const std::string &referenceFolder,
                  const std::vector<DpoPair> &pairs, const std::string &outputFolder, const RunContext &context,
                  const std::string &resumeFrom)
@@ -361,10 +369,7 @@ DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const
     const model::PolicyOptions policyOptions{config.device, cuda ? std::string("float32") : config.dtype};
     const auto policy = model::Policy::load(policyFolder, policyOptions);
     const std::string refFolder = referenceFolder.empty() ? policyFolder : referenceFolder;
-    // A fresh run against its own starting model needs no second copy: every
-    // reference log-prob is taken before the first update. A resumed run's
-    // policy is no longer the reference.
-    if (refFolder == policyFolder && resumeFrom.empty() && referenceOptions.dtype == policyOptions.dtype)
+    if (policyServesAsReference(config, policyFolder, referenceFolder, resumeFrom))
         return trainDpo(config, policy, policy, refFolder, pairs, outputFolder, context, resumeFrom);
     const auto reference = model::Policy::load(refFolder, referenceOptions);
     return trainDpo(config, policy, reference, refFolder, pairs, outputFolder, context, resumeFrom);

@@ -53,6 +53,14 @@ DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const
                  const std::vector<DpoPair> &pairs, const std::string &outputFolder, const RunContext &context,
                  const std::string &resumeFrom = {});
 
+// Whether the loaded policy can serve as its own frozen reference, so no second
+// copy is loaded: the same folder (an empty `referenceFolder` means the
+// policy's), a fresh run (every reference log-prob is taken before the first
+// update; a resumed policy is no longer the reference), and the same dtype
+// (on CUDA the policy holds float32 master weights).
+bool policyServesAsReference(const DpoConfig &config, const std::string &policyFolder,
+                             const std::string &referenceFolder, const std::string &resumeFrom);
+
 // The same on already loaded models; `policy` is trained in place. The reference's
 // identity for the cache comes from `referenceFolder`.
 DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const model::Policy &reference,

@@ -1,10 +1,8 @@
 // Guards two layering rules that the compiler cannot: no LibTorch header in ui/ or
 // app/ (Qt's `slots` macro breaks them, pytorch/pytorch#19405), and no Qt in backend/
 // (it must build where only LibTorch exists).
-#include "common/test_paths.h"
+#include "common/source_scan.h"
 
-#include <QDirIterator>
-#include <QFile>
 #include <QRegularExpression>
 #include <QtTest/QtTest>
 
@@ -13,22 +11,10 @@ namespace {
 QStringList offenders(const QString &folder, const QRegularExpression &forbidden)
 {
     QStringList found;
-    QDirIterator it(rlrf::test::sourceDir() + QLatin1Char('/') + folder,
-                    {QStringLiteral("*.h"), QStringLiteral("*.cpp"), QStringLiteral("*.hpp")},
-                    QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        int lineNo = 0;
-        while (!f.atEnd()) {
-            ++lineNo;
-            const QString line = QString::fromUtf8(f.readLine());
-            if (forbidden.match(line).hasMatch())
-                found << QStringLiteral("%1:%2: %3").arg(path).arg(lineNo).arg(line.trimmed());
-        }
-    }
+    rlrf::test::forEachSourceLine(folder, [&](const QString &path, int lineNo, const QString &line) {
+        if (forbidden.match(line).hasMatch())
+            found << QStringLiteral("%1:%2: %3").arg(path).arg(lineNo).arg(line.trimmed());
+    });
     return found;
 }
 

@@ -6,9 +6,10 @@
 // backend/CMakeLists.txt), that every #include in backend/ and ui/ follows it,
 // that only the LibTorch modules include LibTorch, and that the build's own
 // include check refuses a deliberately wrong include, naming file and line.
+#include "common/source_scan.h"
 #include "common/test_paths.h"
 
-#include <QDirIterator>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
@@ -65,23 +66,12 @@ QList<Include> includesUnder(const QString &folder)
     static const QRegularExpression quoted(QStringLiteral("^\\s*#\\s*include\\s*\"([A-Za-z0-9_]+)/"));
     static const QRegularExpression torch(QStringLiteral("^\\s*#\\s*include\\s*<(torch|ATen|c10)/"));
     QList<Include> found;
-    QDirIterator it(rlrf::test::sourceDir() + QLatin1Char('/') + folder, {QStringLiteral("*.h"), QStringLiteral("*.cpp")},
-                    QDir::Files, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString path = it.next();
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            continue;
-        int lineNo = 0;
-        while (!f.atEnd()) {
-            ++lineNo;
-            const QString line = QString::fromUtf8(f.readLine());
-            if (const auto m = quoted.match(line); m.hasMatch())
-                found.append({path, lineNo, m.captured(1), false});
-            else if (torch.match(line).hasMatch())
-                found.append({path, lineNo, {}, true});
-        }
-    }
+    rlrf::test::forEachSourceLine(folder, [&](const QString &path, int lineNo, const QString &line) {
+        if (const auto m = quoted.match(line); m.hasMatch())
+            found.append({path, lineNo, m.captured(1), false});
+        else if (torch.match(line).hasMatch())
+            found.append({path, lineNo, {}, true});
+    });
     return found;
 }
 

@@ -83,11 +83,8 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     for (auto &stored : storedPairs(project.db(), policyModel, result.pairIds, request.cutRejectedAtFlaw))
         pairs.push_back(std::move(stored.tokens));
     const std::string refFolder = request.referenceFolder.empty() ? request.policyFolder : request.referenceFolder;
-    // The policy serves as its own reference when it is one (every reference
-    // log-prob is taken before the first update), unless the run resumes:
-    // then the policy is the paused model, no longer the reference.
-    const bool policyIsReference = refFolder == request.policyFolder && request.resumeFrom.empty()
-        && (!cuda || request.config.dtype == "float32");
+    const bool policyIsReference = train::policyServesAsReference(request.config, request.policyFolder,
+                                                                  request.referenceFolder, request.resumeFrom);
     std::optional<model::Policy> ownReference;
     if (!policyIsReference)
         ownReference = model::Policy::load(refFolder, {request.config.device, request.config.dtype});
