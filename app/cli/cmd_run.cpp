@@ -5,7 +5,9 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "cli/option_table_args.h"
 #include "pipeline/run/rlrf_run.h"
+#include "pipeline/run/run_option_table.h"
 #include "types/metric_names.h"
 
 #include <nlohmann/json.hpp>
@@ -16,7 +18,6 @@
 #include <map>
 #include <memory>
 #include <set>
-#include <sstream>
 
 namespace {
 
@@ -30,60 +31,14 @@ extern "C" void onRunInterrupt(int)
         g_cancel->requestStop(); // an atomic store: safe in a signal handler
 }
 
-std::vector<std::string> splitCommas(const std::string &text)
-{
-    std::vector<std::string> parts;
-    std::stringstream in(text);
-    for (std::string part; std::getline(in, part, ',');)
-        if (!part.empty())
-            parts.push_back(part);
-    return parts;
-}
-
 rlrf::pipeline::PipelineOptions optionsFrom(const rlrf::cli::ParsedArgs &args)
 {
-    rlrf::pipeline::PipelineOptions o;
-    o.iterations = static_cast<int>(args.intValue("iterations", o.iterations));
-    o.mode = args.has("baseline") ? rlrf::pipeline::PipelineMode::RewardOnly : rlrf::pipeline::PipelineMode::Rlrf;
-    o.autoApprove = args.has("auto-approve");
-    o.promptsPerIteration = args.intValue("prompts", o.promptsPerIteration);
-    o.samples = args.intValue("samples", o.samples);
-    o.temperature = args.doubleValue("temperature", o.temperature);
-    o.maxNewTokens = args.intValue("max-new-tokens", o.maxNewTokens);
-    o.batchPrompts = args.intValue("batch-prompts", o.batchPrompts);
-    o.judge = args.value("judge", o.judge);
-    o.refinements = args.intValue("refinements", o.refinements);
-    if (args.has("pair-rule"))
-        o.pairRules = splitCommas(args.value("pair-rule"));
-    o.delta = args.doubleValue("delta", o.delta);
-    if (args.has("verified-chosen")) o.verifiedChosen = true;
-    if (args.has("any-chosen")) o.verifiedChosen = false;
-    if (args.has("whole-rejected")) o.cutRejectedAtFlaw = false;
-    if (args.has("greedy-candidate")) o.greedyCandidate = true;
-    o.maxPairsPerPrompt = args.intValue("max-pairs", o.maxPairsPerPrompt);
-    o.dpo.beta = args.doubleValue("beta", o.dpo.beta);
-    o.dpo.learningRate = args.doubleValue("lr", o.dpo.learningRate);
-    o.dpo.epochs = args.intValue("epochs", o.dpo.epochs);
-    o.dpo.lossType = args.value("loss", o.dpo.lossType);
-    o.dpo.nllWeight = args.doubleValue("nll-weight", o.dpo.nllWeight);
-    o.sft.epochs = args.doubleValue("sft-epochs", o.sft.epochs);
-    o.sft.learningRate = args.doubleValue("sft-lr", o.sft.learningRate);
-    o.sftSource = args.value("sft-source", o.sftSource);
-    o.dpo.device = args.value("device", o.dpo.device);
-    o.dpo.dtype = args.value("dtype", o.dpo.dtype);
-    o.sft.device = o.dpo.device;
-    o.sft.dtype = o.dpo.dtype;
-    const long long seed = args.intValue("seed", static_cast<long long>(o.seed));
-    if (seed < 0)
-        throw UsageError("--seed must be at least 0");
-    o.seed = static_cast<std::uint64_t>(seed);
-    o.evalN = args.intValue("eval-n", o.evalN);
     try {
-        rlrf::pipeline::validate(o, "command line");
+        return rlrf::pipeline::runOptionsFromValues(rlrf::cli::tableValues(rlrf::pipeline::runOptionFields(), args),
+                                                    "command line");
     } catch (const rlrf::Error &e) {
         throw UsageError(e.what());
     }
-    return o;
 }
 
 // Progress on stderr once per stage and every tenth of it, not per batch.
@@ -171,38 +126,8 @@ const rlrf::cli::RegisterCommand reg{{
     "rlrf run FILE --iterations K [--auto-approve] [--baseline] [--prompts N] [--samples N] [--temperature T] "
     "[--judge SPEC] [--pair-rule R[,R]] [--delta D] [--sft-epochs N] [--sft-source S] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
     "[--eval-n N]",
-    {
-        {"iterations", "K", "models to train: M0 -> M1 -> ... -> MK (default 2)"},
-        {"auto-approve", "", "approve every pair at once instead of waiting for review"},
-        {"baseline", "", "reward-only baseline: no refinement, same budget, samples ranked by the verifier's reward (by overall score without one)"},
-        {"new", "", "start a new run even if an unfinished one of the same mode exists"},
-        {"prompts", "N", "train prompts per iteration (default 2048)"},
-        {"samples", "N", "answers sampled per prompt (default 4)"},
-        {"temperature", "T", "sampling temperature (default 0.8)"},
-        {"max-new-tokens", "N", "longest answer in tokens (default 64)"},
-        {"batch-prompts", "N", "prompts per generation call and per store transaction (default 32)"},
-        {"judge", "SPEC", "rule:arith, verifier:TASK, model:DIR, endpoint:URL#MODEL (default: the task's)"},
-        {"refinements", "N", "refinements of the best imperfect answer per prompt (default 2)"},
-        {"pair-rule", "R", "best_worst, refined_vs_original, all_above_delta, pareto; comma-separated"},
-        {"delta", "D", "smallest overall-score gap of a pair (default 0.1)"},
-        {"verified-chosen", "", "only pairs whose chosen answer passes the verifier and whose rejected one fails (default)"},
-        {"any-chosen", "", "pairs by score alone, even where the verifier fails both answers"},
-        {"greedy-candidate", "", "one of the n candidates is the greedy answer (default: all n sampled)"},
-        {"whole-rejected", "", "train on whole rejected answers (default: cut after the first line the critique flags)"},
-        {"max-pairs", "N", "most pairs per prompt (default 4)"},
-        {"sft-epochs", "N", "epochs of a supervised pass over the promising answers before DPO (default 4; 0 = none)"},
-        {"sft-lr", "X", "its peak learning rate (default 1e-4)"},
-        {"sft-source", "S", "what the pass learns: pairs (the approved pairs' fully right chosen answers) or pool (every fully right answer of the iteration too) (default pool)"},
-        {"beta", "B", "DPO beta (default 0.5)"},
-        {"lr", "X", "DPO peak learning rate (default 5e-5)"},
-        {"epochs", "N", "DPO epochs per iteration (default 2)"},
-        {"loss", "L", "sigmoid, ipo or hinge (default ipo)"},
-        {"nll-weight", "W", "weight of an NLL term on the chosen answers (default 1)"},
-        {"device", "DEV", "cpu, cuda, cuda:1 (default cpu)"},
-        {"dtype", "T", "float32 or bfloat16 (default float32)"},
-        {"seed", "S", "run seed: prompt order, sampling, DPO shuffling (default 1)"},
-        {"eval-n", "N", "held-out prompts evaluated per model; 0 = no evaluation (default 200)"},
-    },
+    rlrf::cli::optionSpecs(rlrf::pipeline::runOptionFields(),
+                           {{"new", "", "start a new run even if an unfinished one of the same mode exists"}}),
     1,
     1,
     "Started again on the same project, it continues the newest unfinished run of the\n"

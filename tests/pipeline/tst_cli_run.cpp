@@ -80,7 +80,7 @@ private Q_SLOTS:
         QTest::newRow("no file") << QStringList{QStringLiteral("run")} << QStringLiteral("usage");
         QTest::newRow("pair rule") << QStringList{QStringLiteral("run"), QStringLiteral("p.rlrf"),
                                                   QStringLiteral("--pair-rule"), QStringLiteral("best_worst,longest")}
-                                   << QStringLiteral("unknown pair rule 'longest'");
+                                   << QStringLiteral("'--pair-rule': 'longest' is not one of best_worst");
         QTest::newRow("delta") << QStringList{QStringLiteral("run"), QStringLiteral("p.rlrf"), QStringLiteral("--delta"),
                                               QStringLiteral("2")}
                                << QStringLiteral("delta");
@@ -92,10 +92,10 @@ private Q_SLOTS:
                               << QStringLiteral("--seed");
         QTest::newRow("sft source") << QStringList{QStringLiteral("run"), QStringLiteral("p.rlrf"),
                                                    QStringLiteral("--sft-source"), QStringLiteral("all")}
-                                    << QStringLiteral("'sft_source': must be pairs or pool");
+                                    << QStringLiteral("'--sft-source': must be one of pairs, pool");
     }
 
-    // The help states its defaults by hand: they must be the ones a run gets.
+    // The help's defaults are read from PipelineOptions: they are the ones a run gets.
     void helpGivesTheDefaults()
     {
         const auto r = test::runCli({QStringLiteral("run"), QStringLiteral("--help")});
@@ -106,11 +106,11 @@ private Q_SLOTS:
             QStringLiteral("train prompts per iteration (default %1)").arg(defaults.promptsPerIteration),
             QStringLiteral("answers sampled per prompt (default %1)").arg(defaults.samples),
             QStringLiteral("per prompt (default %1)").arg(defaults.refinements),
-            QStringLiteral("before DPO (default %1;").arg(defaults.sft.epochs),
-            QStringLiteral("(default %1)").arg(QString::fromStdString(defaults.sftSource)),
+            QStringLiteral("before DPO; 0 = none (default %1)").arg(defaults.sft.epochs),
+            QStringLiteral("default %1)").arg(QString::fromStdString(defaults.sftSource)),
             QStringLiteral("DPO beta (default %1)").arg(defaults.dpo.beta),
             QStringLiteral("DPO epochs per iteration (default %1)").arg(defaults.dpo.epochs),
-            QStringLiteral("sigmoid, ipo or hinge (default %1)").arg(QString::fromStdString(defaults.dpo.lossType)),
+            QStringLiteral("(sigmoid, ipo, hinge; default %1)").arg(QString::fromStdString(defaults.dpo.lossType)),
             QStringLiteral("chosen answers (default %1)").arg(defaults.dpo.nllWeight),
             QStringLiteral("0 = no evaluation (default %1)").arg(defaults.evalN),
         };
