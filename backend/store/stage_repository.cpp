@@ -43,8 +43,9 @@ std::vector<StageTime> StageRepository::times(std::int64_t runId)
     Statement st = m_db.prepare("SELECT iteration, stage, status, seconds FROM stage_states WHERE run_id = ? "
                       "ORDER BY iteration, CASE stage WHEN 'prompts' THEN 0 WHEN 'sample' THEN 1 "
                       "WHEN 'critique' THEN 2 WHEN 'refine' THEN 3 WHEN 'critique_refined' THEN 4 "
-                      "WHEN 'pairs' THEN 5 WHEN 'review' THEN 6 WHEN 'train' THEN 7 WHEN 'evaluate' THEN 8 "
-                      "ELSE 9 END, stage");
+                      "WHEN 'pairs' THEN 5 WHEN 'review' THEN 6 WHEN 'sft' THEN 7 WHEN 'train' THEN 8 "
+                      "WHEN 'evaluate' THEN 9 WHEN 'evaluate_before' THEN 1 WHEN 'mine' THEN 2 "
+                      "WHEN 'steps' THEN 3 WHEN 'evaluate_after' THEN 4 ELSE 10 END, stage");
     st.bind(1, runId);
     std::vector<StageTime> out;
     while (st.step())

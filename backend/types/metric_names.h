@@ -6,6 +6,10 @@
 
 namespace rlrf::metrics {
 
+// Any recorded run (pipeline/run/recorded_run): the optimizer steps it will take,
+// written at step 0 once known, so a window can show done/total and an ETA.
+inline constexpr const char *kRunTotalSteps = "run/total_steps";
+
 // DPO (train/dpo_trainer)
 inline constexpr const char *kDpoGradNorm = "dpo/grad_norm";
 inline constexpr const char *kDpoLearningRate = "dpo/learning_rate";

@@ -10,6 +10,7 @@
 #include "common/store_fixture.h"
 #include "common/test_paths.h"
 #include "model/policy.h"
+#include "pipeline/run/run_progress.h"
 #include "store/checkpoint_repository.h"
 #include "store/metric_repository.h"
 #include "store/project_file.h"
@@ -118,6 +119,18 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(checkpoints.back().path), summary.value(QStringLiteral("checkpoint")).toString());
         QCOMPARE(rlrf::model::Policy::load(checkpoints.back().path).config().vocabSize, std::int64_t{512});
         QVERIFY(r.err.contains("\"rrr/kl\""));
+
+        // The stage view a window shows reads the finished run from the store.
+        const auto view = rlrf::pipeline::readRunProgress(project.db(), run.id);
+        QCOMPARE(view.method, std::string("rrr"));
+        QCOMPARE(view.rows.size(), std::size_t{1});
+        QCOMPARE(view.columns, (std::vector<std::string>{"evaluate_before", "mine", "steps", "evaluate_after"}));
+        for (const auto &cell : view.rows[0].cells)
+            QVERIFY2(cell.state == rlrf::pipeline::StageState::Done, cell.stage.c_str());
+        QCOMPARE(view.rows[0].cells[2].done, std::int64_t{2});
+        QCOMPARE(view.rows[0].cells[2].total, std::int64_t{2});
+        QVERIFY(view.timeTable.find("steps") != std::string::npos);
+        QVERIFY(view.current.empty());
     }
 
     void countdownRunOnTheRealProblems()

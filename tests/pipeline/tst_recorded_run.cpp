@@ -12,9 +12,11 @@
 #include "store/metric_repository.h"
 #include "store/run_repository.h"
 #include "store/stage_repository.h"
+#include "types/metric_names.h"
 
 #include <QDir>
 #include <QTemporaryDir>
+
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -50,8 +52,13 @@ private Q_SLOTS:
         context.metric(2, "sft/loss", 1.5);                 // step 1 ended
         QCOMPARE(metrics.count(run.id()), std::int64_t(2));
         context.metric(2, "sft/grad_norm", std::numeric_limits<double>::quiet_NaN());
-        context.progress(2, 10, "sft");                     // step 2 ended
-        QCOMPARE(metrics.count(run.id()), std::int64_t(3));
+        context.progress(2, 10, "sft");                     // step 2 ended; 10 steps in all
+        QCOMPARE(metrics.count(run.id()), std::int64_t(4));
+        const auto total = metrics.series(run.id(), metrics::kRunTotalSteps);
+        QCOMPARE(total.size(), std::size_t(1));
+        QCOMPARE(total.front().value, 10.0);
+        context.progress(3, 10, "sft");                     // the same total is not written again
+        QCOMPARE(metrics.series(run.id(), metrics::kRunTotalSteps).size(), std::size_t(1));
         QCOMPARE(heard.size(), std::size_t(4));             // the NaN still reached the listener
         QVERIFY(std::isnan(heard.back().second));
         QCOMPARE(metrics.series(run.id(), "sft/loss").size(), std::size_t(2));

@@ -134,7 +134,8 @@ void RrrPage::showRun()
     try {
         auto project = store::Project::open(toStdString(m_path));
         for (const auto &key : store::MetricRepository(project.db()).keys(runId))
-            m_metric->addItem(toQString(key));
+            if (key != metrics::kRunTotalSteps) // bookkeeping for the stage view, not a curve
+                m_metric->addItem(toQString(key));
         // The retries' reward is what the method is about; open on it, not on the
         // first key in alphabetical order.
         const int reward = m_metric->findText(QString::fromLatin1(metrics::kRrrRewardMean));

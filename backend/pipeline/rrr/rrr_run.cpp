@@ -11,6 +11,8 @@
 #include "pipeline/run/run_setup.h"
 #include "store/project_file.h"
 #include "store/rrr_repository.h"
+#include "store/stage_repository.h"
+#include "core/monotonic_clock.h"
 #include "store/run_repository.h"
 
 #include <filesystem>
@@ -64,6 +66,31 @@ void storeStep(store::RrrRepository &repo, const std::vector<std::int64_t> &fail
     repo.addReflections(rows);
 }
 
+// One stage's time in stage_states, summed when it ends however it ends; done()
+// marks it finished.
+class StageClock {
+public:
+    StageClock(store::Project &project, std::int64_t runId, const char *stage)
+        : m_project(project), m_key{runId, 0, stage}, m_start(monotonicSeconds())
+    {
+        store::StageRepository(m_project.db()).begin(m_key);
+    }
+    ~StageClock()
+    {
+        try {
+            store::StageRepository(m_project.db()).addSeconds(m_key, monotonicSeconds() - m_start);
+        } catch (...) {
+            // A time is a report: never let it mask the real error.
+        }
+    }
+    void done() { store::StageRepository(m_project.db()).markDone(m_key); }
+
+private:
+    store::Project &m_project;
+    store::StageKey m_key;
+    double m_start;
+};
+
 class Runner {
 public:
     Runner(const RrrRunRequest &request, const RunContext &context)
@@ -77,7 +104,7 @@ public:
 private:
     RrrRunResult body(const model::TextModel &policy, const model::TextModel &reference, const tasks::Task &task);
     TwoTryAccuracy evaluate(const PolicySampler &sampler, const tasks::Task &task,
-                            const std::vector<tasks::Problem> &test, const char *stage);
+                            const std::vector<tasks::Problem> &test, const char *stage, const char *stageKey);
     RrrRunResult end(Outcome outcome, const std::string &message);
 
     const RrrRunRequest &m_request;
@@ -119,11 +146,14 @@ RrrRunResult Runner::run()
 }
 
 TwoTryAccuracy Runner::evaluate(const PolicySampler &sampler, const tasks::Task &task,
-                                const std::vector<tasks::Problem> &test, const char *stage)
+                                const std::vector<tasks::Problem> &test, const char *stage, const char *stageKey)
 {
     m_context.progress(0, 0, stage);
     const auto &c = m_request.config;
+    StageClock clock(m_project, m_result.runId, stageKey);
     const auto accuracy = evaluateTwoTries(sampler, task, test, {c.maxAnswerTokens, c.maxReflectionTokens}, &m_context.cancel);
+    if (!accuracy.cancelled)
+        clock.done();
     log::get("rrr")->info("{}: first try {:.3f}, second try {:.3f} on {} held-out queries", stage, accuracy.first,
                           accuracy.second, accuracy.queries);
     return accuracy;
@@ -135,12 +165,13 @@ RrrRunResult Runner::body(const model::TextModel &policy, const model::TextModel
     const auto test = task.problems(tasks::Split::Test, static_cast<std::size_t>(c.testQueries), c.testSeed);
     const auto train = task.problems(tasks::Split::Train, static_cast<std::size_t>(c.trainQueries), c.seed);
     const PolicySampler sampler(policy, c.generationBatch);
-    m_result.before = evaluate(sampler, task, test, "rrr evaluate before");
+    m_result.before = evaluate(sampler, task, test, "rrr evaluate before", stages::kEvaluateBefore);
     if (m_result.before.cancelled)
         return end(Outcome::Cancelled, "cancelled while evaluating before training");
     storeAccuracy(m_runs, m_result.runId, 0, m_result.before);
 
     m_context.progress(0, 0, "rrr mine failures");
+    std::optional<StageClock> mineClock(std::in_place, m_project, m_result.runId, stages::kMine);
     const auto mined = mineFailures(sampler, task, train,
                                     {c.mineSamples, c.mineTemperature, c.maxAnswerTokens, c.failuresPerQuery, c.seed},
                                     &m_context.cancel);
@@ -150,18 +181,25 @@ RrrRunResult Runner::body(const model::TextModel &policy, const model::TextModel
     m_result.mineCorrectAttempts = mined.correctAttempts;
     m_result.failures = static_cast<std::int64_t>(mined.failures.size());
     const auto failureIds = storeFailures(m_rrr, m_result.runId, mined.failures);
+    mineClock->done();
+    mineClock.reset();
     log::get("rrr")->info("mined {} failed attempts from {} queries ({} of {} attempts correct)",
                           mined.failures.size(), mined.queries, mined.correctAttempts, mined.attempts);
 
     const RunContext training = m_record->recording(m_context); // shares the cancel token
-    m_result.training = trainRrr(c, policy, reference, task, mined.failures, training, [&](const StepRecord &r) {
-        storeStep(m_rrr, failureIds, r);
-        m_record->flush();
-    });
+    {
+        StageClock clock(m_project, m_result.runId, stages::kSteps);
+        m_result.training = trainRrr(c, policy, reference, task, mined.failures, training, [&](const StepRecord &r) {
+            storeStep(m_rrr, failureIds, r);
+            m_record->flush();
+        });
+        if (m_result.training.outcome == Outcome::Succeeded)
+            clock.done();
+    }
     if (m_result.training.outcome != Outcome::Succeeded)
         return end(m_result.training.outcome, m_result.training.message);
 
-    m_result.after = evaluate(sampler, task, test, "rrr evaluate after");
+    m_result.after = evaluate(sampler, task, test, "rrr evaluate after", stages::kEvaluateAfter);
     if (m_result.after.cancelled)
         return end(Outcome::Cancelled, "cancelled while evaluating after training");
     storeAccuracy(m_runs, m_result.runId, 1, m_result.after);

@@ -19,6 +19,15 @@
 
 namespace rlrf::rrr {
 
+/// The stages of a run as stage_states records them (iteration 0), in order, so
+/// a window shows an RRR run's progress and times as it shows an RLRF run's.
+namespace stages {
+inline const char *const kEvaluateBefore = "evaluate_before";
+inline const char *const kMine = "mine";
+inline const char *const kSteps = "steps";
+inline const char *const kEvaluateAfter = "evaluate_after";
+} // namespace stages
+
 struct RrrRunRequest {
     std::string projectPath;
     std::string task;      // arith, countdown, bfcl (rrr_task_factory.h)

@@ -3,6 +3,7 @@
 
 #include "core/logging.h"
 #include "store/checkpoint_repository.h"
+#include "types/metric_names.h"
 #include "store/metric_repository.h"
 #include "store/run_repository.h"
 #include "store/transaction.h"
@@ -51,6 +52,14 @@ RunContext RecordedRun::recording(const RunContext &outer)
     };
     context.onProgress = [this, &outer](const Progress &progress) {
         flush();
+        // The trainers report optimizer steps as "sft", "dpo" and "rrr"; their
+        // total is what a follower needs for done/total and an ETA.
+        const bool steps = progress.stage == "sft" || progress.stage == "dpo" || progress.stage == "rrr";
+        if (steps && progress.total > 0 && progress.total != m_totalSteps) {
+            m_totalSteps = progress.total;
+            store::MetricRepository(m_project.db())
+                .append(m_runId, {{0, metrics::kRunTotalSteps, static_cast<double>(progress.total)}});
+        }
         outer.onProgress(progress);
     };
     return context;

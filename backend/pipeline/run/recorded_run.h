@@ -63,6 +63,7 @@ private:
     std::int64_t m_runId = 0;
     bool m_finished = false;
     std::vector<store::MetricPoint> m_pending;
+    std::int64_t m_totalSteps = 0; // last recorded run/total_steps
 };
 
 } // namespace rlrf::pipeline
