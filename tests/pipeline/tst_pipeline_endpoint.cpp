@@ -116,7 +116,7 @@ private Q_SLOTS:
         options.dpo.batchSize = 2;
 
         // 1. Pairs are built and wait for review.
-        const auto first = pipeline::runPipeline({path, options, false}, RunContext{});
+        const auto first = pipeline::runPipeline({path, options, false, {}}, RunContext{});
         QVERIFY2(first.waitingForReview, first.message.c_str());
         QVERIFY(first.outcome == Outcome::Cancelled);
         QVERIFY(server.requestCount() > 0);
@@ -134,7 +134,7 @@ private Q_SLOTS:
         }
 
         // 3. Started again: trains M1 on the approved pairs and evaluates it.
-        const auto second = pipeline::runPipeline({path, options, false}, RunContext{});
+        const auto second = pipeline::runPipeline({path, options, false, {}}, RunContext{});
         QVERIFY2(second.outcome == Outcome::Succeeded, second.message.c_str());
         QVERIFY(second.resumed);
         QCOMPARE(second.runId, first.runId);

@@ -70,7 +70,7 @@ private Q_SLOTS:
     {
         const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("resume"), 10, 0);
         auto options = test::tinyOptions(); // 6 prompts, 2 samples, 2 refinements of 1 selected, 1 prompt a batch
-        pipeline::PipelineRequest request{project.path, options, false};
+        pipeline::PipelineRequest request{project.path, options, false, {}};
 
         // 1. Stop after two batches of the sample stage.
         const auto first = pipeline::runPipeline(request, stopAfter(stages::kSample, 2));
@@ -130,18 +130,18 @@ private Q_SLOTS:
         const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("modes"), 6, 0);
         auto options = test::tinyOptions();
         options.promptsPerIteration = 2;
-        const auto rlrf = pipeline::runPipeline({project.path, options, false}, stopAfter(stages::kSample, 1));
+        const auto rlrf = pipeline::runPipeline({project.path, options, false, {}}, stopAfter(stages::kSample, 1));
         QVERIFY2(rlrf.outcome == Outcome::Cancelled, (std::string(toString(rlrf.outcome)) + ": " + rlrf.message).c_str());
         // The baseline does not resume the RLRF run, and samples n + k*m answers (same budget).
         options.mode = pipeline::PipelineMode::RewardOnly;
-        const auto baseline = pipeline::runPipeline({project.path, options, false}, RunContext{});
+        const auto baseline = pipeline::runPipeline({project.path, options, false, {}}, RunContext{});
         QVERIFY(baseline.runId != rlrf.runId);
         QVERIFY(!baseline.resumed);
         QCOMPARE(countsOf(project.path, baseline.runId, stages::kSample).items, 2 * (2 + 2));
         QCOMPARE(countsOf(project.path, baseline.runId, stages::kRefine).items, 0);
         // --new: another RLRF run although one is unfinished.
         options.mode = pipeline::PipelineMode::Rlrf;
-        const auto fresh = pipeline::runPipeline({project.path, options, true}, stopAfter(stages::kSample, 1));
+        const auto fresh = pipeline::runPipeline({project.path, options, true, {}}, stopAfter(stages::kSample, 1));
         QVERIFY(fresh.runId != rlrf.runId && fresh.runId != baseline.runId);
         QVERIFY(!fresh.resumed);
     }
@@ -151,11 +151,11 @@ private Q_SLOTS:
         const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("settings"), 6, 0);
         auto options = test::tinyOptions();
         options.promptsPerIteration = 2;
-        const auto first = pipeline::runPipeline({project.path, options, false}, stopAfter(stages::kSample, 1));
+        const auto first = pipeline::runPipeline({project.path, options, false, {}}, stopAfter(stages::kSample, 1));
         auto changed = options;
         changed.samples = 5;   // ignored: the run continues with 2
         changed.iterations = 3; // taken: a run may be extended
-        const auto second = pipeline::runPipeline({project.path, changed, false}, stopAfter(stages::kCritique, 1));
+        const auto second = pipeline::runPipeline({project.path, changed, false, {}}, stopAfter(stages::kCritique, 1));
         QCOMPARE(second.runId, first.runId);
         QCOMPARE(second.options.samples, 2);
         QCOMPARE(second.options.iterations, 3);
@@ -168,7 +168,7 @@ private Q_SLOTS:
         auto options = test::tinyOptions();
         options.promptsPerIteration = 2;
         options.evalN = 3;
-        const pipeline::PipelineRequest request{project.path, options, false};
+        const pipeline::PipelineRequest request{project.path, options, false, {}};
         const auto first = pipeline::runPipeline(request, RunContext{});
         QVERIFY2(first.message.find("has no approved pairs to train on") != std::string::npos, first.message.c_str());
         const auto second = pipeline::runPipeline(request, RunContext{});

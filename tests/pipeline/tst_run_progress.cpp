@@ -65,7 +65,7 @@ private Q_SLOTS:
 
     void finishedRunReadsAsDone()
     {
-        const auto result = pipeline::runPipeline({m_project.path, smallRun(), true}, RunContext{});
+        const auto result = pipeline::runPipeline({m_project.path, smallRun(), true, {}}, RunContext{});
         QVERIFY2(result.outcome == Outcome::Succeeded, result.message.c_str());
         const auto view = readView(m_project.path, result.runId);
         QCOMPARE(view.method, std::string("rlrf"));
@@ -87,13 +87,15 @@ private Q_SLOTS:
         QVERIFY(view.current.empty());
         QVERIFY(view.training && view.training->kind == store::RunKind::Dpo);
         QCOMPARE(pipeline::stageLabel("critique_refined"), std::string("critique of refinements"));
+        RLRF_VERIFY_THROWS_WITH(pipeline::runPipeline({m_project.path, smallRun(), false, result.runId}, RunContext{}),
+                                "has finished; start a new run instead");
     }
 
     void reviewGateShowsAndContinues()
     {
         auto options = smallRun();
         options.autoApprove = false;
-        const auto waiting = pipeline::runPipeline({m_project.path, options, true}, RunContext{});
+        const auto waiting = pipeline::runPipeline({m_project.path, options, true, {}}, RunContext{});
         QVERIFY(waiting.waitingForReview);
         auto view = readView(m_project.path, waiting.runId);
         const auto &review = cell(view, 0, "review");
@@ -113,7 +115,8 @@ private Q_SLOTS:
             for (const auto &pair : pairs.page(all, store::ReviewState::Pending))
                 pairs.setReviewState(pair.id, store::ReviewState::Approved, "test");
         }
-        const auto resumed = pipeline::runPipeline({m_project.path, options, false}, RunContext{});
+        // Resumed by its id, as the window does for the run a person selected.
+        const auto resumed = pipeline::runPipeline({m_project.path, options, false, waiting.runId}, RunContext{});
         QVERIFY2(resumed.outcome == Outcome::Succeeded, resumed.message.c_str());
         QCOMPARE(resumed.runId, waiting.runId);
         view = readView(m_project.path, waiting.runId);
@@ -130,7 +133,7 @@ private Q_SLOTS:
             if (p.stage == "iteration 0 sample" && p.done >= 3)
                 cancel.requestStop();
         };
-        const auto stopped = pipeline::runPipeline({m_project.path, smallRun(), true}, context);
+        const auto stopped = pipeline::runPipeline({m_project.path, smallRun(), true, {}}, context);
         QVERIFY(stopped.outcome == Outcome::Cancelled);
         const auto view = readView(m_project.path, stopped.runId);
         QVERIFY(view.run.status == store::RunStatus::Cancelled);

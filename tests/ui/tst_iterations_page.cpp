@@ -110,7 +110,7 @@ private Q_SLOTS:
         options.evalN = 6;
         options.evalMaxNewTokens = 48;
         options.dpo.learningRate = 3e-4; // enough for M1 to answer some prompts differently
-        const auto run = pipeline::runPipeline({project.path, options, false}, RunContext{});
+        const auto run = pipeline::runPipeline({project.path, options, false, {}}, RunContext{});
         QVERIFY2(run.outcome == Outcome::Succeeded, run.message.c_str());
         QCOMPARE(run.iterationsDone, 1);
         double written = -1.0;

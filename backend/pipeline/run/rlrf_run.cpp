@@ -231,7 +231,7 @@ PipelineResult runPipeline(const PipelineRequest &request, const RunContext &con
     PipelineResult result;
     validate(request.options, "run options");
     auto project = store::Project::open(request.projectPath);
-    const auto run = openRun(project, request.options, request.fresh);
+    const auto run = openRun(project, request.options, request.fresh, request.resumeRunId);
     result.runId = run.runId;
     result.resumed = run.resumed;
     result.options = run.options;

@@ -14,6 +14,7 @@
 #include "types/run_records.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,9 @@ struct PipelineRequest {
     std::string projectPath;
     PipelineOptions options;
     bool fresh = false; // start a new run even when an unfinished one of the same mode exists
+    // Resume this run (a window resuming the run a person chose); its stored
+    // settings hold except iterations and auto-approve, as for any resume.
+    std::optional<std::int64_t> resumeRunId;
 };
 
 struct PipelineResult {

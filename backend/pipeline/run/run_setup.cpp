@@ -18,9 +18,35 @@ namespace fs = std::filesystem;
 
 namespace rlrf::pipeline {
 
-RunHandle openRun(store::Project &project, const PipelineOptions &options, bool fresh)
+namespace {
+
+RunHandle reopen(store::Project &project, const store::RunRecord &run, const PipelineOptions &options)
+{
+    const auto stored = nlohmann::json::parse(run.hyperParametersJson);
+    RunHandle handle{run.id, pipelineOptionsFromJson(stored, "run " + std::to_string(run.id)), true};
+    handle.options.iterations = options.iterations;
+    handle.options.autoApprove = options.autoApprove;
+    store::StageRepository(project.db()).reopenRun(run.id);
+    log::get("pipeline")->info("resuming run {} ({}) with the settings it started with", run.id,
+                               toString(handle.options.mode));
+    return handle;
+}
+
+} // namespace
+
+RunHandle openRun(store::Project &project, const PipelineOptions &options, bool fresh,
+                  std::optional<std::int64_t> resumeRunId)
 {
     store::RunRepository runs(project.db());
+    if (resumeRunId) {
+        const auto run = runs.byId(*resumeRunId);
+        if (run.kind != store::RunKind::Rlrf)
+            throw Error("run " + std::to_string(run.id) + " is not an RLRF run", {project.path(), 0, "runs"});
+        if (run.status == store::RunStatus::Succeeded)
+            throw Error("run " + std::to_string(run.id) + " has finished; start a new run instead",
+                        {project.path(), 0, "runs"});
+        return reopen(project, run, options);
+    }
     if (!fresh) {
         auto list = runs.list();
         for (auto it = list.rbegin(); it != list.rend(); ++it) {
@@ -29,13 +55,7 @@ RunHandle openRun(store::Project &project, const PipelineOptions &options, bool 
             const auto stored = nlohmann::json::parse(it->hyperParametersJson);
             if (stored.value("mode", "") != toString(options.mode))
                 continue;
-            RunHandle handle{it->id, pipelineOptionsFromJson(stored, "run " + std::to_string(it->id)), true};
-            handle.options.iterations = options.iterations;
-            handle.options.autoApprove = options.autoApprove;
-            store::StageRepository(project.db()).reopenRun(it->id);
-            log::get("pipeline")->info("resuming run {} ({}) with the settings it started with", it->id,
-                                       toString(handle.options.mode));
-            return handle;
+            return reopen(project, *it, options);
         }
     }
     const auto id = runs.start(store::RunKind::Rlrf, 0, toJson(options).dump());

@@ -25,7 +25,10 @@ struct RunHandle {
 /// Resumes the newest run of the same mode that did not succeed, unless `fresh`;
 /// otherwise records a new one. A resumed run keeps its stored settings except
 /// the number of iterations and auto-approve, which the caller's options set.
-RunHandle openRun(store::Project &project, const PipelineOptions &options, bool fresh);
+/// With `resumeRunId`, resumes that run (an RLRF run that did not succeed) or
+/// throws rlrf::Error saying why it cannot.
+RunHandle openRun(store::Project &project, const PipelineOptions &options, bool fresh,
+                  std::optional<std::int64_t> resumeRunId = std::nullopt);
 
 /// The project's model folder: as given when it exists from here, otherwise
 /// relative to the project file's folder. Throws rlrf::Error when neither exists.
