@@ -12,6 +12,7 @@
 #include "views/project_page.h"
 #include "views/rrr_attempts.h"
 #include "views/rrr_page.h"
+#include "views/run_page.h"
 #include "views/rubric_page.h"
 #include "views/teaching_page.h"
 #include "views/training_page.h"
@@ -105,6 +106,7 @@ void MainWindow::createAreas()
 // follow the two methods' loops.
 void MainWindow::addLoopAreas()
 {
+    auto *run = new RunPage(this);
     auto *pairs = new PairsPage(m_session, this);
     auto *training = new TrainingPage(m_jobs, this);
     auto *iterations = new IterationsPage(this);
@@ -112,6 +114,7 @@ void MainWindow::addLoopAreas()
     auto *rrr = new RrrPage(this);
     rrr->setAttemptLoader([](store::Database &db, std::int64_t runId) { return loadRrrAttempts(db, runId); });
     const std::tuple<QWidget *, const char *, QString> pages[] = {
+        {run, "area.run", tr("Run")},
         {pairs, "area.pairs", tr("Pairs")},          {training, "area.training", tr("Training")},
         {iterations, "area.iterations", tr("Iterations")}, {teaching, "area.teaching", tr("Teaching")},
         {rrr, "area.rrr", tr("Reflect-Retry-Reward")}};
@@ -125,6 +128,28 @@ void MainWindow::addLoopAreas()
     connect(this, &MainWindow::projectOpened, rrr, &RrrPage::setProject);
     connect(training, &TrainingPage::runFinished, iterations, &IterationsPage::reload);
     connect(pairs, &PairsPage::pairsChanged, iterations, &IterationsPage::reload);
+
+    // A run writes from its own thread or from another process: the Run area sees
+    // the file change and the other areas read it again, at most every few
+    // seconds so a fast run does not keep them busy.
+    connect(this, &MainWindow::projectOpened, run, &RunPage::setProject);
+    connect(run, &RunPage::projectWritten, this, [this, iterations, rrr, training] {
+        if (m_lastFollowReload.isValid() && m_lastFollowReload.elapsed() < 3000)
+            return;
+        m_lastFollowReload.start();
+        iterations->reload();
+        rrr->reload();
+        training->followNewestRun();
+        m_session->noteWrittenElsewhere();
+    });
+    connect(run, &RunPage::runFinished, this, [iterations, rrr, training, this] {
+        iterations->reload();
+        rrr->reload();
+        training->followNewestRun();
+        m_session->noteWrittenElsewhere();
+    });
+    connect(run, &RunPage::reviewRequested, this, [this, pairs] { m_areas->setCurrentWidget(pairs); });
+    connect(pairs, &PairsPage::pairsChanged, run, &RunPage::refresh);
 }
 
 QStringList MainWindow::areaNames() const

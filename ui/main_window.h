@@ -2,6 +2,7 @@
 // and forwards user intent; the work itself happens in the views and the backend.
 #pragma once
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 
 class QTabWidget;
@@ -64,6 +65,7 @@ private:
     ProjectPage *m_projectPage;
     QMenu *m_recentMenu = nullptr;
     QString m_projectPath;
+    QElapsedTimer m_lastFollowReload; // when the areas last re-read a run's writes
 };
 
 } // namespace rlrf::ui

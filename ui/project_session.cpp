@@ -104,6 +104,14 @@ int ProjectSession::read(const QString &name, ProjectJob job, std::function<void
     });
 }
 
+void ProjectSession::noteWrittenElsewhere()
+{
+    if (!isOpen())
+        return;
+    refreshStatus();
+    Q_EMIT changed();
+}
+
 void ProjectSession::refreshStatus()
 {
     // Counts only (indexed count(*) queries); the status of a big project is read

@@ -49,6 +49,9 @@ public:
     /// the GUI thread afterwards. A successful job is followed by changed().
     /// Returns the job id, or 0 when no project is open.
     int run(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done = {});
+    /// Another connection (a run going on its own thread or in another process)
+    /// wrote to the file: re-reads the status and emits changed().
+    void noteWrittenElsewhere();
     /// The same for a job that only reads (a long query): no changed() after it.
     int read(const QString &name, ProjectJob job, std::function<void(Outcome, const QString &)> done = {});
 

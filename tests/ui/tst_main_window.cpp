@@ -39,11 +39,11 @@ private Q_SLOTS:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(window.windowTitle(), QStringLiteral("RLRF Workbench"));
         const QStringList expected{QStringLiteral("Project"), QStringLiteral("Rubric"), QStringLiteral("Explorer"),
-                                   QStringLiteral("Pairs"), QStringLiteral("Training"), QStringLiteral("Iterations"),
+                                   QStringLiteral("Run"),           QStringLiteral("Pairs"), QStringLiteral("Training"), QStringLiteral("Iterations"),
                                    QStringLiteral("Teaching"), QStringLiteral("Reflect-Retry-Reward"),
                                    QStringLiteral("Log")};
         QCOMPARE(window.areaNames(), expected);
-        for (const char *id : {"area.project", "area.rubric", "area.explorer", "area.pairs", "area.training",
+        for (const char *id : {"area.project", "area.rubric", "area.explorer", "area.run", "area.pairs", "area.training",
                                "area.iterations", "area.teaching", "area.rrr"})
             QVERIFY2(window.findChild<QWidget *>(QString::fromLatin1(id)), id);
         auto *log = window.findChild<QDockWidget *>(QStringLiteral("area.log"));
@@ -81,6 +81,8 @@ private Q_SLOTS:
         MainWindow window;
         QVERIFY(window.showArea(QStringLiteral("training")));
         QCOMPARE(window.areas()->currentWidget()->objectName(), QStringLiteral("area.training"));
+        QVERIFY(window.showArea(QStringLiteral("run"))); // `--area run`
+        QCOMPARE(window.areas()->currentWidget()->objectName(), QStringLiteral("area.run"));
         QVERIFY(!window.showArea(QStringLiteral("nowhere")));
     }
 

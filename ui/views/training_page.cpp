@@ -111,6 +111,23 @@ void TrainingPage::setProject(const QString &path)
     }
 }
 
+void TrainingPage::followNewestRun()
+{
+    if (m_jobId != 0 || m_project.isEmpty())
+        return;
+    try {
+        auto project = store::Project::open(toStdString(m_project));
+        std::int64_t latest = 0;
+        for (const auto &run : store::RunRepository(project.db()).list())
+            if (run.kind == store::RunKind::Dpo)
+                latest = run.id;
+        if (latest != 0)
+            showStoredRun(latest);
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+    }
+}
+
 bool TrainingPage::showStoredRun(std::int64_t runId)
 {
     m_curves->clear();

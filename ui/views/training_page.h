@@ -38,6 +38,9 @@ public:
     /// Opens a project: its model as the policy, the next iteration, and the
     /// curves of its latest DPO run read back from the store.
     void setProject(const QString &path);
+    /// Unless a run of this page is going: shows the project's newest DPO run
+    /// (a pipeline's, running or not) as its stored points stand now.
+    void followNewestRun();
     /// Plots a finished run's stored metric points; false when it has none.
     bool showStoredRun(std::int64_t runId);
     DpoSettingsForm *settings() const { return m_settings; }
