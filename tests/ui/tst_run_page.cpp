@@ -23,6 +23,9 @@
 #include "store/stage_repository.h"
 
 #include <QCheckBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QProcess>
@@ -31,6 +34,7 @@
 #include <QSpinBox>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QtTest/QtTest>
 
 #include <csignal>
@@ -153,6 +157,18 @@ private Q_SLOTS:
         QVERIFY(page.setProject(QString::fromStdString(project.path)));
         smallSettings(*page.rlrfForm(), 6, true);
         QSignalSpy finished(&page, &RunPage::runFinished);
+        // The GUI thread's longest stall: the largest gap between ticks of a 10 ms
+        // timer while the run goes (the run is on its own thread; the page only reads).
+        QElapsedTimer sinceTick;
+        double longestGapMs = 0.0;
+        QTimer probe;
+        probe.setInterval(10);
+        QObject::connect(&probe, &QTimer::timeout, &probe, [&] {
+            if (sinceTick.isValid())
+                longestGapMs = std::max(longestGapMs, static_cast<double>(sinceTick.nsecsElapsed()) / 1e6);
+            sinceTick.start();
+        });
+        probe.start();
         QVERIFY(page.start());
         QVERIFY(page.isRunning());
         QVERIFY(!page.start()); // one run at a time
@@ -162,7 +178,10 @@ private Q_SLOTS:
         // The DPO curve grows while the run goes.
         QTRY_VERIFY_WITH_TIMEOUT(page.curve()->pointCount() > 0 || !finished.isEmpty(), kRunTimeoutMs);
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kRunTimeoutMs);
+        probe.stop();
         QCOMPARE(int(finished.at(0).at(0).value<Outcome>()), int(Outcome::Succeeded));
+        qInfo("longest GUI-thread stall during the run: %.1f ms (10 ms timer)", longestGapMs);
+        QVERIFY(longestGapMs < 1500.0); // loose: a benchmark figure, not a timing test
         page.refresh();
         QVERIFY2(allDone(page, 0), qPrintable(page.statusText()));
         QCOMPARE(cell(page, 0, "sample")->done, std::int64_t{6});
@@ -297,6 +316,75 @@ private Q_SLOTS:
         QCOMPARE(page.shownRunId(), runId);
         QVERIFY(allDone(page, 0));
         checkNoDuplicatesOrGaps(project.path, runId, 30);
+    }
+
+    void rrrRunFromTheWindow()
+    {
+        const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("rrr"), 4, 2, m_model);
+        RunPage page;
+        page.setPollInterval(200);
+        QVERIFY(page.setProject(QString::fromStdString(project.path)));
+        page.setMethod(RunPage::Method::Rrr);
+        page.rrrForm()->setValues({{"task", "arith"},
+                                   {"seed", "2"},
+                                   {"train-queries", "6"},
+                                   {"mine-samples", "2"},
+                                   {"test-queries", "3"},
+                                   {"group-size", "2"},
+                                   {"failures-per-step", "2"},
+                                   {"max-steps", "2"}});
+        QSignalSpy finished(&page, &RunPage::runFinished);
+        QVERIFY(page.start());
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kRunTimeoutMs);
+        QVERIFY2(int(finished.at(0).at(0).value<Outcome>()) == int(Outcome::Succeeded),
+                 qPrintable(finished.at(0).at(1).toString()));
+        page.refresh();
+        QCOMPARE(page.progress()->method, std::string("rrr"));
+        QVERIFY(allDone(page, 0));
+        QCOMPARE(cell(page, 0, "steps")->done, std::int64_t{2});
+        QCOMPARE(cell(page, 0, "steps")->total, std::int64_t{2});
+        QCOMPARE(page.curve()->pointCount(), 2); // rrr/loss per step
+        QCOMPARE(page.stageTable()->horizontalHeaderItem(2)->text(), QStringLiteral("reflect/retry\nsteps"));
+        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("run.resume"))->isEnabled()); // RRR runs do not resume
+    }
+
+    // What the CLI would say, in the window, and the project left as the CLI leaves it.
+    void badInputShowsAClearMessage()
+    {
+        // A project whose model folder was moved away after it was made.
+        const QString moved = m_dir.filePath(QStringLiteral("missing-model"));
+        QVERIFY(QDir().mkpath(moved));
+        for (const auto &file : QDir(m_model).entryList(QDir::Files))
+            QVERIFY(QFile::copy(m_model + QLatin1Char('/') + file, moved + QLatin1Char('/') + file));
+        const auto noModel = test::makePipelineProject(m_dir.path(), QStringLiteral("no-model"), 4, 2, moved);
+        QVERIFY(QDir(moved).removeRecursively());
+        RunPage page;
+        page.setPollInterval(200);
+        QVERIFY(page.setProject(QString::fromStdString(noModel.path)));
+        smallSettings(*page.rlrfForm(), 4, true);
+        QSignalSpy finished(&page, &RunPage::runFinished);
+        QVERIFY(page.start());
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kRunTimeoutMs);
+        QCOMPARE(int(finished.at(0).at(0).value<Outcome>()), int(Outcome::Failed));
+        QVERIFY2(page.statusText().contains(QStringLiteral("missing-model")), qPrintable(page.statusText()));
+        page.refresh();
+        QVERIFY(page.progress() && page.progress()->run.status == store::RunStatus::Failed);
+        QVERIFY(page.ownershipText().contains(QStringLiteral("failed")));
+
+        // A judge nobody answers: the run fails at the critique with the endpoint named.
+        const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("no-judge"), 4, 2, m_model);
+        RunPage judged;
+        QVERIFY(judged.setProject(QString::fromStdString(project.path)));
+        smallSettings(*judged.rlrfForm(), 2, true);
+        judged.rlrfForm()->setValues({{"judge", "endpoint:http://127.0.0.1:9/v1#judge"}});
+        QSignalSpy judgedEnd(&judged, &RunPage::runFinished);
+        QVERIFY(judged.start());
+        QTRY_VERIFY_WITH_TIMEOUT(!judgedEnd.isEmpty(), kRunTimeoutMs);
+        QCOMPARE(int(judgedEnd.at(0).at(0).value<Outcome>()), int(Outcome::Failed));
+        QVERIFY2(judged.statusText().contains(QStringLiteral("127.0.0.1:9")), qPrintable(judged.statusText()));
+        judged.refresh();
+        QVERIFY(judged.progress() && judged.progress()->run.status == store::RunStatus::Failed);
+        QVERIFY(judged.findChild<QPushButton *>(QStringLiteral("run.resume"))->isEnabled()); // once the judge answers
     }
 
 private:
