@@ -130,7 +130,7 @@ RunPage::RunPage(QWidget *parent)
     , m_status(new QLabel(this))
     , m_stages(new QTableWidget(this))
     , m_timeTable(new QPlainTextEdit(this))
-    , m_curve(new MetricChart(tr("training loss of the running pass"), this))
+    , m_curve(new MetricChart(tr("loss of the newest training pass"), this))
     , m_timer(new QTimer(this))
 {
     m_method->setObjectName(QStringLiteral("run.method"));
@@ -217,8 +217,8 @@ RunPage::RunPage(QWidget *parent)
     bottom->addWidget(m_curve);
     bottom->addWidget(m_timeTable);
     split->addWidget(bottom);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
     rightLayout->addWidget(split, 1);
     rightLayout->addWidget(m_status);
 
