@@ -9,19 +9,44 @@
 
 namespace rlrf::store {
 
-void MetricRepository::append(std::int64_t runId, const std::vector<MetricPoint> &points)
+namespace {
+
+void insertPoints(Database &db, std::int64_t runId, const std::vector<MetricPoint> &points, bool replacing)
 {
-    Transaction tx(m_db);
     for (const auto &p : points) {
         if (!std::isfinite(p.value))
-            throw Error("metric value is not finite at step " + std::to_string(p.step), {m_db.path(), 0, p.key});
+            throw Error("metric value is not finite at step " + std::to_string(p.step), {db.path(), 0, p.key});
         if (p.key.empty())
-            throw Error("metric point without a key at step " + std::to_string(p.step), {m_db.path(), 0, "key"});
-        m_db.cached("INSERT INTO metric_points (run_id, step, key, value) VALUES (?, ?, ?, ?)")
+            throw Error("metric point without a key at step " + std::to_string(p.step), {db.path(), 0, "key"});
+        if (replacing)
+            db.cached("DELETE FROM metric_points WHERE run_id = ? AND step = ? AND key = ?")
+                .bindAll(runId, p.step, p.key)
+                .run();
+        db.cached("INSERT INTO metric_points (run_id, step, key, value) VALUES (?, ?, ?, ?)")
             .bindAll(runId, p.step, p.key, p.value)
             .run();
     }
+}
+
+} // namespace
+
+void MetricRepository::append(std::int64_t runId, const std::vector<MetricPoint> &points)
+{
+    Transaction tx(m_db);
+    insertPoints(m_db, runId, points, false);
     tx.commit();
+}
+
+void MetricRepository::replace(std::int64_t runId, const std::vector<MetricPoint> &points)
+{
+    Transaction tx(m_db);
+    insertPoints(m_db, runId, points, true);
+    tx.commit();
+}
+
+void MetricRepository::dropAfter(std::int64_t runId, std::int64_t step)
+{
+    m_db.prepare("DELETE FROM metric_points WHERE run_id = ? AND step > ?").bindAll(runId, step).run();
 }
 
 std::vector<MetricPoint> MetricRepository::series(std::int64_t runId, const std::string &key)

@@ -64,6 +64,25 @@ RunRecord RunRepository::byId(std::int64_t id)
     return readRun(st);
 }
 
+std::vector<std::int64_t> RunRepository::interruptedPasses(RunKind kind, int iteration, std::int64_t pipelineRunId)
+{
+    Statement st = m_db.prepare("SELECT id FROM runs WHERE kind = ? AND iteration = ? AND status = 'running' "
+                                "AND json_extract(hyper_parameters, '$.pipeline_run') = ? ORDER BY id");
+    st.bindAll(toString(kind), iteration, pipelineRunId);
+    std::vector<std::int64_t> ids;
+    while (st.step())
+        ids.push_back(st.int64At(0));
+    return ids;
+}
+
+void RunRepository::remove(std::int64_t id)
+{
+    // metric_points, eval_results, eval_answers, stage_states and stage_items
+    // cascade; a checkpoint keeps its folder but no longer names the run.
+    m_db.prepare("UPDATE checkpoints SET run_id = NULL WHERE run_id = ?").bind(1, id).run();
+    m_db.prepare("DELETE FROM runs WHERE id = ?").bind(1, id).run();
+}
+
 std::vector<RunRecord> RunRepository::list()
 {
     Statement st = m_db.prepare(std::string(kColumns) + " ORDER BY id");

@@ -21,6 +21,12 @@ public:
     /// Sets the outcome and the end time; a run ends once.
     void finish(std::int64_t id, RunStatus status, const std::string &message = {});
     RunRecord byId(std::int64_t id);
+    /// Passes (sft, dpo) of pipeline run `pipelineRunId` that train the model
+    /// of `iteration` and are still 'running': left by a process that was
+    /// killed, when no process runs that pipeline run. Oldest first.
+    std::vector<std::int64_t> interruptedPasses(RunKind kind, int iteration, std::int64_t pipelineRunId);
+    /// Deletes a run with its metric points, results and stage records.
+    void remove(std::int64_t id);
     std::vector<RunRecord> list();
 
     std::int64_t addEvalResult(const EvalResult &result);

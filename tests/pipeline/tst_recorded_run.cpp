@@ -4,7 +4,9 @@
 // does (a killed run keeps its curves); non-finite values reach the listener
 // but not the store; the checkpoint, its parent and the run's end land in one
 // transaction with what the caller adds; a run left open by an exception ends
-// failed, not "running"; and a model folder maps to its checkpoint record (M0's
+// failed, not "running"; a pass a killed process left open is removed before
+// it starts over, or kept up to its checkpoint's step when it continues from
+// it, and facts written again on resume replace the old point; and a model folder maps to its checkpoint record (M0's
 // created on first use) so lineage holds whichever way a model was trained.
 #include "pipeline/run/recorded_run.h"
 #include "pipeline/run/run_setup.h"
@@ -110,6 +112,65 @@ private Q_SLOTS:
         QCOMPARE(store::toString(row.status), store::toString(store::RunStatus::Failed));
         QVERIFY(!row.message.empty());
         QCOMPARE(store::MetricRepository(project.db()).count(id), std::int64_t(1)); // nothing lost
+    }
+
+    void passesLeftOpenByAKillAreSettled()
+    {
+        auto project = newProject(QStringLiteral("killed.rlrf"));
+        store::MetricRepository metrics(project.db());
+        store::RunRepository runs(project.db());
+        auto openPass = [&](store::RunKind kind, std::int64_t pipelineRun, int steps) {
+            std::int64_t id = 0;
+            {
+                pipeline::RecordedRun run(project, kind, 1, {{"pipeline_run", pipelineRun}});
+                const auto context = run.recording({});
+                for (int step = 1; step <= steps; ++step)
+                    context.metric(step, "dpo/loss", 1.0 / step);
+                context.progress(steps, 8, "dpo");
+                id = run.id();
+            }
+            // What SIGKILL leaves: no destructor runs, the row stays 'running'.
+            project.db().exec("UPDATE runs SET status = 'running', ended_at = NULL WHERE id = " + std::to_string(id));
+            return id;
+        };
+        const auto first = openPass(store::RunKind::Dpo, 7, 3);
+        const auto second = openPass(store::RunKind::Dpo, 7, 5);
+        const auto otherRun = openPass(store::RunKind::Dpo, 8, 2);
+        const auto sft = openPass(store::RunKind::Sft, 7, 2);
+
+        // Continuing from a checkpoint after step 4: the newest pass is kept with
+        // its points up to step 4 (and its step total), the older one removed.
+        const auto kept = pipeline::settleInterruptedPasses(project, store::RunKind::Dpo, 1, 7, std::int64_t(4));
+        QCOMPARE(kept, std::optional<std::int64_t>(second));
+        QCOMPARE(metrics.series(second, "dpo/loss").size(), std::size_t(4));
+        QCOMPARE(metrics.series(second, metrics::kRunTotalSteps).size(), std::size_t(1));
+        QCOMPARE(metrics.count(first), std::int64_t(0));
+        bool firstGone = true;
+        for (const auto &r : runs.list())
+            firstGone = firstGone && r.id != first;
+        QVERIFY(firstGone);
+        {
+            pipeline::RecordedRun continued(project, second);
+            const auto context = continued.recording({});
+            context.metric(5, "dpo/loss", 0.2);
+            context.progress(5, 8, "dpo"); // the known total is not written twice
+            continued.finish(Outcome::Succeeded);
+        }
+        QCOMPARE(metrics.series(second, "dpo/loss").size(), std::size_t(5));
+        QCOMPARE(metrics.series(second, metrics::kRunTotalSteps).size(), std::size_t(1));
+
+        // Starting over: every open pass of that kind and pipeline run goes; others stay.
+        QVERIFY(!pipeline::settleInterruptedPasses(project, store::RunKind::Sft, 1, 7, std::nullopt));
+        QCOMPARE(metrics.count(sft), std::int64_t(0));
+        QCOMPARE(store::toString(runs.byId(otherRun).status), store::toString(store::RunStatus::Running));
+        QCOMPARE(store::toString(runs.byId(second).status), store::toString(store::RunStatus::Succeeded));
+
+        // A fact written again replaces its point.
+        metrics.replace(otherRun, {{1, "time/sample", 3.0}});
+        metrics.replace(otherRun, {{1, "time/sample", 4.0}});
+        const auto times = metrics.series(otherRun, "time/sample");
+        QCOMPARE(times.size(), std::size_t(1));
+        QCOMPARE(times.front().value, 4.0);
     }
 
     void aModelFolderMapsToItsCheckpoint()

@@ -30,6 +30,14 @@ RecordedRun::RecordedRun(store::Project &project, store::RunKind kind, int itera
 {
 }
 
+RecordedRun::RecordedRun(store::Project &project, std::int64_t continuedRunId)
+    : m_project(project), m_runId(continuedRunId)
+{
+    const auto totals = store::MetricRepository(project.db()).series(m_runId, metrics::kRunTotalSteps);
+    if (!totals.empty())
+        m_totalSteps = static_cast<std::int64_t>(totals.back().value);
+}
+
 RecordedRun::~RecordedRun()
 {
     if (m_finished)
@@ -58,7 +66,7 @@ RunContext RecordedRun::recording(const RunContext &outer)
         if (steps && progress.total > 0 && progress.total != m_totalSteps) {
             m_totalSteps = progress.total;
             store::MetricRepository(m_project.db())
-                .append(m_runId, {{0, metrics::kRunTotalSteps, static_cast<double>(progress.total)}});
+                .replace(m_runId, {{0, metrics::kRunTotalSteps, static_cast<double>(progress.total)}});
         }
         outer.onProgress(progress);
     };
@@ -71,6 +79,14 @@ void RecordedRun::record(std::int64_t step, const std::string &key, double value
         flush();
     if (std::isfinite(value))
         m_pending.push_back({step, key, value});
+}
+
+void RecordedRun::dropPointsAfter(std::int64_t step)
+{
+    m_pending.clear();
+    store::MetricRepository(m_project.db()).dropAfter(m_runId, step);
+    if (step < 1)
+        m_totalSteps = 0; // written again at the next step
 }
 
 void RecordedRun::flush()
@@ -106,6 +122,28 @@ std::int64_t RecordedRun::finishWithCheckpoint(const std::string &folder, std::o
     tx.commit();
     m_finished = true;
     return id;
+}
+
+std::optional<std::int64_t> settleInterruptedPasses(store::Project &project, store::RunKind kind, int iteration,
+                                                    std::int64_t pipelineRunId,
+                                                    std::optional<std::int64_t> continueAfterStep)
+{
+    store::Transaction tx(project.db());
+    store::RunRepository runs(project.db());
+    auto ids = runs.interruptedPasses(kind, iteration, pipelineRunId);
+    std::optional<std::int64_t> kept;
+    if (continueAfterStep && !ids.empty()) {
+        kept = ids.back();
+        ids.pop_back();
+        store::MetricRepository(project.db()).dropAfter(*kept, *continueAfterStep);
+    }
+    for (const auto id : ids) {
+        log::get("pipeline")->info("run {}: an interrupted {} pass is discarded; it starts over", id,
+                                   store::toString(kind));
+        runs.remove(id);
+    }
+    tx.commit();
+    return kept;
 }
 
 } // namespace rlrf::pipeline

@@ -33,6 +33,9 @@ namespace rlrf::pipeline {
 class RecordedRun {
 public:
     RecordedRun(store::Project &project, store::RunKind kind, int iteration, const nlohmann::json &settings);
+    /// Goes on recording run `continuedRunId`, still 'running' (a pass that
+    /// continues from its checkpoint after a kill; see settleInterruptedPasses).
+    RecordedRun(store::Project &project, std::int64_t continuedRunId);
     ~RecordedRun();
     RecordedRun(const RecordedRun &) = delete;
     RecordedRun &operator=(const RecordedRun &) = delete;
@@ -42,6 +45,10 @@ public:
     /// `outer` with every metric point recorded as described above. The
     /// returned context refers to this object: it must not outlive it.
     RunContext recording(const RunContext &outer);
+
+    /// Forgets the points recorded after `step` (a pass that meant to continue
+    /// from a checkpoint and starts over instead drops them all with 0).
+    void dropPointsAfter(std::int64_t step);
 
     /// Writes the points of the step in flight.
     void flush();
@@ -65,5 +72,15 @@ private:
     std::vector<store::MetricPoint> m_pending;
     std::int64_t m_totalSteps = 0; // last recorded run/total_steps
 };
+
+/// Before a pass (sft, dpo) of pipeline run `pipelineRunId` for the model of
+/// `iteration` starts again, settles the rows of that pass a killed process
+/// left 'running': with `continueAfterStep` (the pass resumes from its
+/// checkpoint at that step) the newest is kept with its points up to that step
+/// and returned; every other is removed with its points, so a resumed run holds
+/// the rows an uninterrupted one holds.
+std::optional<std::int64_t> settleInterruptedPasses(store::Project &project, store::RunKind kind, int iteration,
+                                                    std::int64_t pipelineRunId,
+                                                    std::optional<std::int64_t> continueAfterStep);
 
 } // namespace rlrf::pipeline

@@ -213,13 +213,15 @@ void Driver::recordIterationStats(const StageEnv &e)
         m_context.metric(p.step, p.key, p.value);
 }
 
+// The stage times of iteration i, and the evaluation of M_{i+1} at step i+1.
+// Replaced, not appended: a resumed run records them again.
 void Driver::recordStageTimes(int iteration)
 {
     std::vector<store::MetricPoint> points;
     for (const auto &t : store::StageRepository(m_project.db()).times(m_run.runId))
         if (t.iteration == iteration || (t.stage == stages::kEvaluate && t.iteration == iteration + 1))
-            points.push_back({iteration, "time/" + t.stage, t.seconds});
-    store::MetricRepository(m_project.db()).append(m_run.runId, points);
+            points.push_back({t.iteration, "time/" + t.stage, t.seconds});
+    store::MetricRepository(m_project.db()).replace(m_run.runId, points);
     for (const auto &p : points)
         m_context.metric(p.step, p.key, p.value);
 }

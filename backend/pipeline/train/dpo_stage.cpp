@@ -12,6 +12,7 @@
 #include "train/dpo_trainer.h"
 
 #include <filesystem>
+#include <optional>
 
 namespace rlrf::pipeline {
 namespace {
@@ -27,16 +28,30 @@ std::optional<store::CheckpointRecord> checkpointAt(store::Project &project, con
 // A stopped attempt (cancel, or a kill after a periodic checkpoint) continues from
 // its last resumable checkpoint; one that cannot be continued (none, or settings
 // or pairs that differ) starts over in an emptied folder.
+// The step a checkpoint-<step> folder was written after.
+std::optional<std::int64_t> stepOfCheckpoint(const std::string &folder)
+{
+    const std::string name = std::filesystem::path(folder).filename().string();
+    const std::string prefix = "checkpoint-";
+    if (name.rfind(prefix, 0) != 0)
+        return std::nullopt;
+    try {
+        return std::stoll(name.substr(prefix.size()));
+    } catch (const std::exception &) {
+        return std::nullopt;
+    }
+}
+
 train::DpoResult trainOrResume(const train::DpoConfig &config, const std::string &policyFolder,
                                const std::vector<train::DpoPair> &pairs, const std::string &outputFolder,
-                               const RunContext &context)
+                               const std::string &checkpoint, RecordedRun &run, const RunContext &context)
 {
-    const auto checkpoint = train::latestResumableDpoCheckpoint(outputFolder);
     if (!checkpoint.empty()) {
         try {
             return train::runDpo(config, policyFolder, {}, pairs, outputFolder, context, checkpoint);
         } catch (const Error &e) {
             log::get("pipeline")->warn("cannot continue the stopped DPO run, starting over: {}", e.what());
+            run.dropPointsAfter(0);
         }
     }
     std::filesystem::remove_all(outputFolder);
@@ -111,10 +126,20 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
                                   {"pipeline_run", env.runId},
                                   {"pairs", pairs.size()},
                                   {"policy", dpoStart}};
-    RecordedRun run(env.project, store::RunKind::Dpo, env.iteration + 1, hyper);
+    // A DPO pass killed after a checkpoint continues from it, and its run row
+    // with it; one killed before any checkpoint starts over in a new row.
+    const auto checkpoint = train::latestResumableDpoCheckpoint(outputFolder);
+    const auto continued = settleInterruptedPasses(env.project, store::RunKind::Dpo, env.iteration + 1, env.runId,
+                                                   checkpoint.empty() ? std::nullopt : stepOfCheckpoint(checkpoint));
+    std::optional<RecordedRun> recorded;
+    if (continued)
+        recorded.emplace(env.project, *continued);
+    else
+        recorded.emplace(env.project, store::RunKind::Dpo, env.iteration + 1, hyper);
+    auto &run = *recorded;
     const RunContext dpoContext = run.recording(env.context);
     log::get("pipeline")->info("iteration {} train: DPO on {} pairs -> {}", env.iteration, pairs.size(), outputFolder);
-    const auto result = trainOrResume(config, dpoStart, pairs, outputFolder, dpoContext);
+    const auto result = trainOrResume(config, dpoStart, pairs, outputFolder, checkpoint, run, dpoContext);
     if (result.outcome == Outcome::Cancelled) {
         run.finish(result.outcome, result.message);
         return {Outcome::Cancelled, result.message, 0, {}, static_cast<std::int64_t>(pairs.size())};

@@ -135,6 +135,8 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
                                   {"pipeline_run", env.runId},
                                   {"examples", data.train.size()},
                                   {"policy", policyFolder}};
+    // A supervised pass always starts over: a killed one leaves nothing to keep.
+    settleInterruptedPasses(env.project, store::RunKind::Sft, env.iteration + 1, env.runId, std::nullopt);
     RecordedRun run(env.project, store::RunKind::Sft, env.iteration + 1, hyper);
     const RunContext context = run.recording(env.context);
     log::get("pipeline")->info("iteration {} sft: {} promising answers -> {}", env.iteration, data.train.size(),
