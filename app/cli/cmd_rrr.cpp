@@ -25,6 +25,7 @@ int runRrrCommand(const rlrf::cli::ParsedArgs &args)
 {
     rlrf::rrr::RrrRunRequest request;
     request.projectPath = args.positional.at(0);
+    request.fresh = args.has("new");
     if (args.has("config"))
         request.config = rlrf::rrr::rrrConfigFromJson(rlrf::json::readFile(args.value("config")), args.value("config"));
     if (!args.has("task"))
@@ -47,6 +48,7 @@ int runRrrCommand(const rlrf::cli::ParsedArgs &args)
         nlohmann::json summary = {{"outcome", rlrf::toString(result.outcome)},
                                   {"message", result.message},
                                   {"run_id", result.runId},
+                                  {"resumed", result.resumed},
                                   {"mined_queries", result.minedQueries},
                                   {"mined_attempts", result.minedAttempts},
                                   {"mine_correct_attempts", result.mineCorrectAttempts},
@@ -59,7 +61,8 @@ int runRrrCommand(const rlrf::cli::ParsedArgs &args)
                   << nlohmann::json{{"before", accuracyJson(result.before)}, {"after", accuracyJson(result.after)}}.dump()
                   << std::endl;
     } else {
-        std::cout << "run " << result.runId << ": " << rlrf::toString(result.outcome)
+        std::cout << "run " << result.runId << (result.resumed ? " (resumed)" : "") << ": "
+                  << rlrf::toString(result.outcome)
                   << (result.message.empty() ? "" : " (" + result.message + ")") << "\n"
                   << "failures mined: " << result.failures << " from " << result.minedQueries << " queries\n"
                   << "before: first try " << result.before.first << ", second try " << result.before.second << "\n"
@@ -76,6 +79,7 @@ const rlrf::cli::RegisterCommand reg{{
     rlrf::cli::optionSpecs(
         rlrf::rrr::rrrOptionFields(),
         {{"config", "FILE", "settings as JSON (rrr_config keys); the options above override it"},
+         {"new", "", "start a new run even if an unfinished one of the same task exists"},
          {"json", "", "end with a JSON summary line and {\"before\": {\"first\", \"second\"}, \"after\": {...}}"}}),
     1, 1,
     "The run: first- and second-try accuracy (greedy) on held-out test queries; each training query sampled\n"
@@ -83,7 +87,11 @@ const rlrf::cli::RegisterCommand reg{{
     "reward 1 when the retry passes the verifier, group-normalised advantages, clipped policy-gradient loss\n"
     "on the reflection tokens only plus KL to the starting model; accuracy again after training. The run,\n"
     "its metrics, failures, reflections, results and the trained model are recorded in the project FILE.\n"
-    "Each step's metrics go to stderr as one JSON line. On a busy machine RLRF_THREADS=1 can be much faster.",
+    "Each step's metrics go to stderr as one JSON line. On a busy machine RLRF_THREADS=1 can be much faster.\n"
+    "\n"
+    "Started again on the same project, it continues the newest RRR run of the same task that was killed or\n"
+    "stopped, with the settings that run started with, from its newest step checkpoint (--checkpoint-every);\n"
+    "nothing is redone or duplicated. --new starts another.",
     runRrrCommand}};
 
 } // namespace

@@ -53,6 +53,14 @@ std::vector<RrrFailureRecord> RrrRepository::failures(std::int64_t runId)
     return out;
 }
 
+void RrrRepository::dropReflectionsAfter(std::int64_t runId, std::int64_t step)
+{
+    m_db.prepare("DELETE FROM rrr_reflections WHERE step > ? AND failure_id IN "
+                 "(SELECT id FROM rrr_failures WHERE run_id = ?)")
+        .bindAll(step, runId)
+        .run();
+}
+
 std::vector<RrrReflectionRecord> RrrRepository::reflections(std::int64_t failureId)
 {
     auto st = m_db.prepare("SELECT id, failure_id, step, reflection, retry, reward, advantage, reflection_tokens "

@@ -42,6 +42,9 @@ public:
     void addReflections(const std::vector<RrrReflectionRecord> &reflections);
 
     std::vector<RrrFailureRecord> failures(std::int64_t runId);
+    /// Removes the run's reflections of steps after `step` (a run continuing
+    /// from its checkpoint at that step samples them again).
+    void dropReflectionsAfter(std::int64_t runId, std::int64_t step);
     std::vector<RrrReflectionRecord> reflections(std::int64_t failureId);
     std::int64_t reflectionCount(std::int64_t runId);
 

@@ -3,6 +3,7 @@
 
 #include <torch/torch.h>
 
+#include "core/error.h"
 #include "core/torch_compat.h"
 #include "model/llama_model.h"
 #include "model/text_model.h"
@@ -91,6 +92,20 @@ GrpoUpdate GrpoTrainer::update(std::int64_t step)
     }
     m.optimizer->step();
     return out;
+}
+
+void GrpoTrainer::saveOptimizer(const std::string &file) const
+{
+    torch::save(*m_impl->optimizer, file);
+}
+
+void GrpoTrainer::loadOptimizer(const std::string &file)
+{
+    try {
+        torch::load(*m_impl->optimizer, file);
+    } catch (const c10::Error &e) {
+        throw Error(std::string("cannot read the optimizer state: ") + e.what_without_backtrace(), {file});
+    }
 }
 
 } // namespace rlrf::train

@@ -57,6 +57,13 @@ public:
     /// A batch without rows takes no optimizer step (nothing to learn from).
     GrpoUpdate update(std::int64_t step);
 
+    /// The AdamW state (moments and step counts), for a run that continues
+    /// later from a checkpoint of the policy: with the weights it is all a
+    /// resumed run needs to take the same steps an uninterrupted one takes.
+    void saveOptimizer(const std::string &file) const;
+    /// Throws rlrf::Error naming the file when it cannot be read.
+    void loadOptimizer(const std::string &file);
+
 private:
     struct Impl;
     std::unique_ptr<Impl> m_impl;

@@ -21,6 +21,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -63,6 +64,66 @@ class TestCliRrr : public QObject {
     }
 
 private Q_SLOTS:
+    // Killed after its second step (SIGKILL: nothing is cleaned up) and started
+    // again, the run continues from that step's checkpoint: the same run, every
+    // step once, the reflections and curves of each step once.
+    void killedRunContinuesWithoutDuplicates()
+    {
+        const QString project = path(QStringLiteral("killed.rlrf"));
+        auto r = runCli({QStringLiteral("project"), QStringLiteral("new"), project, QStringLiteral("--model"),
+                         path(QStringLiteral("model")), QStringLiteral("--task"), QStringLiteral("arith"),
+                         QStringLiteral("--rubric"), rlrf::test::rubricPath(QStringLiteral("default.json"))});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        auto args = tiny(project, QStringLiteral("arith"));
+        args.replace(args.indexOf(QStringLiteral("--max-steps")) + 1, QStringLiteral("4"));
+        args << QStringLiteral("--checkpoint-every") << QStringLiteral("1") << QStringLiteral("--json");
+        QProcess child;
+        child.start(rlrf::test::cliPath(), args);
+        QVERIFY2(child.waitForStarted(30000), qPrintable(child.errorString()));
+        QByteArray err;
+        while (!err.contains("\"step\":2") && child.state() == QProcess::Running) {
+            child.waitForReadyRead(50);
+            err += child.readAllStandardError();
+        }
+        QVERIFY2(child.state() == QProcess::Running, "the run ended before the kill; the test proved nothing");
+        child.kill();
+        QVERIFY(child.waitForFinished(30000));
+
+        r = runCli(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const auto lines = r.out.trimmed().split('\n');
+        const auto summary = QJsonDocument::fromJson(lines.at(lines.size() - 2)).object();
+        QVERIFY(summary.value(QStringLiteral("resumed")).toBool());
+        QCOMPARE(summary.value(QStringLiteral("steps")).toInt(), 4);
+        QVERIFY2(r.err.contains("continuing after step"), r.err.constData());
+
+        auto file = rlrf::store::Project::open(project.toStdString());
+        rlrf::store::RunRepository runs(file.db());
+        QCOMPARE(runs.list().size(), std::size_t{1});
+        const auto run = runs.list().front();
+        QVERIFY(run.status == rlrf::store::RunStatus::Succeeded);
+        rlrf::store::RrrRepository rrr(file.db());
+        QCOMPARE(rrr.failures(run.id).size(), std::size_t(summary.value(QStringLiteral("failures")).toInt()));
+        QCOMPARE(rrr.reflectionCount(run.id), std::int64_t{4 * 2 * 2}); // steps x failures x group, once each
+        rlrf::store::MetricRepository metrics(file.db());
+        const auto reward = metrics.series(run.id, "rrr/reward_mean");
+        QCOMPARE(reward.size(), std::size_t{4});
+        for (std::size_t i = 0; i < reward.size(); ++i)
+            QCOMPARE(reward[i].step, std::int64_t(i + 1));
+        QCOMPARE(runs.evalResults(run.id).size(), std::size_t{9}); // evaluated and mined once
+        // The step checkpoints are gone once the final model is saved.
+        const QDir out(project + QStringLiteral(".runs/rrr-") + QString::number(run.id));
+        QCOMPARE(out.entryList(QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden), QStringList{QStringLiteral("final")});
+
+        // Started again, a finished run is not continued: a new one starts.
+        r = runCli(args);
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(!QJsonDocument::fromJson(r.out.trimmed().split('\n').at(r.out.trimmed().split('\n').size() - 2))
+                     .object()
+                     .value(QStringLiteral("resumed"))
+                     .toBool());
+    }
+
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
@@ -101,8 +162,14 @@ private Q_SLOTS:
         QVERIFY(run.status == rlrf::store::RunStatus::Succeeded);
         QVERIFY(run.hyperParametersJson.find("\"group_size\":2") != std::string::npos);
         const auto results = runs.evalResults(run.id);
-        QCOMPARE(results.size(), std::size_t{6}); // first, second, reflection length; before and after
+        QCOMPARE(results.size(), std::size_t{9}); // first, second, reflection length; before and after; mining
         for (const auto &e : results) {
+            if (e.split == "train") { // the mining counts
+                const auto key = e.metric == "mined_correct_attempts" ? QStringLiteral("mine_correct_attempts")
+                                                                      : QString::fromStdString(e.metric);
+                QCOMPARE(e.value, summary.value(key).toDouble());
+                continue;
+            }
             QCOMPARE(e.n, std::int64_t{3});
             if (e.metric == "first_try_accuracy")
                 QCOMPARE(e.value, last.value(QLatin1String(e.iteration == 0 ? "before" : "after"))

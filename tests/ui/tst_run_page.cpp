@@ -332,20 +332,33 @@ private Q_SLOTS:
                                    {"test-queries", "3"},
                                    {"group-size", "2"},
                                    {"failures-per-step", "2"},
-                                   {"max-steps", "2"}});
+                                   {"max-steps", "4"},
+                                   {"checkpoint-every", "1"}});
         QSignalSpy finished(&page, &RunPage::runFinished);
         QVERIFY(page.start());
+        // Stopped after its first step, the run continues from that step's checkpoint.
+        QTRY_VERIFY_WITH_TIMEOUT(cell(page, 0, "steps") && cell(page, 0, "steps")->done >= 1, kRunTimeoutMs);
+        page.stop();
         QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kRunTimeoutMs);
-        QVERIFY2(int(finished.at(0).at(0).value<Outcome>()) == int(Outcome::Succeeded),
-                 qPrintable(finished.at(0).at(1).toString()));
         page.refresh();
+        const auto runId = page.shownRunId();
+        auto *resume = page.findChild<QPushButton *>(QStringLiteral("run.resume"));
+        if (int(finished.at(0).at(0).value<Outcome>()) == int(Outcome::Cancelled)) {
+            QVERIFY(resume->isEnabled());
+            resume->click();
+            QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 2, kRunTimeoutMs);
+        }
+        QVERIFY2(int(finished.last().at(0).value<Outcome>()) == int(Outcome::Succeeded),
+                 qPrintable(finished.last().at(1).toString()));
+        page.refresh();
+        QCOMPARE(page.shownRunId(), runId); // the same run, continued
         QCOMPARE(page.progress()->method, std::string("rrr"));
         QVERIFY(allDone(page, 0));
-        QCOMPARE(cell(page, 0, "steps")->done, std::int64_t{2});
-        QCOMPARE(cell(page, 0, "steps")->total, std::int64_t{2});
-        QCOMPARE(page.curve()->pointCount(), 2); // rrr/loss per step
+        QCOMPARE(cell(page, 0, "steps")->done, std::int64_t{4});
+        QCOMPARE(cell(page, 0, "steps")->total, std::int64_t{4});
+        QCOMPARE(page.curve()->pointCount(), 4); // rrr/loss per step, none twice
         QCOMPARE(page.stageTable()->horizontalHeaderItem(2)->text(), QStringLiteral("reflect/retry\nsteps"));
-        QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("run.resume"))->isEnabled()); // RRR runs do not resume
+        QVERIFY(!resume->isEnabled()); // a finished run does not resume
     }
 
     // What the CLI would say, in the window, and the project left as the CLI leaves it.

@@ -291,32 +291,37 @@ bool RunPage::start()
 
 bool RunPage::resume()
 {
-    if (m_path.isEmpty() || isRunning() || !m_progress || m_progress->run.kind != store::RunKind::Rlrf)
+    if (m_path.isEmpty() || isRunning() || !m_progress
+        || (m_progress->run.kind != store::RunKind::Rlrf && m_progress->run.kind != store::RunKind::Rrr))
         return false;
     if (m_progress->run.status == store::RunStatus::Succeeded) {
         setStatus(tr("Run %1 has finished; start a new run instead.").arg(m_progress->run.id), true);
         return false;
     }
-    return launch(false, m_progress->run.id);
+    return launch(false, m_progress->run.id, m_progress->run.kind == store::RunKind::Rrr);
 }
 
-bool RunPage::launch(bool fresh, std::optional<std::int64_t> resumeRunId)
+bool RunPage::launch(bool fresh, std::optional<std::int64_t> resumeRunId, bool rrrRun)
 {
     const std::string project = toStdString(m_path);
     LoopRunner::Work work;
     QString name;
-    if (method() == Method::Rrr && !resumeRunId) {
+    if ((method() == Method::Rrr && !resumeRunId) || rrrRun) {
         rrr::RrrRunRequest request;
         request.projectPath = project;
-        try {
-            rrr::applyRrrValues(m_rrrForm->values(), request, "Run settings");
-        } catch (const Error &e) {
-            m_rrrForm->markError(flagOf(rrr::rrrOptionFields(), e), QString::fromUtf8(e.what()));
-            setStatus(QString::fromUtf8(e.what()), true);
-            return false;
+        request.fresh = fresh;
+        request.resumeRunId = resumeRunId;
+        if (!resumeRunId) {
+            try {
+                rrr::applyRrrValues(m_rrrForm->values(), request, "Run settings");
+            } catch (const Error &e) {
+                m_rrrForm->markError(flagOf(rrr::rrrOptionFields(), e), QString::fromUtf8(e.what()));
+                setStatus(QString::fromUtf8(e.what()), true);
+                return false;
+            }
+            m_rrrForm->markError({}, {});
         }
-        m_rrrForm->markError({}, {});
-        name = tr("Reflect-Retry-Reward run");
+        name = resumeRunId ? tr("Run %1").arg(*resumeRunId) : tr("Reflect-Retry-Reward run");
         work = [request](const RunContext &context) {
             const auto result = rrr::runRrr(request, context);
             return JobResult{result.outcome, QString::fromStdString(result.message)};
@@ -465,7 +470,7 @@ void RunPage::fillFormFromRun(const store::RunRecord &run)
             auto config = stored;
             request.task = config.value("task", "");
             request.dataPath = config.value("data", "");
-            for (const char *key : {"task", "data", "model"})
+            for (const char *key : {"task", "data", "model", "out"})
                 config.erase(key);
             request.config = rrr::rrrConfigFromJson(config, "run " + std::to_string(run.id));
             std::map<std::string, std::string> values;
@@ -572,7 +577,8 @@ void RunPage::updateControls()
     const bool stale = isFollowingOther() && monotonicSeconds() - m_lastWriteSeconds > m_staleAfterSeconds;
     m_start->setEnabled(m_reader != nullptr && !running);
     m_stop->setEnabled(running);
-    const bool resumable = m_progress && m_progress->run.kind == store::RunKind::Rlrf
+    const bool resumable = m_progress
+                           && (m_progress->run.kind == store::RunKind::Rlrf || m_progress->run.kind == store::RunKind::Rrr)
                            && m_progress->run.status != store::RunStatus::Succeeded
                            && (m_progress->run.status != store::RunStatus::Running || stale);
     m_resume->setEnabled(!running && resumable);

@@ -92,7 +92,7 @@ Q_SIGNALS:
     void runFinished(rlrf::Outcome outcome, const QString &message);
 
 private:
-    bool launch(bool fresh, std::optional<std::int64_t> resumeRunId);
+    bool launch(bool fresh, std::optional<std::int64_t> resumeRunId, bool rrrRun = false);
     void onFinished(Outcome outcome, const QString &message);
     void fillRuns(const std::vector<store::RunRecord> &runs);
     void fillStages();

@@ -37,6 +37,7 @@ void forEachField(Config &c, Fn &&fn)
     fn("weight_decay", c.weightDecay);
     fn("max_grad_norm", c.maxGradNorm);
     fn("generation_batch", c.generationBatch);
+    fn("checkpoint_every", c.checkpointEvery);
     fn("device", c.device);
 }
 
@@ -72,6 +73,7 @@ void validate(const RrrConfig &c, const std::string &source)
     require(c.weightDecay >= 0.0, "weight_decay", "0 or more", source);
     require(c.maxGradNorm >= 0.0, "max_grad_norm", "0 or more (0 = no clipping)", source);
     require(c.generationBatch >= 1, "generation_batch", "at least 1", source);
+    require(c.checkpointEvery >= 0, "checkpoint_every", "0 or more (0 = only after the last step)", source);
     require(!c.device.empty(), "device", "cpu, cuda or cuda:N", source);
 }
 

@@ -45,6 +45,10 @@ struct RrrConfig {
     double weightDecay = 0.0;
     double maxGradNorm = 1.0;
     std::int64_t generationBatch = 64;    // prompts per generation call
+    // A resumable checkpoint (policy weights and AdamW state) after every this
+    // many optimizer steps, and always after the last: a killed run continues
+    // from the newest. 0 = only after the last step.
+    std::int64_t checkpointEvery = 10;
     std::string device = "cpu";
 };
 

@@ -102,6 +102,9 @@ std::vector<RrrOptionField> makeFields()
                           [](RrrConfig &c) -> double & { return c.epochs; }));
     f.push_back(integerField("max-steps", "N", "max_steps", "optimizer steps; 0 = from epochs", 0,
                              [](RrrConfig &c) -> std::int64_t & { return c.maxSteps; }));
+    f.push_back(integerField("checkpoint-every", "N", "checkpoint_every",
+                             "a resumable checkpoint every N optimizer steps (and after the last); 0 = after the last only",
+                             0, [](RrrConfig &c) -> std::int64_t & { return c.checkpointEvery; }));
     f.push_back(realField("lr", "X", "learning_rate", "peak learning rate, cosine with 3 % warm-up", 0, true,
                           [](RrrConfig &c) -> double & { return c.learningRate; }));
     f.push_back(realField("retry-temperature", "T", "retry_temperature",

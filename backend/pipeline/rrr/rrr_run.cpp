@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "model/text_model.h"
+#include "pipeline/rrr/rrr_checkpoint.h"
 #include "pipeline/rrr/rrr_task_factory.h"
 #include "pipeline/run/recorded_run.h"
 #include "pipeline/run/run_setup.h"
@@ -14,8 +15,12 @@
 #include "store/stage_repository.h"
 #include "core/monotonic_clock.h"
 #include "store/run_repository.h"
+#include "store/transaction.h"
+
+#include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <map>
 #include <optional>
 
 namespace rlrf::rrr {
@@ -91,6 +96,18 @@ private:
     double m_start;
 };
 
+// The run's settings as stored in its row: the config plus what it ran on.
+nlohmann::json storedSettings(const RrrConfig &config, const std::string &task, const std::string &data,
+                              const std::string &modelDir, const std::string &outputDir)
+{
+    nlohmann::json settings = toJson(config);
+    settings["task"] = task;
+    settings["data"] = data;
+    settings["model"] = modelDir;
+    settings["out"] = outputDir;
+    return settings;
+}
+
 class Runner {
 public:
     Runner(const RrrRunRequest &request, const RunContext &context)
@@ -102,9 +119,17 @@ public:
     RrrRunResult run();
 
 private:
-    RrrRunResult body(const model::TextModel &policy, const model::TextModel &reference, const tasks::Task &task);
-    TwoTryAccuracy evaluate(const PolicySampler &sampler, const tasks::Task &task,
-                            const std::vector<tasks::Problem> &test, const char *stage, const char *stageKey);
+    std::optional<store::RunRecord> runToContinue();
+    void readStoredSettings(const store::RunRecord &run);
+    void resolveOutputDir();
+    RrrRunResult body(model::TextModel &policy, const model::TextModel &reference, const tasks::Task &task);
+    bool evaluate(const PolicySampler &sampler, const tasks::Task &task, const std::vector<tasks::Problem> &test,
+                  int iteration, const char *stage, const char *stageKey, TwoTryAccuracy &out);
+    std::optional<std::vector<FailedAttempt>> mine(const PolicySampler &sampler, const tasks::Task &task,
+                                                   const std::vector<tasks::Problem> &train);
+    std::vector<FailedAttempt> storedFailures(const std::vector<tasks::Problem> &train,
+                                              std::vector<std::int64_t> &ids);
+    bool isDone(const char *stage) { return store::StageRepository(m_project.db()).isDone({m_result.runId, 0, stage}); }
     RrrRunResult end(Outcome outcome, const std::string &message);
 
     const RrrRunRequest &m_request;
@@ -112,31 +137,122 @@ private:
     store::Project m_project;
     store::RunRepository m_runs;
     store::RrrRepository m_rrr;
+    // What the run uses: the request's, or the stored ones of a continued run.
+    RrrConfig m_config;
+    std::string m_task, m_data, m_modelDir, m_outputDir;
+    std::string m_startFolder; // where the policy was loaded from
+    nlohmann::json m_settings;
     std::optional<pipeline::RecordedRun> m_record;
     std::optional<std::int64_t> m_parent; // the checkpoint of the model trained
     RrrRunResult m_result;
 };
 
+std::optional<store::RunRecord> Runner::runToContinue()
+{
+    if (m_request.resumeRunId) {
+        const auto run = m_runs.byId(*m_request.resumeRunId);
+        if (run.kind != store::RunKind::Rrr)
+            throw Error("run " + std::to_string(run.id) + " is not a Reflect-Retry-Reward run",
+                        {m_request.projectPath, 0, "runs"});
+        if (run.status == store::RunStatus::Succeeded)
+            throw Error("run " + std::to_string(run.id) + " has finished; start a new run instead",
+                        {m_request.projectPath, 0, "runs"});
+        return run;
+    }
+    if (m_request.fresh)
+        return std::nullopt;
+    // The newest run of the same task continues when a kill or a stop left it
+    // open; a failed one does not (it would fail the same way).
+    const auto list = m_runs.list();
+    for (auto it = list.rbegin(); it != list.rend(); ++it) {
+        if (it->kind != store::RunKind::Rrr)
+            continue;
+        const auto stored = nlohmann::json::parse(it->hyperParametersJson, nullptr, false);
+        if (!stored.is_object() || stored.value("task", "") != m_request.task)
+            continue;
+        if (it->status == store::RunStatus::Running || it->status == store::RunStatus::Cancelled)
+            return *it;
+        return std::nullopt; // the newest run of the task ended: a new one starts
+    }
+    return std::nullopt;
+}
+
+void Runner::readStoredSettings(const store::RunRecord &run)
+{
+    const auto source = m_request.projectPath + ": run " + std::to_string(run.id);
+    auto stored = nlohmann::json::parse(run.hyperParametersJson, nullptr, false);
+    if (!stored.is_object())
+        throw Error("the run's settings are not a JSON object", {source, 0, "hyper_parameters"});
+    m_task = stored.value("task", "");
+    m_data = stored.value("data", "");
+    m_modelDir = stored.value("model", "");
+    m_outputDir = stored.value("out", "");
+    for (const char *key : {"task", "data", "model", "out"})
+        stored.erase(key);
+    m_config = rrrConfigFromJson(stored, source);
+    m_result.runId = run.id;
+}
+
+void Runner::resolveOutputDir()
+{
+    if (m_outputDir.empty())
+        m_outputDir = (fs::path(fs::absolute(m_request.projectPath).string() + ".runs")
+                       / ("rrr-" + std::to_string(m_result.runId)))
+                          .string();
+}
+
 RrrRunResult Runner::run()
 {
-    const auto &config = m_request.config;
-    validate(config);
-    const auto task = makeRrrTask(m_request.task, m_request.dataPath);
-    const std::string modelDir = resolveModelDir(m_request, m_project);
-    const model::PolicyOptions options{config.device, "float32"};
-    const auto policy = model::TextModel::load(modelDir, options);
-    // The frozen reference is a second copy only when the KL term reads it.
+    validate(m_request.config);
+    const auto previous = runToContinue();
+    if (previous) {
+        readStoredSettings(*previous);
+        resolveOutputDir();
+    } else {
+        m_config = m_request.config;
+        m_task = m_request.task;
+        m_data = m_request.dataPath;
+        m_modelDir = resolveModelDir(m_request, m_project);
+        m_outputDir = m_request.outputDir;
+    }
+    m_settings = toJson(m_config);
+    // Input errors (task, data, model) throw before the run's row changes.
+    const auto task = makeRrrTask(m_task, m_data);
+    if (!fs::is_regular_file(fs::path(m_modelDir) / "config.json"))
+        throw Error("not a model folder (no config.json)", {m_modelDir, 0, "model"});
+    const model::PolicyOptions options{m_config.device, "float32"};
+    // A continued run's policy starts from its newest step checkpoint, or from
+    // its final model once training is done.
+    std::string start = m_modelDir;
+    if (previous) {
+        const auto final = (fs::path(m_outputDir) / "final").string();
+        if (store::StageRepository(m_project.db()).isDone({previous->id, 0, stages::kSteps})
+            && fs::is_regular_file(fs::path(final) / "config.json"))
+            start = final;
+        else if (const auto point = latestRrrCheckpoint(m_outputDir, m_settings))
+            start = point->folder;
+    }
+    auto policy = model::TextModel::load(start, options);
+    m_startFolder = start;
+    // The frozen reference is a second copy only when the KL term reads it (or
+    // the policy no longer is the starting model).
     std::optional<model::TextModel> ownReference;
-    if (config.beta > 0.0)
-        ownReference = model::TextModel::load(modelDir, options);
+    if (m_config.beta > 0.0 || start != m_modelDir)
+        ownReference = model::TextModel::load(m_modelDir, options);
     const auto &reference = ownReference ? *ownReference : policy;
-    m_parent = pipeline::checkpointOfFolder(m_project, modelDir);
-    nlohmann::json settings = toJson(config);
-    settings["task"] = m_request.task;
-    settings["data"] = m_request.dataPath;
-    settings["model"] = modelDir;
-    m_record.emplace(m_project, store::RunKind::Rrr, 1, settings);
-    m_result.runId = m_record->id();
+
+    if (previous) {
+        store::StageRepository(m_project.db()).reopenRun(previous->id);
+        m_record.emplace(m_project, previous->id);
+        m_result.resumed = true;
+        log::get("rrr")->info("resuming Reflect-Retry-Reward run {} with the settings it started with", previous->id);
+    } else {
+        m_record.emplace(m_project, store::RunKind::Rrr, 1,
+                         storedSettings(m_config, m_task, m_data, m_modelDir, m_outputDir));
+        m_result.runId = m_record->id();
+        resolveOutputDir();
+    }
+    m_parent = pipeline::checkpointOfFolder(m_project, m_modelDir);
     try {
         return body(policy, reference, *task);
     } catch (const std::exception &e) {
@@ -145,74 +261,146 @@ RrrRunResult Runner::run()
     }
 }
 
-TwoTryAccuracy Runner::evaluate(const PolicySampler &sampler, const tasks::Task &task,
-                                const std::vector<tasks::Problem> &test, const char *stage, const char *stageKey)
+// Runs the evaluation unless it is done; its results and its "done" mark land
+// together. False when cancelled.
+bool Runner::evaluate(const PolicySampler &sampler, const tasks::Task &task, const std::vector<tasks::Problem> &test,
+                      int iteration, const char *stage, const char *stageKey, TwoTryAccuracy &out)
 {
+    if (isDone(stageKey)) {
+        std::map<std::string, double> values;
+        for (const auto &r : m_runs.evalResults(m_result.runId))
+            if (r.iteration == iteration && r.split == "test") {
+                values[r.metric] = r.value;
+                out.queries = r.n;
+            }
+        out.first = values["first_try_accuracy"];
+        out.second = values["second_try_accuracy"];
+        out.reflectionTokens = values["reflection_tokens"];
+        return true;
+    }
     m_context.progress(0, 0, stage);
-    const auto &c = m_request.config;
+    const auto &c = m_config;
     StageClock clock(m_project, m_result.runId, stageKey);
-    const auto accuracy = evaluateTwoTries(sampler, task, test, {c.maxAnswerTokens, c.maxReflectionTokens}, &m_context.cancel);
-    if (!accuracy.cancelled)
-        clock.done();
-    log::get("rrr")->info("{}: first try {:.3f}, second try {:.3f} on {} held-out queries", stage, accuracy.first,
-                          accuracy.second, accuracy.queries);
-    return accuracy;
+    out = evaluateTwoTries(sampler, task, test, {c.maxAnswerTokens, c.maxReflectionTokens}, &m_context.cancel);
+    if (out.cancelled)
+        return false;
+    store::Transaction tx(m_project.db());
+    storeAccuracy(m_runs, m_result.runId, iteration, out);
+    clock.done();
+    tx.commit();
+    log::get("rrr")->info("{}: first try {:.3f}, second try {:.3f} on {} held-out queries", stage, out.first,
+                          out.second, out.queries);
+    return true;
 }
 
-RrrRunResult Runner::body(const model::TextModel &policy, const model::TextModel &reference, const tasks::Task &task)
+std::vector<FailedAttempt> Runner::storedFailures(const std::vector<tasks::Problem> &train,
+                                                  std::vector<std::int64_t> &ids)
 {
-    const auto &c = m_request.config;
+    std::map<std::string, const tasks::Problem *> byId;
+    for (const auto &p : train)
+        byId[p.id] = &p;
+    std::vector<FailedAttempt> failures;
+    for (const auto &row : m_rrr.failures(m_result.runId)) {
+        const auto found = byId.find(row.problemId);
+        if (found == byId.end())
+            throw Error("stored failure of problem '" + row.problemId + "' is not among the run's training queries",
+                        {m_request.projectPath, 0, "rrr_failures"});
+        failures.push_back({*found->second, row.attempt, row.reason});
+        ids.push_back(row.id);
+    }
+    for (const auto &r : m_runs.evalResults(m_result.runId))
+        if (r.iteration == 0 && r.split == "train") {
+            if (r.metric == "mined_queries")
+                m_result.minedQueries = static_cast<std::int64_t>(r.value);
+            else if (r.metric == "mined_attempts")
+                m_result.minedAttempts = static_cast<std::int64_t>(r.value);
+            else if (r.metric == "mined_correct_attempts")
+                m_result.mineCorrectAttempts = static_cast<std::int64_t>(r.value);
+        }
+    return failures;
+}
+
+RrrRunResult Runner::body(model::TextModel &policy, const model::TextModel &reference, const tasks::Task &task)
+{
+    const auto &c = m_config;
     const auto test = task.problems(tasks::Split::Test, static_cast<std::size_t>(c.testQueries), c.testSeed);
     const auto train = task.problems(tasks::Split::Train, static_cast<std::size_t>(c.trainQueries), c.seed);
+    // Evaluating "before" needs the starting model: a run that continues from a
+    // checkpoint has it done already.
     const PolicySampler sampler(policy, c.generationBatch);
-    m_result.before = evaluate(sampler, task, test, "rrr evaluate before", stages::kEvaluateBefore);
-    if (m_result.before.cancelled)
+    if (!evaluate(sampler, task, test, 0, "rrr evaluate before", stages::kEvaluateBefore, m_result.before))
         return end(Outcome::Cancelled, "cancelled while evaluating before training");
-    storeAccuracy(m_runs, m_result.runId, 0, m_result.before);
 
-    m_context.progress(0, 0, "rrr mine failures");
-    std::optional<StageClock> mineClock(std::in_place, m_project, m_result.runId, stages::kMine);
-    const auto mined = mineFailures(sampler, task, train,
-                                    {c.mineSamples, c.mineTemperature, c.maxAnswerTokens, c.failuresPerQuery, c.seed},
-                                    &m_context.cancel);
-    if (mined.cancelled)
-        return end(Outcome::Cancelled, "cancelled while mining failures");
-    m_result.minedQueries = mined.queries, m_result.minedAttempts = mined.attempts;
-    m_result.mineCorrectAttempts = mined.correctAttempts;
-    m_result.failures = static_cast<std::int64_t>(mined.failures.size());
-    const auto failureIds = storeFailures(m_rrr, m_result.runId, mined.failures);
-    mineClock->done();
-    mineClock.reset();
-    log::get("rrr")->info("mined {} failed attempts from {} queries ({} of {} attempts correct)",
-                          mined.failures.size(), mined.queries, mined.correctAttempts, mined.attempts);
-
-    const RunContext training = m_record->recording(m_context); // shares the cancel token
-    {
-        StageClock clock(m_project, m_result.runId, stages::kSteps);
-        m_result.training = trainRrr(c, policy, reference, task, mined.failures, training, [&](const StepRecord &r) {
-            storeStep(m_rrr, failureIds, r);
-            m_record->flush();
-        });
-        if (m_result.training.outcome == Outcome::Succeeded)
-            clock.done();
+    std::vector<std::int64_t> failureIds;
+    std::vector<FailedAttempt> failures;
+    if (isDone(stages::kMine)) {
+        failures = storedFailures(train, failureIds);
+    } else {
+        m_context.progress(0, 0, "rrr mine failures");
+        StageClock clock(m_project, m_result.runId, stages::kMine);
+        auto mined = mineFailures(sampler, task, train,
+                                  {c.mineSamples, c.mineTemperature, c.maxAnswerTokens, c.failuresPerQuery, c.seed},
+                                  &m_context.cancel);
+        if (mined.cancelled)
+            return end(Outcome::Cancelled, "cancelled while mining failures");
+        m_result.minedQueries = mined.queries, m_result.minedAttempts = mined.attempts;
+        m_result.mineCorrectAttempts = mined.correctAttempts;
+        store::Transaction tx(m_project.db());
+        failureIds = storeFailures(m_rrr, m_result.runId, mined.failures);
+        for (const auto &[metric, value] : {std::pair<const char *, std::int64_t>{"mined_queries", mined.queries},
+                                            {"mined_attempts", mined.attempts},
+                                            {"mined_correct_attempts", mined.correctAttempts}})
+            m_runs.addEvalResult({0, m_result.runId, 0, "train", metric, static_cast<double>(value), mined.queries});
+        clock.done();
+        tx.commit();
+        failures = std::move(mined.failures);
+        log::get("rrr")->info("mined {} failed attempts from {} queries ({} of {} attempts correct)", failures.size(),
+                              mined.queries, mined.correctAttempts, mined.attempts);
     }
-    if (m_result.training.outcome != Outcome::Succeeded)
-        return end(m_result.training.outcome, m_result.training.message);
+    m_result.failures = static_cast<std::int64_t>(failures.size());
 
-    m_result.after = evaluate(sampler, task, test, "rrr evaluate after", stages::kEvaluateAfter);
-    if (m_result.after.cancelled)
+    if (!isDone(stages::kSteps)) {
+        RrrCheckpointing checkpointing;
+        if (const auto point = latestRrrCheckpoint(m_outputDir, m_settings)) {
+            checkpointing.startStep = point->step;
+            checkpointing.optimizerFile = (fs::path(point->folder) / kRrrOptimizerFile).string();
+        }
+        // What was recorded after the checkpoint is sampled and written again.
+        {
+            store::Transaction tx(m_project.db());
+            m_rrr.dropReflectionsAfter(m_result.runId, checkpointing.startStep);
+            m_record->dropPointsAfter(checkpointing.startStep);
+            tx.commit();
+        }
+        fs::create_directories(m_outputDir);
+        checkpointing.save = [&](std::int64_t step, const std::function<void(const std::string &)> &saveOptimizer) {
+            saveRrrCheckpoint(policy, m_outputDir, step, m_settings, saveOptimizer, m_startFolder);
+        };
+        const RunContext training = m_record->recording(m_context); // shares the cancel token
+        StageClock clock(m_project, m_result.runId, stages::kSteps);
+        m_result.training = trainRrr(
+            c, policy, reference, task, failures, training,
+            [&](const StepRecord &r) {
+                storeStep(m_rrr, failureIds, r);
+                m_record->flush();
+            },
+            checkpointing);
+        if (m_result.training.outcome != Outcome::Succeeded)
+            return end(m_result.training.outcome, m_result.training.message);
+        clock.done();
+    } else {
+        m_result.training.outcome = Outcome::Succeeded;
+        m_result.training.steps = m_result.training.totalSteps = plannedSteps(c, failures.size());
+    }
+
+    if (!evaluate(sampler, task, test, 1, "rrr evaluate after", stages::kEvaluateAfter, m_result.after))
         return end(Outcome::Cancelled, "cancelled while evaluating after training");
-    storeAccuracy(m_runs, m_result.runId, 1, m_result.after);
-    const fs::path out = m_request.outputDir.empty()
-        ? fs::path(fs::absolute(m_request.projectPath).string() + ".runs") / ("rrr-" + std::to_string(m_result.runId))
-        : fs::path(m_request.outputDir);
-    m_result.checkpoint = (out / "final").string();
-    policy.save(m_result.checkpoint);
+    m_result.checkpoint = saveFinalModel(policy, m_outputDir);
+    removeRrrCheckpoints(m_outputDir);
     m_record->finishWithCheckpoint(m_result.checkpoint, m_parent, 1);
     m_result.outcome = Outcome::Succeeded;
     return m_result;
 }
-
 RrrRunResult Runner::end(Outcome outcome, const std::string &message)
 {
     m_result.outcome = outcome;

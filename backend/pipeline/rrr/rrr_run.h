@@ -4,7 +4,11 @@
 // the GRPO loop on reflection tokens, accuracy after, the trained model saved.
 // Everything is persisted in the project file: the run (kind "rrr") with its
 // settings, each step's metrics, the failures and reflections, the before/after
-// results (iteration 0 / 1, split "test") and the checkpoint. Torch-free facade.
+// results (iteration 0 / 1, split "test"), the mining counts (iteration 0, split
+// "train") and the checkpoint. Each stage's output and its "done" mark land in
+// one transaction, and the loop leaves resumable checkpoints (policy + AdamW
+// state, rrr_checkpoint.h), so a killed run continues where it stood and ends
+// with the rows an uninterrupted run has. Torch-free facade.
 #pragma once
 
 #include "core/progress.h"
@@ -15,6 +19,7 @@
 #include "pipeline/rrr/two_try_eval.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 namespace rlrf::rrr {
@@ -30,6 +35,12 @@ inline const char *const kEvaluateAfter = "evaluate_after";
 
 struct RrrRunRequest {
     std::string projectPath;
+    // Without either: an RRR run of the project that a kill or a stop left
+    // unfinished (status running or cancelled) continues with the settings it
+    // started with; with `fresh` a new run starts; with `resumeRunId` that run
+    // continues (an error when it has finished).
+    bool fresh = false;
+    std::optional<std::int64_t> resumeRunId;
     std::string task;      // arith, countdown, bfcl (rrr_task_factory.h)
     std::string dataPath;  // countdown: real test problems (optional); bfcl: questions (required)
     std::string modelDir;  // empty: the project's model (relative to the project file when not found as given)
@@ -41,6 +52,7 @@ struct RrrRunResult {
     Outcome outcome = Outcome::Failed;
     std::string message;
     std::int64_t runId = 0;
+    bool resumed = false;
     TwoTryAccuracy before;
     TwoTryAccuracy after;
     std::int64_t minedQueries = 0;

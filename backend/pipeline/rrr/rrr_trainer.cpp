@@ -56,8 +56,9 @@ class RrrLoop {
 public:
     RrrLoop(const RrrConfig &config, const model::TextModel &policy, const model::TextModel &reference,
             const tasks::Task &task, const std::vector<FailedAttempt> &failures, const RunContext &context,
-            const StepObserver &observer)
+            const StepObserver &observer, const RrrCheckpointing &checkpointing)
         : m_config(config), m_task(task), m_failures(failures), m_context(context), m_observer(observer),
+          m_checkpointing(checkpointing),
           m_trainer(policy, reference, grpoSettings(config, failures.size())),
           m_sampler(policy, config.generationBatch)
     {
@@ -78,6 +79,7 @@ private:
     static train::GrpoSettings grpoSettings(const RrrConfig &config, std::size_t failureCount);
     bool batch(std::int64_t index);
     bool update(std::map<std::string, double> &metrics);
+    void checkpoint();
     RrrTrainResult stop(Outcome outcome, const std::string &message);
 
     const RrrConfig &m_config;
@@ -85,6 +87,8 @@ private:
     const std::vector<FailedAttempt> &m_failures;
     const RunContext &m_context;
     const StepObserver &m_observer;
+    const RrrCheckpointing &m_checkpointing;
+    std::int64_t m_lastCheckpoint = 0;
     train::GrpoTrainer m_trainer; // seeds LibTorch: made before anything samples
     PolicySampler m_sampler;
     std::vector<std::size_t> m_order;
@@ -107,14 +111,39 @@ train::GrpoSettings RrrLoop::grpoSettings(const RrrConfig &config, std::size_t f
 
 RrrTrainResult RrrLoop::run()
 {
+    const auto start = m_checkpointing.startStep;
+    if (start > 0) {
+        // Checkpoints are taken at the end of a batch, so `start` begins one.
+        if (start % m_config.updatesPerBatch != 0 && start < m_result.totalSteps)
+            throw Error("checkpoint after step " + std::to_string(start) + " is not at the end of a batch of "
+                            + std::to_string(m_config.updatesPerBatch) + " updates",
+                        {m_checkpointing.optimizerFile});
+        m_trainer.loadOptimizer(m_checkpointing.optimizerFile);
+        m_result.steps = std::min(start, m_result.totalSteps);
+        m_lastCheckpoint = m_result.steps;
+        log::get("rrr")->info("rrr: continuing after step {} of {}", m_result.steps, m_result.totalSteps);
+    }
     const auto batches = (m_result.totalSteps + m_config.updatesPerBatch - 1) / m_config.updatesPerBatch;
-    for (std::int64_t b = 0; b < batches && m_result.steps < m_result.totalSteps; ++b) {
+    for (std::int64_t b = m_result.steps / m_config.updatesPerBatch;
+         b < batches && m_result.steps < m_result.totalSteps; ++b) {
         if (m_context.stopRequested())
             return stop(Outcome::Cancelled, "cancelled after step " + std::to_string(m_result.steps));
         if (!batch(b))
             return m_result;
+        const auto every = m_config.checkpointEvery;
+        if (every > 0 && m_result.steps - m_lastCheckpoint >= every && m_result.steps < m_result.totalSteps)
+            checkpoint();
     }
+    if (m_lastCheckpoint != m_result.steps)
+        checkpoint();
     return stop(Outcome::Succeeded, {});
+}
+
+void RrrLoop::checkpoint()
+{
+    m_lastCheckpoint = m_result.steps;
+    if (m_checkpointing.save)
+        m_checkpointing.save(m_result.steps, [this](const std::string &file) { m_trainer.saveOptimizer(file); });
 }
 
 // Samples one batch of groups and takes updatesPerBatch optimizer steps on it;
@@ -203,13 +232,14 @@ std::int64_t plannedSteps(const RrrConfig &config, std::size_t failureCount)
 
 RrrTrainResult trainRrr(const RrrConfig &config, const model::TextModel &policy, const model::TextModel &reference,
                         const tasks::Task &task, const std::vector<FailedAttempt> &failures,
-                        const RunContext &context, const StepObserver &observer)
+                        const RunContext &context, const StepObserver &observer,
+                        const RrrCheckpointing &checkpointing)
 {
     validate(config);
     if (failures.empty())
         throw Error("no failed attempts to learn from: the model solved every mined query "
                     "(mine more queries or more samples per query)");
-    RrrLoop loop(config, policy, reference, task, failures, context, observer);
+    RrrLoop loop(config, policy, reference, task, failures, context, observer, checkpointing);
     return loop.run();
 }
 

@@ -44,6 +44,19 @@ struct StepRecord {
 };
 using StepObserver = std::function<void(const StepRecord &)>;
 
+/// Where training continues from, and how it leaves checkpoints to continue
+/// from: after every config.checkpointEvery-th step (at the end of a sampled
+/// batch) and after the last step, `save` gets the step and a function that
+/// writes the AdamW state to a file; the caller saves the policy beside it.
+/// A run that starts at a checkpoint's step with its weights and optimizer
+/// state takes the same steps an uninterrupted one takes: each batch's
+/// sampling is seeded by its index, and the schedule is a function of the step.
+struct RrrCheckpointing {
+    std::int64_t startStep = 0; // optimizer steps already taken (the policy holds their weights)
+    std::string optimizerFile;  // their AdamW state; read when startStep > 0
+    std::function<void(std::int64_t step, const std::function<void(const std::string &file)> &saveOptimizer)> save;
+};
+
 /// Planned optimizer steps for `failureCount` failures.
 std::int64_t plannedSteps(const RrrConfig &config, std::size_t failureCount);
 
@@ -51,6 +64,7 @@ std::int64_t plannedSteps(const RrrConfig &config, std::size_t failureCount);
 /// is invalid; what happens during training is reported in the result.
 RrrTrainResult trainRrr(const RrrConfig &config, const model::TextModel &policy, const model::TextModel &reference,
                         const tasks::Task &task, const std::vector<FailedAttempt> &failures,
-                        const RunContext &context, const StepObserver &observer = {});
+                        const RunContext &context, const StepObserver &observer = {},
+                        const RrrCheckpointing &checkpointing = {});
 
 } // namespace rlrf::rrr
