@@ -9,6 +9,7 @@
 // is measured and printed. On real project files with the shipped arith-demo
 // model (it answers some problems right, so pairs are built).
 #include "common/pipeline_fixture.h"
+#include "common/cli_runner.h"
 #include "common/test_paths.h"
 #include "ui_test_helpers.h"
 
@@ -289,6 +290,14 @@ private Q_SLOTS:
         QVERIFY2(page.ownershipText().contains(QStringLiteral("another process")), qPrintable(page.ownershipText()));
         QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("run.resume"))->isEnabled()); // read-only here
         QVERIFY(!page.findChild<QPushButton *>(QStringLiteral("run.stop"))->isEnabled());
+        // A second writer on the same run is refused, naming the process that holds it.
+        auto sameRun = smallCliArgs(path, 30);
+        sameRun.removeAll(QStringLiteral("--new")); // continue the unfinished run: the one being run
+        const auto second = test::runCli(sameRun);
+        QCOMPARE(second.exitCode, 1);
+        const QByteArray refusal = QByteArray("is being run by another process (pid ") + QByteArray::number(cli.processId());
+        QVERIFY2(second.err.contains(refusal),
+                 second.err.constData());
         // Live: the sample stage moves while we watch.
         QTRY_VERIFY_WITH_TIMEOUT(cell(page, 0, "sample") && cell(page, 0, "sample")->done >= 2, kRunTimeoutMs);
         const auto runId = page.shownRunId();
@@ -299,8 +308,8 @@ private Q_SLOTS:
         QVERIFY(cli.waitForFinished(30000));
         const QByteArray output = cli.readAll();
         QVERIFY2(!output.contains("database is locked"), output.constData());
-        page.setStaleAfter(1);
-        QTRY_VERIFY_WITH_TIMEOUT(page.ownershipText().contains(QStringLiteral("may have been killed")), 30000);
+        // Its lock went with the process: the window knows at once, no time-out.
+        QTRY_VERIFY_WITH_TIMEOUT(page.ownershipText().contains(QStringLiteral("was killed")), 5000);
         QVERIFY(page.progress()->run.status == store::RunStatus::Running);
         QVERIFY(!page.statusText().contains(QStringLiteral("locked")));
         auto *resume = page.findChild<QPushButton *>(QStringLiteral("run.resume"));

@@ -10,6 +10,7 @@
 #include "core/monotonic_clock.h"
 #include "pipeline/rrr/rrr_option_table.h"
 #include "pipeline/rrr/rrr_run.h"
+#include "store/run_lock.h"
 #include "pipeline/run/rlrf_run.h"
 #include "pipeline/run/run_option_table.h"
 #include "store/database.h"
@@ -574,7 +575,8 @@ bool RunPage::isFollowingOther() const
 void RunPage::updateControls()
 {
     const bool running = isRunning();
-    const bool stale = isFollowingOther() && monotonicSeconds() - m_lastWriteSeconds > m_staleAfterSeconds;
+    // A run marked running that no process holds (store/run_lock.h) was killed.
+    const bool stale = isFollowingOther() && !store::RunLock::isHeld(toStdString(m_path), m_progress->run.id);
     m_start->setEnabled(m_reader != nullptr && !running);
     m_stop->setEnabled(running);
     const bool resumable = m_progress
@@ -597,8 +599,8 @@ void RunPage::updateControls()
     } else if (running && m_ownRunId == m_progress->run.id) {
         owner = tr("Run %1 (%2) is running here.").arg(m_progress->run.id).arg(methodOf(m_progress->run));
     } else if (m_progress->run.status == store::RunStatus::Running) {
-        owner = stale ? tr("Run %1 is marked running, but nothing was written for %2: the process that ran it may "
-                           "have been killed. Resume continues it.")
+        owner = stale ? tr("Run %1 is marked running, but no process runs it: the process that ran it was killed "
+                           "or crashed (last write %2 ago). Resume continues it.")
                             .arg(m_progress->run.id)
                             .arg(seconds(monotonicSeconds() - m_lastWriteSeconds))
                       : tr("Following run %1 (%2), started by another process: read-only here.")

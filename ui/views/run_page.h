@@ -80,7 +80,6 @@ public:
     void setPollInterval(int milliseconds);
     /// After this long with no write to the file, a run another process shows
     /// as running is taken for killed: Resume is offered.
-    void setStaleAfter(int seconds) { m_staleAfterSeconds = seconds; }
     /// The longest time one refresh held the GUI thread, in milliseconds.
     double longestRefreshMs() const { return m_longestRefreshMs; }
 
@@ -126,7 +125,6 @@ private:
     bool m_userPickedRun = false;
     std::int64_t m_dataVersion = -1;
     double m_lastWriteSeconds = 0.0;  // monotonic time the file was last seen to change
-    int m_staleAfterSeconds = 120;
     double m_longestRefreshMs = 0.0;
     std::int64_t m_curveRun = 0;
     std::size_t m_curvePoints = 0;

@@ -12,6 +12,7 @@
 #include "pipeline/run/run_setup.h"
 #include "store/project_file.h"
 #include "store/rrr_repository.h"
+#include "store/run_lock.h"
 #include "store/stage_repository.h"
 #include "core/monotonic_clock.h"
 #include "store/run_repository.h"
@@ -142,6 +143,7 @@ private:
     std::string m_task, m_data, m_modelDir, m_outputDir;
     std::string m_startFolder; // where the policy was loaded from
     nlohmann::json m_settings;
+    std::optional<store::RunLock> m_lock; // this process's claim on the run
     std::optional<pipeline::RecordedRun> m_record;
     std::optional<std::int64_t> m_parent; // the checkpoint of the model trained
     RrrRunResult m_result;
@@ -242,6 +244,7 @@ RrrRunResult Runner::run()
     const auto &reference = ownReference ? *ownReference : policy;
 
     if (previous) {
+        m_lock.emplace(store::RunLock::acquire(m_request.projectPath, previous->id));
         store::StageRepository(m_project.db()).reopenRun(previous->id);
         m_record.emplace(m_project, previous->id);
         m_result.resumed = true;
@@ -250,6 +253,7 @@ RrrRunResult Runner::run()
         m_record.emplace(m_project, store::RunKind::Rrr, 1,
                          storedSettings(m_config, m_task, m_data, m_modelDir, m_outputDir));
         m_result.runId = m_record->id();
+        m_lock.emplace(store::RunLock::acquire(m_request.projectPath, m_result.runId));
         resolveOutputDir();
     }
     m_parent = pipeline::checkpointOfFolder(m_project, m_modelDir);

@@ -23,7 +23,9 @@ namespace {
 RunHandle reopen(store::Project &project, const store::RunRecord &run, const PipelineOptions &options)
 {
     const auto stored = nlohmann::json::parse(run.hyperParametersJson);
-    RunHandle handle{run.id, pipelineOptionsFromJson(stored, "run " + std::to_string(run.id)), true};
+    RunHandle handle{run.id, pipelineOptionsFromJson(stored, "run " + std::to_string(run.id)), true, nullptr};
+    // Before anything is written: a run another process is running is refused.
+    handle.lock = std::make_shared<store::RunLock>(store::RunLock::acquire(project.path(), run.id));
     handle.options.iterations = options.iterations;
     handle.options.autoApprove = options.autoApprove;
     store::StageRepository(project.db()).reopenRun(run.id);
@@ -59,7 +61,7 @@ RunHandle openRun(store::Project &project, const PipelineOptions &options, bool 
         }
     }
     const auto id = runs.start(store::RunKind::Rlrf, 0, toJson(options).dump());
-    return {id, options, false};
+    return {id, options, false, std::make_shared<store::RunLock>(store::RunLock::acquire(project.path(), id))};
 }
 
 std::string resolveModelDir(store::Project &project)

@@ -8,8 +8,10 @@
 
 #include "pipeline/run/pipeline_options.h"
 #include "store/project_file.h"
+#include "store/run_lock.h"
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,8 +22,11 @@ struct RunHandle {
     std::int64_t runId = 0;
     PipelineOptions options; // as stored in the run record
     bool resumed = false;
+    // This process's claim on the run (store/run_lock.h), held while the handle lives.
+    std::shared_ptr<store::RunLock> lock;
 };
 
+/// Claims the run (a second process running it is refused with rlrf::Error).
 /// Resumes the newest run of the same mode that did not succeed, unless `fresh`;
 /// otherwise records a new one. A resumed run keeps its stored settings except
 /// the number of iterations and auto-approve, which the caller's options set.
