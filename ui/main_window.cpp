@@ -27,6 +27,7 @@
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -88,6 +89,24 @@ void MainWindow::createAreas()
     m_explorerPage = new ExplorerPage(m_session, this);
     m_explorerPage->setObjectName(QStringLiteral("area.explorer"));
     m_areas->addTab(m_explorerPage, tr("Explorer"));
+    // A project file without write permission opens for reading; this says so
+    // for as long as it is open (writes would be refused with the same words).
+    m_readOnlyNotice = new QLabel(this);
+    m_readOnlyNotice->setObjectName(QStringLiteral("window.readOnly"));
+    m_readOnlyNotice->setStyleSheet(QStringLiteral("background: #fff4ce; padding: 2px 6px;"));
+    m_readOnlyNotice->hide();
+    statusBar()->addPermanentWidget(m_readOnlyNotice);
+    connect(m_session, &ProjectSession::opened, this, [this](const QString &path) {
+        const bool readOnly = m_session->readOnly();
+        m_readOnlyNotice->setVisible(readOnly);
+        m_readOnlyNotice->setText(readOnly ? tr("Read-only: %1 has no write permission. You can look at everything; "
+                                                "runs, reviews, imports and edits cannot be saved.")
+                                                 .arg(QFileInfo(path).fileName())
+                                           : QString());
+        setWindowTitle(readOnly ? tr("%1 (read-only) — RLRF Workbench").arg(QFileInfo(path).fileName())
+                                : tr("%1 — RLRF Workbench").arg(QFileInfo(path).fileName()));
+    });
+    connect(m_session, &ProjectSession::closed, this, [this] { m_readOnlyNotice->hide(); });
     connect(m_session, &ProjectSession::openFailed, this, [this](const QString &path, const QString &message) {
         rlrf::log::get("workbench")->error("cannot open project {}: {}", toStdString(path), toStdString(message));
         statusBar()->showMessage(tr("Cannot open %1: %2").arg(path, message));

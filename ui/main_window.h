@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QMainWindow>
 
+class QLabel;
 class QTabWidget;
 class QDockWidget;
 class QMenu;
@@ -66,6 +67,7 @@ private:
     QMenu *m_recentMenu = nullptr;
     QString m_projectPath;
     QElapsedTimer m_lastFollowReload; // when the areas last re-read a run's writes
+    QLabel *m_readOnlyNotice = nullptr; // shown while the open project is read-only
 };
 
 } // namespace rlrf::ui

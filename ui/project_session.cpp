@@ -54,6 +54,11 @@ void ProjectSession::open(const QString &path)
     };
 }
 
+bool ProjectSession::readOnly() const
+{
+    return m_reader && m_reader->readOnly();
+}
+
 void ProjectSession::close()
 {
     if (!m_reader)

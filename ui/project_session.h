@@ -35,6 +35,8 @@ public:
 
     JobController *jobs() const { return m_jobs; }
     bool isOpen() const { return m_reader != nullptr; }
+    /// The file has no write permission: it was opened for reading only.
+    bool readOnly() const;
     QString path() const { return m_path; }
     /// Counts read when the project was opened or last changed; empty when closed.
     const std::optional<store::ProjectStatus> &status() const { return m_status; }

@@ -35,6 +35,7 @@ int runImport(const rlrf::cli::ParsedArgs &args)
         throw cli::UsageError("--answers applies to --format bfcl only");
 
     store::Project project = store::Project::open(args.positional.at(0));
+    project.requireWritable("take imported prompts");
     const auto summary = tasks::importPrompts(project.db(), request);
     std::cout << nlohmann::json{{"prompt_set_id", summary.promptSetId},
                                 {"prompts", summary.count},

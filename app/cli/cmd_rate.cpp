@@ -24,6 +24,7 @@ int runRate(const rlrf::cli::ParsedArgs &args)
         list.push_back({aspects[i], ratings[i][0] - '0', rationales[i]});
     }
     auto project = rlrf::store::Project::open(args.positional.at(0));
+    project.requireWritable("store ratings");
     const auto stored = rlrf::store::recordHumanRatings(project, args.intValue("candidate", 0), args.required("by"), list);
     std::cout << nlohmann::json{{"critique_id", stored.critiqueId}, {"judge", stored.critique.judge},
                                 {"overall", stored.critique.overall}}

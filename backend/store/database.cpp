@@ -5,21 +5,33 @@
 
 #include <sqlite3.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <utility>
 
 namespace rlrf::store {
 
+bool isReadOnlyFile(const std::string &path)
+{
+    struct stat info {};
+    if (::stat(path.c_str(), &info) != 0)
+        return false;
+    return ::access(path.c_str(), W_OK) != 0 || (info.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
+}
+
 Database::Database(const std::string &path, OpenMode mode)
     : m_path(path)
+    , m_readOnly(mode == OpenMode::ReadOnly || (mode == OpenMode::OpenExisting && isReadOnlyFile(path)))
 {
     const bool exists = std::filesystem::exists(path);
-    if (mode == OpenMode::OpenExisting && !exists)
+    if ((mode == OpenMode::OpenExisting || mode == OpenMode::ReadOnly) && !exists)
         throw Error("project file does not exist", {path, 0, {}});
     if (mode == OpenMode::CreateNew && exists)
         throw Error("file already exists; refusing to overwrite it", {path, 0, {}});
 
-    const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX
+    const int flags = (m_readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE) | SQLITE_OPEN_NOMUTEX
         | (mode == OpenMode::CreateNew ? SQLITE_OPEN_CREATE : 0);
     const int rc = sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr);
     if (rc != SQLITE_OK) {
@@ -36,8 +48,10 @@ Database::Database(const std::string &path, OpenMode mode)
         // WAL: readers never block the writer; synchronous=NORMAL keeps every
         // committed transaction across a process crash (only an OS crash or power
         // loss can drop the last few).
-        exec("PRAGMA journal_mode = WAL");
-        exec("PRAGMA synchronous = NORMAL");
+        if (!m_readOnly) {
+            exec("PRAGMA journal_mode = WAL");
+            exec("PRAGMA synchronous = NORMAL");
+        }
     } catch (const Error &e) {
         close();
         throw Error("not a usable project file: " + e.message(), {path, 0, {}});
@@ -52,6 +66,7 @@ Database::~Database()
 Database::Database(Database &&other) noexcept
     : m_db(std::exchange(other.m_db, nullptr))
     , m_path(std::move(other.m_path))
+    , m_readOnly(other.m_readOnly)
     , m_cache(std::move(other.m_cache))
 {
 }
@@ -62,6 +77,7 @@ Database &Database::operator=(Database &&other) noexcept
         close();
         m_db = std::exchange(other.m_db, nullptr);
         m_path = std::move(other.m_path);
+        m_readOnly = other.m_readOnly;
         m_cache = std::move(other.m_cache);
     }
     return *this;

@@ -16,9 +16,15 @@ struct sqlite3;
 namespace rlrf::store {
 
 enum class OpenMode {
-    OpenExisting, ///< the file must exist
+    OpenExisting, ///< the file must exist (read-only when isReadOnlyFile says so)
     CreateNew,    ///< the file must not exist
+    ReadOnly,     ///< the file must exist; opened for reading only
 };
+
+/// Whether `path` is a file this process must not write: not writable for it,
+/// or carrying no write permission for anyone (a file made read-only on
+/// purpose, which even the superuser leaves alone here).
+bool isReadOnlyFile(const std::string &path);
 
 /// One connection. Movable, not copyable; closed on destruction. SQLite wants one
 /// connection per thread: the worker thread writes through its own, the GUI reads
@@ -37,6 +43,7 @@ public:
     Database &operator=(const Database &) = delete;
 
     const std::string &path() const { return m_path; }
+    bool readOnly() const { return m_readOnly; }
 
     /// Runs one or more statements without results (DDL, PRAGMA).
     void exec(const std::string &sql);
@@ -61,6 +68,7 @@ private:
 
     sqlite3 *m_db = nullptr;
     std::string m_path;
+    bool m_readOnly = false;
     std::map<std::string, std::unique_ptr<Statement>> m_cache;
 };
 

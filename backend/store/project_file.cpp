@@ -40,16 +40,30 @@ Project Project::create(const std::string &path, const ProjectInfo &info)
 
 Project Project::open(const std::string &path)
 {
-    Database db(path, OpenMode::OpenExisting);
+    const bool readOnly = isReadOnlyFile(path);
+    Database db(path, readOnly ? OpenMode::ReadOnly : OpenMode::OpenExisting);
     // An empty SQLite file (or a zero-byte one) is not silently turned into a project.
     if (db.userVersion() == 0 && db.scalar("SELECT count(*) FROM sqlite_master") == 0)
         throw Error("not an RLRF project (it has no project schema); create one with `rlrf project new`",
                     {path, 0, {}});
-    migrate(db);
+    if (!readOnly)
+        migrate(db);
+    else if (db.userVersion() < latestSchemaVersion())
+        throw Error("the project file is read-only and was written by an older version: make it writable once "
+                    "(chmod u+w) so it can be upgraded",
+                    {path, 0, {}});
     Statement check = db.prepare("PRAGMA quick_check");
     if (check.step() && check.textAt(0) != "ok")
         throw Error("the project file is damaged: " + check.textAt(0), {path, 0, {}});
     return Project(std::move(db));
+}
+
+void Project::requireWritable(const std::string &what) const
+{
+    if (readOnly())
+        throw Error("the project file is read-only (no write permission), so it cannot " + what
+                        + "; make it writable (chmod u+w) or work on a copy",
+                    {path(), 0, {}});
 }
 
 ProjectInfo Project::info()

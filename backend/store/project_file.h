@@ -20,11 +20,18 @@ public:
     /// Opens an existing project, migrating it to the latest schema. Throws
     /// rlrf::Error naming the file when it is missing, not a project, newer than
     /// this build, or fails SQLite's quick integrity check.
+    /// A read-only file (isReadOnlyFile) is opened for reading only, without
+    /// migrating it: look with readOnly(), and writers call requireWritable().
     static Project open(const std::string &path);
 
     Database &db() { return m_db; }
     const std::string &path() const { return m_db.path(); }
     ProjectInfo info();
+
+    bool readOnly() const { return m_db.readOnly(); }
+    /// Throws rlrf::Error saying the file is read-only, and how to change that,
+    /// before `what` (e.g. "run the loop") writes anything.
+    void requireWritable(const std::string &what) const;
 
     /// Full PRAGMA integrity_check plus foreign_key_check; empty when healthy,
     /// otherwise SQLite's complaints, one per entry.

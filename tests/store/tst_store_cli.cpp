@@ -8,6 +8,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTemporaryDir>
@@ -70,6 +71,40 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
         QCOMPARE(QJsonDocument::fromJson(r.out).object()[QStringLiteral("rows")].toInt(), 0);
         QVERIFY(QFile::exists(path(QStringLiteral("pairs.provenance.jsonl"))));
+    }
+
+    // A project file without write permission: the commands that read it work,
+    // the ones that write say so before touching it (exit 1, file unchanged).
+    void readOnlyProjectIsReadNotWritten()
+    {
+        const QString project = path(QStringLiteral("read-only.rlrf"));
+        auto r = runCli({QStringLiteral("project"), QStringLiteral("new"), project, QStringLiteral("--model"),
+                         path(QStringLiteral("model")), QStringLiteral("--task"), QStringLiteral("gsm8k"),
+                         QStringLiteral("--rubric"), m_rubric});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QVERIFY(QFile::setPermissions(project, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+        const auto size = QFileInfo(project).size();
+        const auto modified = QFileInfo(project).lastModified();
+
+        r = runCli({QStringLiteral("status"), project, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()[QStringLiteral("task")].toString(), QStringLiteral("gsm8k"));
+        const QString gsm8k = rlrf::test::sharedData(QStringLiteral("gsm8k/test.jsonl"));
+        r = runCli({QStringLiteral("import"), project, QStringLiteral("--format"), QStringLiteral("gsm8k"),
+                    QStringLiteral("--input"), gsm8k});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("read-only.rlrf: the project file is read-only (no write permission), so it cannot "
+                                "take imported prompts; make it writable (chmod u+w) or work on a copy"),
+                 r.err.constData());
+        r = runCli({QStringLiteral("run"), project, QStringLiteral("--iterations"), QStringLiteral("1")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("so it cannot run the loop"), r.err.constData());
+        r = runCli({QStringLiteral("rrr"), project, QStringLiteral("--task"), QStringLiteral("arith")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("so it cannot run Reflect-Retry-Reward"), r.err.constData());
+        QCOMPARE(QFileInfo(project).size(), size);
+        QCOMPARE(QFileInfo(project).lastModified(), modified);
+        QVERIFY(QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner));
     }
 
     void projectNewErrors()

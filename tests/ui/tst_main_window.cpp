@@ -1,15 +1,21 @@
 // The application shell, offscreen: the window shows with every work area, the Log
 // panel follows the spdlog stream live (from any thread), the About dialog names the
-// libraries, and recent projects and window state survive a restart.
+// libraries, recent projects and window state survive a restart, and a project
+// file without write permission opens read-only with a visible notice.
 #include "app_settings.h"
 #include "main_window.h"
 #include "views/about_dialog.h"
 #include "views/log_view.h"
 #include "worker/job_controller.h"
 
+#include "core/error.h"
 #include "core/logging.h"
+#include "store/project_file.h"
+#include "views/run_page.h"
 
 #include <QDockWidget>
+#include <QLabel>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -98,6 +104,38 @@ private Q_SLOTS:
         QVERIFY(!window.openProject(bogus));
         QVERIFY(!window.openProject(dir.filePath(QStringLiteral("missing.rlrf"))));
         QVERIFY(window.currentProject().isEmpty());
+    }
+
+    void readOnlyProjectOpensReadOnlyWithANotice()
+    {
+        QTemporaryDir dir;
+        const QString project = dir.filePath(QStringLiteral("locked.rlrf"));
+        rlrf::store::Project::create(project.toStdString(), {"arith", "models/demo", {}, 0});
+        QVERIFY(QFile::setPermissions(project, QFile::ReadOwner | QFile::ReadGroup | QFile::ReadOther));
+        const auto before = QFileInfo(project).lastModified();
+        MainWindow window;
+        window.show();
+        QVERIFY(window.openProject(project));
+        auto *notice = window.findChild<QLabel *>(QStringLiteral("window.readOnly"));
+        QVERIFY(notice);
+        QTRY_VERIFY_WITH_TIMEOUT(notice->isVisible(), 10000);
+        QVERIFY2(notice->text().contains(QStringLiteral("Read-only: locked.rlrf has no write permission")),
+                 qPrintable(notice->text()));
+        QVERIFY(window.windowTitle().contains(QStringLiteral("(read-only)")));
+        // Starting a run says why it cannot, in the words the CLI uses.
+        auto *run = window.findChild<rlrf::ui::RunPage *>();
+        QVERIFY(run);
+        QSignalSpy finished(run, &rlrf::ui::RunPage::runFinished);
+        QVERIFY2(run->start(), qPrintable(run->statusText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), 30000);
+        QVERIFY2(finished.at(0).at(1).toString().contains(QStringLiteral("read-only")),
+                 qPrintable(finished.at(0).at(1).toString()));
+        window.close();
+        QCOMPARE(QFileInfo(project).lastModified(), before); // nothing was written
+        auto reopened = rlrf::store::Project::open(project.toStdString());
+        QVERIFY(reopened.readOnly());
+        QVERIFY_THROWS_EXCEPTION(rlrf::Error, reopened.requireWritable("run the loop"));
+        QVERIFY(QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner));
     }
 
     void recentProjectsAndWindowStatePersist()

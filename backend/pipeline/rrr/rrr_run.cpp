@@ -205,6 +205,7 @@ void Runner::resolveOutputDir()
 
 RrrRunResult Runner::run()
 {
+    m_project.requireWritable("run Reflect-Retry-Reward");
     validate(m_request.config);
     const auto previous = runToContinue();
     if (previous) {

@@ -233,6 +233,7 @@ PipelineResult runPipeline(const PipelineRequest &request, const RunContext &con
     PipelineResult result;
     validate(request.options, "run options");
     auto project = store::Project::open(request.projectPath);
+    project.requireWritable("run the loop");
     const auto run = openRun(project, request.options, request.fresh, request.resumeRunId);
     result.runId = run.runId;
     result.resumed = run.resumed;
