@@ -21,6 +21,24 @@ bool isReadOnlyFile(const std::string &path)
     return ::access(path.c_str(), W_OK) != 0 || (info.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) == 0;
 }
 
+std::string sqliteFailureCause(int code)
+{
+    switch (code & 0xff) {
+    case SQLITE_FULL:
+        return "the disk is full: free some space and run again (everything committed before is kept)";
+    case SQLITE_READONLY:
+        return "the project file cannot be written (read-only): make it writable or work on a copy";
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return "another program kept the project file busy for more than "
+            + std::to_string(Database::kBusyTimeoutMs / 1000) + " s: try again when it is done";
+    case SQLITE_IOERR:
+        return "the disk reported an input/output error";
+    default:
+        return {};
+    }
+}
+
 Database::Database(const std::string &path, OpenMode mode)
     : m_path(path)
     , m_readOnly(mode == OpenMode::ReadOnly || (mode == OpenMode::OpenExisting && isReadOnlyFile(path)))
@@ -98,7 +116,9 @@ void Database::exec(const std::string &sql)
     if (rc != SQLITE_OK) {
         std::string why = message ? message : sqlite3_errstr(rc);
         sqlite3_free(message);
-        throw Error("SQLite: " + why + " in: " + sql.substr(0, 120), {m_path, 0, {}});
+        const auto cause = sqliteFailureCause(rc);
+        throw Error((cause.empty() ? std::string() : cause + "; ") + "SQLite: " + why + " in: " + sql.substr(0, 120),
+                    {m_path, 0, {}});
     }
 }
 

@@ -26,6 +26,11 @@ enum class OpenMode {
 /// purpose, which even the superuser leaves alone here).
 bool isReadOnlyFile(const std::string &path);
 
+/// What a failed SQLite call means for the person at the keyboard, for the
+/// failures people can act on (a full disk, a read-only file, another program
+/// holding the file for longer than the busy time-out); empty for the rest.
+std::string sqliteFailureCause(int code);
+
 /// One connection. Movable, not copyable; closed on destruction. SQLite wants one
 /// connection per thread: the worker thread writes through its own, the GUI reads
 /// through another.

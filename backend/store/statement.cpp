@@ -2,6 +2,7 @@
 #include "store/statement.h"
 
 #include "core/error.h"
+#include "store/database.h"
 
 #include <sqlite3.h>
 
@@ -47,7 +48,8 @@ void Statement::fail(int code, const std::string &what) const
 {
     const char *sql = m_stmt ? sqlite3_sql(m_stmt) : nullptr;
     std::string text = sql ? std::string(sql).substr(0, 120) : std::string();
-    throw Error("SQLite " + what + " failed: " + sqlite3_errmsg(m_db) + " (code "
+    const auto cause = sqliteFailureCause(code);
+    throw Error((cause.empty() ? std::string() : cause + "; ") + "SQLite " + what + " failed: " + sqlite3_errmsg(m_db) + " (code "
                     + std::to_string(code) + ") in: " + text,
                 {m_dbPath, 0, {}});
 }

@@ -10,7 +10,11 @@ that point nowhere, checkpoint folders on disk that no row registers, and
 registered checkpoints whose folder is incomplete. Last line:
     lost: L, duplicated: D, orphans: O
 
-Usage: compare_projects.py REFERENCE.rlrf OTHER.rlrf
+Usage: compare_projects.py [--set-aside-failed] REFERENCE.rlrf OTHER.rlrf
+
+--set-aside-failed leaves out the other project's training passes that ended
+'failed' (with their points): the record of a pass an outside fault stopped (a
+full disk), which the run then did again.
 Only the Python standard library is used (sqlite3): this is test tooling, the
 product never needs Python."""
 import collections
@@ -27,7 +31,7 @@ def is_timing(key):
     return "per_second" in key or key.startswith("time/") or key.endswith("seconds")
 
 
-def load(path):
+def load(path, set_aside_failed=False):
     db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     # Paths inside rows (run settings, checkpoint folders) name the project's own
     # file; two projects compare equal when they differ only there.
@@ -37,6 +41,10 @@ def load(path):
     prompts = {i: (text, split) for i, text, split in q("SELECT id, text, split FROM prompts")}
     runs = {i: (kind, it, hp, status) for i, kind, it, hp, status in
             q("SELECT id, kind, iteration, hyper_parameters, status FROM runs")}
+    set_aside = {i for i, (kind, _, _, status) in runs.items()
+                 if set_aside_failed and status == "failed" and kind in ("sft", "dpo")}
+    if set_aside:
+        print(f"set aside: {len(set_aside)} failed training pass(es)")
     base = os.path.dirname(os.path.abspath(path))
     checkpoints = {}
     for i, p, parent, it, run in q("SELECT id, path, parent_id, iteration, run_id FROM checkpoints ORDER BY id"):
@@ -60,7 +68,7 @@ def load(path):
         "project_meta": q("SELECT key, value FROM project_meta"),
         "rubric_versions": q("SELECT name, version, json FROM rubric_versions"),
         "prompts": list(prompts.values()),
-        "runs": list(runs.values()),
+        "runs": [r for i, r in runs.items() if i not in set_aside],
         "checkpoints": list(checkpoints.values()),
         "candidates": list(candidates.values()),
         "critiques": list(critiques.values()),
@@ -71,7 +79,7 @@ def load(path):
                          q("SELECT pair_id, action, old_value, new_value, author FROM pair_history")],
         # Speeds and durations differ between any two runs; their presence counts.
         "metric_points": [(runs.get(r), step, key, None if is_timing(key) else rounded(v)) for r, step, key, v in
-                          q("SELECT run_id, step, key, value FROM metric_points")],
+                          q("SELECT run_id, step, key, value FROM metric_points") if r not in set_aside],
         "eval_results": [(runs.get(r), it, split, metric, rounded(v), n) for r, it, split, metric, v, n in
                          q("SELECT run_id, iteration, split, metric, value, n FROM eval_results")],
         "stage_states": [(runs.get(r), it, stage, status) for r, it, stage, status in
@@ -106,11 +114,14 @@ def folders_on_disk(project):
 
 
 def main():
-    if len(sys.argv) != 3:
+    argv = sys.argv[1:]
+    set_aside_failed = "--set-aside-failed" in argv
+    argv = [a for a in argv if a != "--set-aside-failed"]
+    if len(argv) != 2:
         sys.exit(__doc__)
-    ref_path, other_path = sys.argv[1], sys.argv[2]
+    ref_path, other_path = argv
     ref, _, _ = load(ref_path)
-    other, fk_problems, registered = load(other_path)
+    other, fk_problems, registered = load(other_path, set_aside_failed)
     lost = duplicated = 0
     for name in ref:
         a, b = collections.Counter(map(repr, ref[name])), collections.Counter(map(repr, other[name]))

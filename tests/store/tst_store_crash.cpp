@@ -5,7 +5,9 @@
 // rows) in a loop, one transaction per batch, and reports "begin N" / "commit N"
 // on stdout, unbuffered. The parent kills it several times, then checks on the
 // real file that every reported batch is there, every batch present is complete,
-// and SQLite's integrity and foreign-key checks pass.
+// and SQLite's integrity and foreign-key checks pass. A file that cannot grow
+// (SQLite's page limit stands in for a full disk: the same SQLITE_FULL) fails the
+// batch with a message saying the disk is full, and keeps what was committed.
 #include "common/store_fixture.h"
 
 #include "store/candidate_repository.h"
@@ -13,6 +15,7 @@
 #include "store/project_file.h"
 #include "store/prompt_repository.h"
 #include "store/transaction.h"
+#include "core/error.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -54,6 +57,37 @@ int writeBatchesForever(const char *path)
 class TestStoreCrash : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void aFullDiskFailsTheBatchAndKeepsTheRest()
+    {
+        QTemporaryDir dir;
+        const auto path = dir.filePath(QStringLiteral("full.rlrf")).toStdString();
+        auto project = store::Project::create(path, {"arith", "models/demo", {}, 0});
+        auto &db = project.db();
+        auto batch = [&](long n) {
+            store::Transaction tx(db);
+            for (int i = 0; i < kBatchSize; ++i)
+                db.prepare("INSERT INTO project_meta (key, value) VALUES (?, ?)")
+                    .bindAll("filler/" + std::to_string(n) + "/" + std::to_string(i), std::string(400, 'x'))
+                    .run();
+            tx.commit();
+        };
+        batch(0);
+        const auto kept = db.scalar("SELECT count(*) FROM project_meta");
+        db.exec("PRAGMA max_page_count = " + std::to_string(db.scalar("PRAGMA page_count")));
+        try {
+            for (long n = 1; n < 100; ++n)
+                batch(n);
+            QFAIL("the file grew past its limit");
+        } catch (const Error &e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(
+                         QStringLiteral("the disk is full: free some space and run again (everything committed "
+                                        "before is kept)")),
+                     e.what());
+        }
+        QCOMPARE(db.scalar("SELECT count(*) FROM project_meta"), kept); // the failed batch left nothing
+        QVERIFY(project.integrityProblems().empty());
+    }
+
     void killedWriterLeavesOnlyWholeBatches()
     {
         QTemporaryDir dir;
