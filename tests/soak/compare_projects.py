@@ -102,15 +102,18 @@ def load(path, set_aside_failed=False):
 
 
 def folders_on_disk(project):
-    """Model folders (a config.json inside) and half-written ones (*.tmp) under P.runs."""
-    runs_dir = os.path.splitext(project)[0] + ".runs"
+    """Model folders (a config.json inside) and half-written ones (*.tmp) under
+    the project's run folders: P.runs (RLRF iterations) and P.rlrf.runs (RRR)."""
     found = set()
-    for root, dirs, files in os.walk(runs_dir):
-        if os.path.basename(root).endswith(".tmp"):
-            found.add(root)
-        elif "config.json" in files and "reference_cache" not in root:
-            found.add(root)
-    return runs_dir, found
+    for runs_dir in (os.path.splitext(project)[0] + ".runs", project + ".runs"):
+        for root, dirs, files in os.walk(runs_dir):
+            rel = os.path.relpath(root, os.path.dirname(runs_dir))
+            rel = rel.replace(os.path.basename(runs_dir), "RUNS:" + runs_dir[len(os.path.splitext(project)[0]):], 1)
+            if os.path.basename(root).endswith(".tmp"):
+                found.add((root, rel))
+            elif "config.json" in files and "reference_cache" not in root:
+                found.add((root, rel))
+    return found
 
 
 def main():
@@ -138,12 +141,8 @@ def main():
     orphans = len(fk_problems)
     for row in fk_problems:
         print(f"orphan row: {row}")
-    _, ref_folders = folders_on_disk(ref_path)
-    runs_dir, folders = folders_on_disk(other_path)
-    ref_dir = os.path.splitext(ref_path)[0] + ".runs"
-    ref_rel = {os.path.relpath(f, ref_dir) for f in ref_folders}
-    for folder in sorted(folders):
-        rel = os.path.relpath(folder, runs_dir)
+    ref_rel = {rel for _, rel in folders_on_disk(ref_path)}
+    for folder, rel in sorted(folders_on_disk(other_path)):
         if folder.endswith(".tmp") or rel not in ref_rel:
             print(f"orphan folder: {rel}")
             orphans += 1
