@@ -11,8 +11,12 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
+
+#include <memory>
+#include <vector>
 
 using rlrf::test::runCli;
 
@@ -105,6 +109,33 @@ private Q_SLOTS:
         QCOMPARE(QFileInfo(project).size(), size);
         QCOMPARE(QFileInfo(project).lastModified(), modified);
         QVERIFY(QFile::setPermissions(project, QFile::ReadOwner | QFile::WriteOwner));
+    }
+
+    // Several programs writing one project at once wait their turn (busy
+    // time-out) instead of failing with "database is locked".
+    void concurrentWritersWaitTheirTurn()
+    {
+        const QString project = path(QStringLiteral("shared.rlrf"));
+        auto r = runCli({QStringLiteral("project"), QStringLiteral("new"), project, QStringLiteral("--model"),
+                         path(QStringLiteral("model")), QStringLiteral("--task"), QStringLiteral("gsm8k"),
+                         QStringLiteral("--rubric"), m_rubric});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        const QString gsm8k = rlrf::test::sharedData(QStringLiteral("gsm8k/test.jsonl"));
+        std::vector<std::unique_ptr<QProcess>> writers;
+        for (int i = 0; i < 4; ++i) {
+            writers.push_back(std::make_unique<QProcess>());
+            writers.back()->start(rlrf::test::cliPath(), {QStringLiteral("import"), project, QStringLiteral("--format"),
+                                                          QStringLiteral("gsm8k"), QStringLiteral("--input"), gsm8k});
+        }
+        for (auto &w : writers) {
+            QVERIFY(w->waitForFinished(120000));
+            const QByteArray err = w->readAllStandardError();
+            QVERIFY2(w->exitCode() == 0, err.constData());
+            QVERIFY2(!err.contains("locked"), err.constData());
+        }
+        r = runCli({QStringLiteral("status"), project, QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(QJsonDocument::fromJson(r.out).object()[QStringLiteral("prompts")].toInt(), 4 * 1319);
     }
 
     void projectNewErrors()
