@@ -154,6 +154,15 @@ private Q_SLOTS:
                                              << QStringLiteral("cannot contain itself");
         QTest::newRow("runaway nesting") << QByteArray("{% set ns = namespace(x=0) %}{% for i in range(5000) %}\n{% set ns.x = [ns.x] %}{% endfor %}")
                                          << 2 << QStringLiteral("nested too deeply");
+        // A hostile template is stopped, not left to hang or exhaust memory.
+        QTest::newRow("endless loops") << QByteArray("{% for a in range(3) %}\n{% for c in range(600000) %}{% endfor %}{% endfor %}")
+                                       << 2 << QStringLiteral("loops ran more than 1000000 iterations in one render");
+        QTest::newRow("doubling string") << QByteArray("{% set ns = namespace(s='ab') %}{% for i in range(60) %}\n{% set ns.s = ns.s ~ ns.s %}{% endfor %}")
+                                         << 2 << QStringLiteral("string result too large (more than 16 MiB)");
+        QTest::newRow("doubling list") << QByteArray("{% set ns = namespace(s=[1]) %}{% for i in range(60) %}\n{% set ns.s = ns.s + ns.s %}{% endfor %}")
+                                       << 2 << QStringLiteral("list result too large");
+        QTest::newRow("endless output") << QByteArray("{% for i in range(100000) %}\n{{ 'x' * 1000 }}{% endfor %}")
+                                        << 2 << QStringLiteral("rendered text grew past 16 MiB");
         QTest::newRow("endless recursion") << QByteArray("{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}") << 1 << QStringLiteral("nested too deeply");
     }
 

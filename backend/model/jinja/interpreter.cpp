@@ -9,6 +9,10 @@ namespace rlrf::jinja {
 namespace {
 
 constexpr int kMaxCallDepth = 200;
+// Chat templates loop over a conversation's messages and tools: a few thousand
+// iterations. These bound what a hostile template can make a render do.
+constexpr std::int64_t kMaxLoopIterations = 1000000; // all loops of one render together
+constexpr std::size_t kMaxOutputBytes = std::size_t(1) << 24; // 16 MiB of rendered text
 
 // Restores the scope stack when a macro or caller returns, also on errors.
 class FramesGuard {
@@ -103,8 +107,8 @@ Interpreter::Flow Interpreter::execList(const NodeList &nodes, std::string &out)
 Interpreter::Flow Interpreter::exec(const Node &node, std::string &out)
 {
     switch (node.kind) {
-    case Node::Kind::Text: out += node.text; break;
-    case Node::Kind::Output: out += eval(*node.expr).str(); break;
+    case Node::Kind::Text: out += node.text; checkOutput(out, node.line); break;
+    case Node::Kind::Output: out += eval(*node.expr).str(); checkOutput(out, node.line); break;
     case Node::Kind::If: return execList(eval(*node.expr).truthy() ? node.body : node.orElse, out);
     case Node::Kind::For: execFor(node, out); break;
     case Node::Kind::Set: execSet(node); break;
@@ -151,6 +155,12 @@ void Interpreter::bindTargets(Frame &frame, const std::vector<std::string> &targ
         frame[targets[i]] = value.items()[i];
 }
 
+void Interpreter::checkOutput(const std::string &out, int line) const
+{
+    if (out.size() > kMaxOutputBytes)
+        fail("rendered text grew past " + std::to_string(kMaxOutputBytes >> 20) + " MiB", line);
+}
+
 void Interpreter::execFor(const Node &node, std::string &out)
 {
     const Value iterable = eval(*node.expr);
@@ -171,6 +181,8 @@ void Interpreter::execFor(const Node &node, std::string &out)
         items = std::move(kept);
     }
     for (size_t i = 0; i < items.size(); ++i) {
+        if (++m_loopIterations > kMaxLoopIterations)
+            fail("loops ran more than " + std::to_string(kMaxLoopIterations) + " iterations in one render", node.line);
         m_frames.back()["loop"] = loopObject(items, i);
         bindTargets(m_frames.back(), node.targets, items[i], node.line);
         if (execList(node.body, out) == Flow::Break)

@@ -4,6 +4,8 @@
 // template source and the line of the failing expression.
 #pragma once
 
+#include <cstdint>
+
 #include "model/jinja/ast.h"
 #include "model/jinja/value.h"
 
@@ -39,10 +41,12 @@ private:
 
     Value lookup(const std::string &name) const;
     [[noreturn]] void fail(const std::string &message, int line) const;
+    void checkOutput(const std::string &out, int line) const;
 
     std::string m_name;
     std::vector<Frame> m_frames; // [0] globals, [1] context and top-level sets, then scopes
     int m_callDepth = 0;
+    std::int64_t m_loopIterations = 0; // of this render, all loops together
 };
 
 // The functions every template can call: range, namespace, dict, raise_exception,

@@ -9,6 +9,11 @@
 
 namespace rlrf::jinja {
 
+// A template's strings and lists stay small, so that a hostile template cannot
+// exhaust memory by doubling a value in a loop (chat templates make a few KiB).
+constexpr std::size_t kMaxStringBytes = std::size_t(1) << 24; // 16 MiB
+constexpr std::size_t kMaxListItems = std::size_t(1) << 20;   // 1 Mi items, as range()
+
 namespace {
 
 [[noreturn]] void unsupported(const std::string &op, const Value &a, const Value &b)
@@ -79,7 +84,8 @@ Value arithmetic(const std::string &op, const Value &a, const Value &b)
 Value repeat(const Value &seq, std::int64_t times)
 {
     const auto unit = std::int64_t(seq.isString() ? seq.asString().size() : seq.items().size());
-    if (times > 0 && unit > 0 && times > (std::int64_t(1) << 26) / unit)
+    const auto limit = std::int64_t(seq.isString() ? kMaxStringBytes : kMaxListItems);
+    if (times > 0 && unit > 0 && times > limit / unit)
         throw EvalError("repetition result too large");
     if (seq.isString()) {
         std::string out;
@@ -189,10 +195,17 @@ void requireDefined(const Value &v)
         throw EvalError(v.hint().empty() ? "a value is undefined" : v.hint());
 }
 
+std::string joined(const std::string &a, const std::string &b)
+{
+    if (a.size() + b.size() > kMaxStringBytes)
+        throw EvalError("string result too large (more than 16 MiB)");
+    return a + b;
+}
+
 Value binaryOp(const std::string &op, const Value &a, const Value &b)
 {
     if (op == "~")
-        return Value::string(a.str() + b.str());
+        return Value::string(joined(a.str(), b.str()));
     if (op == "==")
         return Value::boolean(equals(a, b));
     if (op == "!=")
@@ -210,8 +223,10 @@ Value binaryOp(const std::string &op, const Value &a, const Value &b)
     if (isNumeric(a) && isNumeric(b))
         return arithmetic(op, a, b);
     if (op == "+" && a.isString() && b.isString())
-        return Value::string(a.asString() + b.asString());
+        return Value::string(joined(a.asString(), b.asString()));
     if (op == "+" && a.isList() && b.isList()) {
+        if (a.items().size() + b.items().size() > kMaxListItems)
+            throw EvalError("list result too large (more than 1 Mi items)");
         ValueList out = a.items();
         out.insert(out.end(), b.items().begin(), b.items().end());
         return Value::list(std::move(out));
