@@ -36,6 +36,13 @@ public:
     }
     std::vector<float> floats(std::int64_t count, const std::string &what)
     {
+        // Checked before allocating: a header that claims billions of weights
+        // (or a negative count) is an error about the file, not an 8 GB request.
+        const auto available = static_cast<std::uint64_t>(remaining()) / sizeof(float);
+        if (count < 0 || static_cast<std::uint64_t>(count) > available)
+            throw Error("file ends at byte " + std::to_string(m_bytes.size()) + " while reading " + what + " ("
+                            + std::to_string(count) + " floats from byte " + std::to_string(m_offset) + ")",
+                        {m_path, 0, what});
         std::vector<float> values(static_cast<size_t>(count));
         take(values.data(), values.size() * sizeof(float), what);
         return values;

@@ -88,6 +88,15 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 1);
         QVERIFY2(r.err.contains("stories260K.bin"), r.err.constData());
         QVERIFY(!QDir(dir.filePath(QStringLiteral("y"))).exists());
+
+        // A header claiming far more weights than the file holds (found by the
+        // llama2c fuzz target: it asked for 8 GB before reading a byte of them).
+        const QString huge = QStringLiteral(RLRF_SOURCE_DIR) + QStringLiteral("/tests/fuzz/regressions/llama2c/huge-vocab-times-dim");
+        r = runCli(convertArgs(huge, fixture(QStringLiteral("tok512.bin")), dir.filePath(QStringLiteral("z"))));
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("huge-vocab-times-dim") && r.err.contains("file ends at byte 11878 while reading token_embedding"),
+                 r.err.constData());
+        QVERIFY(!QDir(dir.filePath(QStringLiteral("z"))).exists());
     }
 };
 
