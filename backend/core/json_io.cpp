@@ -35,6 +35,9 @@ nlohmann::json parse(const std::string &text, const std::string &fileForErrors, 
         if (colon != std::string::npos)
             cause = cause.substr(colon);
         throw Error("invalid JSON: " + cause, {fileForErrors, line});
+    } catch (const nlohmann::json::exception &e) {
+        // Well-formed but out of range, as a number like 1e99999 (out_of_range.406).
+        throw Error(std::string("invalid JSON: ") + e.what(), {fileForErrors, firstLine});
     }
 }
 

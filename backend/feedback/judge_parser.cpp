@@ -45,7 +45,7 @@ std::optional<nlohmann::json> findJsonObject(const std::string &text, std::strin
             else if (c == '}' && --depth == 0) {
                 try {
                     return nlohmann::json::parse(text.substr(start, i - start + 1));
-                } catch (const nlohmann::json::parse_error &e) {
+                } catch (const nlohmann::json::exception &e) { // parse_error, and out_of_range for numbers like 1e99999
                     why = std::string("invalid JSON: ") + e.what();
                 }
                 break;

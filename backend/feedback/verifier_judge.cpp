@@ -26,7 +26,7 @@ nlohmann::json referenceJson(const JudgeRequest &request, const char *verifier)
 {
     try {
         return nlohmann::json::parse(*request.reference);
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) { // parse_error, and out_of_range for numbers like 1e99999
         throw Error(std::string("the ") + verifier + " verifier's reference is not JSON: " + e.what(), {"", 0, "reference"});
     }
 }

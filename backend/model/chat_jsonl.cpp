@@ -14,7 +14,7 @@ ojson parseLine(const std::string &line, const std::string &inputName, long line
 {
     try {
         return ojson::parse(line);
-    } catch (const nlohmann::json::parse_error &e) {
+    } catch (const nlohmann::json::exception &e) { // parse_error, and out_of_range for numbers like 1e99999
         std::string cause = e.what();
         const auto at = cause.find("parse error");
         throw Error("invalid JSON: " + (at == std::string::npos ? cause : cause.substr(at)), {inputName, lineNo, {}});

@@ -70,6 +70,8 @@ private Q_SLOTS:
         twice.push_back({"Readability", "2"});
         QTest::newRow("prose only") << "The answer is good. 3/3." << "no JSON object";
         QTest::newRow("broken JSON") << "{\"ratings\": [ {\"aspect\": }" << "invalid JSON";
+        // Found by the judge_output fuzz target: the number overflow escaped as an exception.
+        QTest::newRow("number out of range") << "{\"ratings\": 1e99999}" << "invalid JSON";
         QTest::newRow("no ratings list") << "{\"scores\": {}}" << "no \"ratings\" list";
         QTest::newRow("aspect missing") << QString::fromStdString(ratingsJson(missing)) << "\"Readability\" was not rated";
         QTest::newRow("rating 4") << QString::fromStdString(ratingsJson(outOfRange)) << "rating must be 1, 2 or 3";

@@ -169,6 +169,8 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("third");
         QTest::addColumn<QString>("expected");
         QTest::newRow("malformed") << QByteArray("{\"prompt\": \"x\",}") << "bad.jsonl:3: invalid JSON";
+        // Found by the import_jsonl fuzz target: the number overflow escaped as an exception.
+        QTest::newRow("number out of range") << QByteArray("{\"prompt\": \"x\", \"n\": 1e99999}") << "bad.jsonl:3: invalid JSON";
         QTest::newRow("not an object") << QByteArray("[\"x\"]") << "bad.jsonl:3: each line must be a JSON object, not array";
         QTest::newRow("missing prompt") << QByteArray("{\"question\": \"x\"}") << "bad.jsonl:3: 'prompt': missing prompt field";
         QTest::newRow("prompt not text") << QByteArray("{\"prompt\": 5}") << "bad.jsonl:3: 'prompt': prompt must be a string, not number";
