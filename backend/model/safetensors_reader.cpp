@@ -57,7 +57,7 @@ json parseHeader(const std::string &text, const std::string &path)
     json header;
     try {
         header = json::parse(text, noteKeys);
-    } catch (const json::parse_error &e) {
+    } catch (const json::exception &e) { // parse_error, and out_of_range for numbers like 1e99999
         throw Error(std::string("header is not valid JSON: ") + e.what(), {path, 0, {}});
     }
     if (!header.is_object())

@@ -208,6 +208,9 @@ void TestSafetensors::corruptFilesAreNamed_data()
     row("header over the limit", u64le(200'000'000) + "{}", "", "exceeds the limit of 100000000 bytes");
     row("invalid JSON", fileWithHeader("{\"t\": [", 0), "", "header is not valid JSON");
     row("invalid UTF-8", fileWithHeader("{\"\xff\": 1}", 0), "", "header is not valid JSON");
+    // A number too large for a double escaped as nlohmann's out_of_range (fuzzing found it).
+    row("number out of range", fileWithHeader("{\"t\": {\"dtype\": \"F32\", \"shape\": [1e99999], \"data_offsets\": [0, 4]}}", 4), "",
+        "header is not valid JSON");
     row("not an object", fileWithHeader("[1, 2]", 0), "", "header does not start with '{'");
     row("leading space", fileWithHeader(" {}", 0), "", "header does not start with '{'");
     row("empty header", fileWithHeader("", 0), "", "header does not start with '{'");
