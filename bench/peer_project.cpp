@@ -5,7 +5,7 @@
 // loss, the GRPO backward, AdamW. One JSON object a line on stdout; the script
 // joins both sides into one table. Inputs are the token formula both sides share
 // (benchToken), so both do exactly the same work.
-// Usage: bench_peer_project 5M|100M [threads]
+// Usage: bench_peer_project 5M|100M [threads] [generation|training]  (default: both)
 #include <torch/torch.h>
 
 #include "core/runtime_info.h"
@@ -214,10 +214,15 @@ int main(int argc, char **argv)
                 name.c_str(), static_cast<long long>(matmulParams), info.threads, info.torchVersion.c_str(),
                 matmulGflops(), static_cast<long long>(config.vocabSize * config.hiddenSize));
     const int repeats = name == "5M" ? 3 : 1;
-    model->eval();
-    benchGeneration(name, *model, repeats);
-    model->train();
-    benchTraining(name, *model, repeats);
+    const std::string only = argc > 3 ? argv[3] : "";
+    if (only.empty() || only == "generation") {
+        model->eval();
+        benchGeneration(name, *model, repeats);
+    }
+    if (only.empty() || only == "training") {
+        model->train();
+        benchTraining(name, *model, repeats);
+    }
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::printf("{\"side\":\"project\",\"model\":\"%s\",\"row\":\"peak_rss\",\"mib\":%.1f}\n", name.c_str(),

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "model/cached_attention.h"
+#include "model/inference_kernels.h"
 #include "model/kv_cache.h"
 #include "model/rotary.h"
 
@@ -49,12 +51,21 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
         q = q_norm(q);
         k = k_norm(k);
     }
-    q = Rotary::apply(q.transpose(1, 2), cos, sin); // [B,H,T,K]
-    k = Rotary::apply(k.transpose(1, 2), cos, sin); // [B,Hk,T,K]
-    v = v.transpose(1, 2);                          // [B,Hk,T,K]
+    if (inferenceKernelsApply(x)) { // rotate the fresh projections where they lie
+        rotateHeadsInPlace(q, cos, sin);
+        rotateHeadsInPlace(k, cos, sin);
+        q = q.transpose(1, 2);
+        k = k.transpose(1, 2);
+    } else {
+        q = Rotary::apply(q.transpose(1, 2), cos, sin); // [B,H,T,K]
+        k = Rotary::apply(k.transpose(1, 2), cos, sin); // [B,Hk,T,K]
+    }
+    v = v.transpose(1, 2);                              // [B,Hk,T,K]
     if (cache)
         std::tie(k, v) = cache->append(layer, k, v); // [B,Hk,S,K]
     const auto s = k.size(2);
+    if (cachedAttentionApplies(q, k, v)) // decoding on the CPU: one pass over the cache
+        return o_proj(cachedAttention(q, k, v, allowed, 1.0 / std::sqrt(static_cast<double>(m_headDim))));
 
     // Query heads of one group share a key/value head: fold the group into the
     // query length instead of copying keys and values G times.

@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "model/inference_kernels.h"
+
 #include "core/error.h"
 
 namespace rlrf::model {
@@ -20,6 +22,8 @@ MlpImpl::MlpImpl(const ModelConfig &config)
 
 torch::Tensor MlpImpl::forward(const torch::Tensor &x)
 {
+    if (inferenceKernelsApply(x))
+        return down_proj(swigluInference(gate_proj(x), up_proj(x)));
     return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
 }
 

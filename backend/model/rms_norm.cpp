@@ -3,6 +3,8 @@
 
 #include <torch/torch.h>
 
+#include "model/inference_kernels.h"
+
 namespace rlrf::model {
 
 RmsNormImpl::RmsNormImpl(std::int64_t dim, double eps)
@@ -15,6 +17,8 @@ torch::Tensor RmsNormImpl::forward(const torch::Tensor &x)
 {
     // Same order of operations as Hugging Face's LlamaRMSNorm: normalise in float32,
     // cast to the input dtype, then multiply by the weight.
+    if (inferenceKernelsApply(x) && weight.scalar_type() == torch::kFloat32)
+        return rmsNormInference(x, weight, m_eps);
     const auto x32 = x.to(torch::kFloat32);
     const auto normed = x32 * torch::rsqrt(x32.pow(2).mean(-1, /*keepdim=*/true) + m_eps);
     return weight * normed.to(x.scalar_type());

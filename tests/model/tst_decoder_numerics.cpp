@@ -278,6 +278,65 @@ private Q_SLOTS:
         qInfo("relative error: float32 %.2e, bfloat16 %.2e", errF32, errBf16);
     }
 
+    // Decoding one token at a time through the KV cache takes the fused
+    // inference kernels (model/inference_kernels.h) and the one-pass cached
+    // attention (model/cached_attention.h); the forward with gradients takes the
+    // differentiable op chains. Both must give the reference's logits.
+    void logitsMatchFloat64Reference_cachedAndTraining_data() { logitsMatchFloat64Reference_data(); }
+
+    void logitsMatchFloat64Reference_cachedAndTraining()
+    {
+        QFETCH(ModelConfig, config);
+        QFETCH(std::int64_t, firstPosition);
+        const auto checked = checkedDecoderConfig(config);
+        const auto weights = randomWeights(checked, 7);
+        const std::vector<std::int64_t> ids = {3, 17, 42, 5, 60, 0, 9, 33, 21, 8, 14, 50};
+        const auto n = std::int64_t(ids.size());
+        const auto positions = range(firstPosition, n);
+        const auto ref = refForward(checked, weights, ids, positions);
+        auto f32 = buildModel(config, weights, torch::kFloat32);
+
+        // With gradients: the op chains.
+        const auto idsT = torch::tensor(ids, torch::kInt64).unsqueeze(0);
+        const auto posT = torch::tensor(positions, torch::kInt64).unsqueeze(0);
+        const auto grad = f32->forward(idsT, posT, torch::ones({1, n}, torch::kBool)).squeeze(0);
+        QVERIFY(grad.requires_grad());
+        const double errGrad = relativeError(grad.detach(), ref);
+        QVERIFY2(errGrad < 1e-5, qPrintable(QStringLiteral("with gradients: relative error %1").arg(errGrad)));
+
+        // Without: a prompt of 3, then one token a step through the cache, two
+        // rows (the second left-padded by one, as the generator pads).
+        torch::NoGradGuard noGrad;
+        auto cache = f32->makeCache(n + 1);
+        std::vector<torch::Tensor> steps;
+        const std::int64_t prompt = 3;
+        auto rowIds = torch::zeros({2, prompt + 1}, torch::kInt64);
+        auto rowPos = torch::zeros({2, prompt + 1}, torch::kInt64);
+        auto mask = torch::zeros({2, prompt + 1}, torch::kBool);
+        for (std::int64_t j = 0; j < prompt; ++j) {
+            rowIds[0][j] = ids[j], rowPos[0][j] = positions[j], mask[0][j] = true;
+            rowIds[1][j + 1] = ids[j], rowPos[1][j + 1] = positions[j], mask[1][j + 1] = true;
+        }
+        // Row 0 has one real token more in its first pass: the token at `prompt`.
+        rowIds[0][prompt] = ids[prompt], rowPos[0][prompt] = positions[prompt], mask[0][prompt] = true;
+        auto logits = f32->forward(rowIds, rowPos, mask, &cache); // [2,4,V]
+        for (std::int64_t j = 0; j <= prompt; ++j)
+            steps.push_back(logits[0][j]);
+        const auto row1First = logits[1][prompt]; // row 1 at its position prompt-1
+        QVERIFY2(relativeError(row1First, ref[prompt - 1]) < 1e-5, "padded row, prompt pass");
+        for (std::int64_t j = prompt + 1; j < n; ++j) {
+            mask = torch::cat({mask, torch::ones({2, 1}, torch::kBool)}, 1);
+            const auto stepIds = torch::tensor({ids[j], ids[j - 1]}, torch::kInt64).view({2, 1});
+            const auto stepPos = torch::tensor({positions[j], positions[j - 1]}, torch::kInt64).view({2, 1});
+            const auto out = f32->forward(stepIds, stepPos, mask, &cache); // [2,1,V]
+            steps.push_back(out[0][0]);
+            const double errRow1 = relativeError(out[1][0], ref[j - 1]);
+            QVERIFY2(errRow1 < 1e-5, qPrintable(QStringLiteral("padded row at %1: %2").arg(j - 1).arg(errRow1)));
+        }
+        const double errCached = relativeError(torch::stack(steps), ref);
+        QVERIFY2(errCached < 1e-5, qPrintable(QStringLiteral("cached decoding: relative error %1").arg(errCached)));
+    }
+
     void parameterNamesAreHuggingFaces()
     {
         auto qwen3 = tinyConfig("qwen3");
