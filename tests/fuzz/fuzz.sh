@@ -6,7 +6,8 @@
 #   tests/fuzz/fuzz.sh corpus             seed corpora from real files (build-fuzz/corpus/<target>)
 #   tests/fuzz/fuzz.sh run SECONDS [T...] each target (or the named ones) for SECONDS;
 #                                         a table of executions and findings
-#   tests/fuzz/fuzz.sh smoke              build + corpus + run 5
+#   tests/fuzz/fuzz.sh smoke              deps + build + corpus + run 5 (what CI runs)
+#   tests/fuzz/fuzz.sh deps               install clang and its fuzzer runtime from Debian
 #
 # A finding (crash, leak, timeout, out of memory) leaves its input in
 # build-fuzz/findings/<target>/ and makes the run exit 1: fix the cause, then
@@ -19,6 +20,19 @@ build=${BUILD_DIR:-$root/build-fuzz}
 data=${RLRF_SHARED_DATA_DIR:-$root/../shared/data}
 jobs=${JOBS:-$(nproc)}
 mapfile -t all_targets < "$here/targets.txt"
+
+deps() {
+  local missing=()
+  for p in clang libclang-rt-14-dev cmake ninja-build libtorch-dev nlohmann-json3-dev libspdlog-dev \
+           libsqlite3-dev libpcre2-dev libcurl4-openssl-dev; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing from Debian: ${missing[*]}"
+  local sudo=(); [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
 
 build() {
   command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ is needed (apt-get install clang)" >&2; exit 2; }
@@ -103,6 +117,7 @@ case ${1:-} in
   build) build ;;
   corpus) corpus ;;
   run) shift; [ $# -ge 1 ] || { echo "usage: $0 run SECONDS [TARGET...]" >&2; exit 2; }; run "$@" ;;
-  smoke) build; corpus; run 5 ;;
-  *) echo "usage: $0 build | corpus | run SECONDS [TARGET...] | smoke" >&2; exit 2 ;;
+  deps) deps ;;
+  smoke) deps; build; corpus; run 5 ;;
+  *) echo "usage: $0 deps | build | corpus | run SECONDS [TARGET...] | smoke" >&2; exit 2 ;;
 esac
