@@ -68,6 +68,66 @@ private Q_SLOTS:
         QVERIFY(page.shownText(QStringLiteral("reward")).startsWith(QStringLiteral("Reward 1 ")));
     }
 
+    // A run being written (here by hand, as `rlrf rrr` writes it): each reload adds
+    // the new points and attempt rows to what is shown, keeps the selected
+    // attempt, and a newer run takes over only when the person has not picked one.
+    void followsARunningRunAndKeepsAPickedOne()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("follow.rlrf"));
+        std::int64_t first = 0;
+        {
+            auto project = store::Project::create(path.toStdString(), {"arith", "models/demo", {}, 0});
+            first = store::RunRepository(project.db()).start(store::RunKind::Rrr, 0, "{}");
+            store::MetricRepository(project.db()).append(first, {{1, "rrr/reward_mean", 0.25}});
+        }
+        std::size_t attemptsWritten = 1;
+        RrrPage page;
+        page.setAttemptLoader([&](store::Database &, std::int64_t) {
+            std::vector<ui::RrrAttemptRow> rows(attemptsWritten);
+            for (std::size_t i = 0; i < rows.size(); ++i)
+                rows[i].step = static_cast<qint64>(i + 1);
+            return rows;
+        });
+        QVERIFY(page.setProject(path));
+        QCOMPARE(page.shownRunId(), first);
+        QCOMPARE(page.chart()->pointCount(), 1);
+        page.attempts()->setCurrentCell(0, 0);
+
+        for (int step = 2; step <= 4; ++step) {
+            {
+                auto project = store::Project::open(path.toStdString());
+                store::MetricRepository(project.db()).append(first, {{step, "rrr/reward_mean", 0.25 * step}});
+            }
+            attemptsWritten = static_cast<std::size_t>(step);
+            QVERIFY(page.reload());
+            QCOMPARE(page.chart()->pointCount(), step);
+            QCOMPARE(page.attempts()->rowCount(), step);
+            QCOMPARE(page.attempts()->currentRow(), 0); // what the person looks at stays
+        }
+        QCOMPARE(page.chart()->lastValue(), 1.0);
+
+        // A newer run is followed while the person has not picked an older one...
+        std::int64_t second = 0;
+        {
+            auto project = store::Project::open(path.toStdString());
+            second = store::RunRepository(project.db()).start(store::RunKind::Rrr, 0, "{}");
+            store::MetricRepository(project.db()).append(second, {{1, "rrr/reward_mean", 0.5}});
+        }
+        QVERIFY(page.reload());
+        QCOMPARE(page.shownRunId(), second);
+        // ...and once they have, a newer run does not take it away.
+        QVERIFY(page.selectRun(first));
+        QCOMPARE(page.shownRunId(), first);
+        {
+            auto project = store::Project::open(path.toStdString());
+            store::RunRepository(project.db()).start(store::RunKind::Rrr, 0, "{}");
+        }
+        QVERIFY(page.reload());
+        QCOMPARE(page.runIds().size(), std::size_t{3});
+        QCOMPARE(page.shownRunId(), first);
+        QCOMPARE(page.chart()->pointCount(), 4);
+    }
+
     void aMissingProjectIsReported()
     {
         RrrPage page;

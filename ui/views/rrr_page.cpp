@@ -19,6 +19,8 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace rlrf::ui {
 
 namespace {
@@ -53,7 +55,12 @@ RrrPage::RrrPage(QWidget *parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     connect(m_table, &QTableWidget::currentCellChanged, this, [this](int row) { selectAttempt(row); });
-    connect(m_runs, &QListWidget::currentRowChanged, this, [this] { showRun(); });
+    // Only the person's choice reaches here (a reload blocks the list's signals):
+    // a run picked other than the newest stays shown while newer runs come.
+    connect(m_runs, &QListWidget::currentRowChanged, this, [this](int row) {
+        m_userPickedRun = row >= 0 && row + 1 < m_runs->count();
+        showRun();
+    });
     connect(m_metric, &QComboBox::currentIndexChanged, this, [this] { showMetric(); });
 
     auto *texts = new QWidget(this);
@@ -88,29 +95,45 @@ RrrPage::~RrrPage() = default;
 bool RrrPage::setProject(const QString &path)
 {
     m_path = path;
+    m_shownRun = 0;
+    m_userPickedRun = false;
     return reload();
 }
 
 bool RrrPage::reload()
 {
-    m_runIds.clear();
-    m_runs->clear();
+    std::vector<std::int64_t> ids;
+    QStringList labels;
     try {
         auto project = store::Project::open(toStdString(m_path));
         for (const auto &run : store::RunRepository(project.db()).list()) {
             if (run.kind != store::RunKind::Rrr)
                 continue;
-            m_runIds.push_back(run.id);
-            m_runs->addItem(tr("Run %1 · M%2 · %3").arg(run.id).arg(run.iteration).arg(toQString(store::toString(run.status))));
+            ids.push_back(run.id);
+            labels << tr("Run %1 · M%2 · %3").arg(run.id).arg(run.iteration).arg(toQString(store::toString(run.status)));
         }
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
         return false;
     }
+    const bool keepPicked = m_userPickedRun && std::find(ids.begin(), ids.end(), m_shownRun) != ids.end();
+    const std::int64_t show = keepPicked ? m_shownRun : ids.empty() ? 0 : ids.back();
+    {
+        const QSignalBlocker block(m_runs);
+        m_runIds = ids;
+        m_runs->clear();
+        m_runs->addItems(labels);
+        const auto at = std::find(ids.begin(), ids.end(), show);
+        m_runs->setCurrentRow(at == ids.end() ? -1 : static_cast<int>(at - ids.begin()));
+    }
+    if (!keepPicked)
+        m_userPickedRun = false;
     m_status->setText(m_runIds.empty() ? tr("No Reflect-Retry-Reward runs in this project yet.")
                                        : m_loader ? QString() : tr("Runs and curves; attempt rows need the RRR tables."));
-    if (!m_runIds.empty())
-        m_runs->setCurrentRow(static_cast<int>(m_runIds.size()) - 1);
+    if (show != 0 && show == m_shownRun)
+        extendShownRun(); // the same run, perhaps still going: add what is new
+    else
+        showRun();
     return true;
 }
 
@@ -127,38 +150,89 @@ bool RrrPage::selectRun(std::int64_t runId)
 void RrrPage::showRun()
 {
     const int row = m_runs->currentRow();
-    m_metric->clear();
-    if (row < 0)
+    {
+        const QSignalBlocker block(m_metric);
+        m_metric->clear();
+    }
+    m_shownRun = row < 0 ? 0 : m_runIds[static_cast<std::size_t>(row)];
+    if (row < 0) {
+        showMetric();
+        setAttempts({});
         return;
-    const auto runId = m_runIds[static_cast<std::size_t>(row)];
+    }
     try {
         auto project = store::Project::open(toStdString(m_path));
-        for (const auto &key : store::MetricRepository(project.db()).keys(runId))
-            if (key != metrics::kRunTotalSteps) // bookkeeping for the stage view, not a curve
-                m_metric->addItem(toQString(key));
-        // The retries' reward is what the method is about; open on it, not on the
-        // first key in alphabetical order.
-        const int reward = m_metric->findText(QString::fromLatin1(metrics::kRrrRewardMean));
-        if (reward >= 0)
-            m_metric->setCurrentIndex(reward);
-        setAttempts(m_loader ? m_loader(project.db(), runId) : std::vector<RrrAttemptRow>{});
+        {
+            const QSignalBlocker block(m_metric);
+            for (const auto &key : store::MetricRepository(project.db()).keys(m_shownRun))
+                if (key != metrics::kRunTotalSteps) // bookkeeping for the stage view, not a curve
+                    m_metric->addItem(toQString(key));
+            // The retries' reward is what the method is about; open on it, not on
+            // the first key in alphabetical order.
+            const int reward = m_metric->findText(QString::fromLatin1(metrics::kRrrRewardMean));
+            if (reward >= 0)
+                m_metric->setCurrentIndex(reward);
+        }
+        setAttempts(m_loader ? m_loader(project.db(), m_shownRun) : std::vector<RrrAttemptRow>{});
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
     }
     showMetric();
 }
 
+// The shown run again, as a running run writes it: new metric names join the
+// list, the chart gains the points written since, new attempt rows are added;
+// what the person looks at (metric, attempt) stays selected.
+void RrrPage::extendShownRun()
+{
+    try {
+        auto project = store::Project::open(toStdString(m_path));
+        const bool wasEmpty = m_metric->count() == 0;
+        {
+            const QSignalBlocker block(m_metric);
+            for (const auto &key : store::MetricRepository(project.db()).keys(m_shownRun))
+                if (key != metrics::kRunTotalSteps && m_metric->findText(toQString(key)) < 0)
+                    m_metric->addItem(toQString(key));
+            const int reward = m_metric->findText(QString::fromLatin1(metrics::kRrrRewardMean));
+            if (wasEmpty && reward >= 0)
+                m_metric->setCurrentIndex(reward);
+        }
+        if (m_loader) {
+            auto rows = m_loader(project.db(), m_shownRun);
+            if (rows.size() != m_rows.size()) {
+                const int selected = m_table->currentRow();
+                setAttempts(std::move(rows));
+                if (selected >= 0)
+                    m_table->setCurrentCell(selected, 0);
+            }
+        }
+    } catch (const std::exception &e) {
+        m_status->setText(QString::fromUtf8(e.what()));
+    }
+    appendNewPoints();
+}
+
 void RrrPage::showMetric()
 {
     m_chart->clear();
-    const int row = m_runs->currentRow();
-    if (row < 0 || m_metric->currentText().isEmpty())
+    m_chartPoints = 0;
+    appendNewPoints();
+}
+
+void RrrPage::appendNewPoints()
+{
+    if (m_shownRun == 0 || m_metric->currentText().isEmpty())
         return;
     try {
         auto project = store::Project::open(toStdString(m_path));
-        for (const auto &point : store::MetricRepository(project.db())
-                                     .series(m_runIds[static_cast<std::size_t>(row)], toStdString(m_metric->currentText())))
-            m_chart->addPoint(static_cast<double>(point.step), point.value);
+        const auto points = store::MetricRepository(project.db()).series(m_shownRun, toStdString(m_metric->currentText()));
+        if (points.size() < m_chartPoints) { // fewer than drawn (a resumed run replaced its tail): redraw
+            m_chart->clear();
+            m_chartPoints = 0;
+        }
+        for (std::size_t i = m_chartPoints; i < points.size(); ++i)
+            m_chart->addPoint(static_cast<double>(points[i].step), points[i].value);
+        m_chartPoints = points.size();
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
     }

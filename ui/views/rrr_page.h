@@ -51,11 +51,17 @@ public:
 
     void setAttemptLoader(AttemptLoader loader) { m_loader = std::move(loader); }
     bool setProject(const QString &path);
+    /// Reads the run list again. The shown run stays shown when the person picked
+    /// it; otherwise the newest run is shown (a running one is followed). When the
+    /// shown run is the same, only what is new is added: curve points, metric
+    /// names and attempt rows, with the selected attempt kept.
     bool reload();
 
     /// The RRR runs listed (run ids, oldest first).
     std::vector<std::int64_t> runIds() const { return m_runIds; }
     bool selectRun(std::int64_t runId);
+    /// The run shown (0 = none).
+    std::int64_t shownRunId() const { return m_shownRun; }
     void setAttempts(std::vector<RrrAttemptRow> rows);
     void selectAttempt(int row);
     MetricChart *chart() const { return m_chart; }
@@ -65,11 +71,16 @@ public:
 private:
     void showRun();
     void showMetric();
+    void extendShownRun();
+    void appendNewPoints();
 
     QString m_path;
     AttemptLoader m_loader;
     std::vector<std::int64_t> m_runIds;
     std::vector<RrrAttemptRow> m_rows;
+    std::int64_t m_shownRun = 0;
+    bool m_userPickedRun = false;   // a run chosen in the list is not replaced by a newer one
+    std::size_t m_chartPoints = 0;  // points of the shown metric already drawn
     QListWidget *m_runs;
     QComboBox *m_metric;
     MetricChart *m_chart;
