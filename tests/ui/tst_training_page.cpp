@@ -19,6 +19,7 @@
 #include "core/logging.h"
 #include "store/metric_repository.h"
 #include "store/pair_repository.h"
+#include "store/project_file.h"
 #include "store/run_repository.h"
 
 #include <QImage>
@@ -263,6 +264,49 @@ private Q_SLOTS:
         QVERIFY(!page.launch());
         QVERIFY2(page.statusText().contains(QStringLiteral("beta")), qPrintable(page.statusText()));
         QVERIFY(!page.isRunning());
+    }
+
+    // A DPO run another thread or process is writing: each follow adds the steps
+    // written since (the newest waits until the next one or the end, since its
+    // points may not all be there yet), and the finished run shows every step.
+    void aRunningRunIsFollowedStepByStep()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("follow.rlrf"));
+        QVERIFY(QFile::copy(m_path, path));
+        std::int64_t runId = 0;
+        const auto writeStep = [&](std::int64_t step) {
+            auto project = store::Project::open(path.toStdString());
+            store::MetricRepository(project.db())
+                .append(runId, {{step, "dpo/loss", 0.7 - 0.1 * static_cast<double>(step)},
+                                {step, "dpo/rewards/chosen", 0.1 * static_cast<double>(step)}});
+        };
+        {
+            auto project = store::Project::open(path.toStdString());
+            runId = store::RunRepository(project.db()).start(store::RunKind::Dpo, 1, "{}");
+        }
+        JobController jobs;
+        TrainingPage page(&jobs);
+        page.setProject(path);
+        writeStep(1);
+        writeStep(2);
+        page.followNewestRun();
+        QCOMPARE(page.shownStoredRun(), runId);
+        QCOMPARE(page.shownStoredStep(), std::int64_t{1});
+        auto *loss = page.curves()->chart(QStringLiteral("dpo/loss"));
+        QCOMPARE(loss->pointCount(), 1);
+        writeStep(3);
+        page.followNewestRun();
+        QCOMPARE(page.shownStoredStep(), std::int64_t{2});
+        QCOMPARE(loss->pointCount(), 2); // added, not redrawn twice
+        {
+            auto project = store::Project::open(path.toStdString());
+            store::RunRepository(project.db()).finish(runId, store::RunStatus::Succeeded);
+        }
+        page.followNewestRun();
+        QCOMPARE(page.shownStoredStep(), std::int64_t{3});
+        QCOMPARE(loss->pointCount(), 3);
+        QCOMPARE(lossAt(loss, 3.0), 0.7 - 0.3);
+        QVERIFY(page.statusText().contains(QStringLiteral("succeeded")));
     }
 
     void aRelativeModelFolderIsTheProjectsNeighbour()

@@ -121,31 +121,61 @@ void TrainingPage::followNewestRun()
         for (const auto &run : store::RunRepository(project.db()).list())
             if (run.kind == store::RunKind::Dpo)
                 latest = run.id;
-        if (latest != 0)
+        if (latest == 0)
+            return;
+        if (latest != m_shownRun) {
             showStoredRun(latest);
+            return;
+        }
+        addStoredSteps(project.db(), latest);
+        const auto run = store::RunRepository(project.db()).byId(latest);
+        m_status->setText(tr("Run %1 (M%2, %3), read from the project.")
+                              .arg(latest)
+                              .arg(run.iteration)
+                              .arg(toQString(store::toString(run.status))));
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
     }
+}
+
+// The run's points after the last step drawn, step by step as a live run
+// reports them, so the flags see whole steps. While the run goes, its newest
+// step waits for the next: its points may not all be written yet.
+std::size_t TrainingPage::addStoredSteps(store::Database &db, std::int64_t runId)
+{
+    store::MetricRepository metrics(db);
+    std::vector<store::MetricPoint> fresh;
+    for (const auto &key : metrics.keys(runId))
+        for (const auto &point : metrics.series(runId, key))
+            if (point.step > m_shownStep)
+                fresh.push_back(point);
+    if (fresh.empty())
+        return 0;
+    std::stable_sort(fresh.begin(), fresh.end(), [](const auto &a, const auto &b) { return a.step < b.step; });
+    const bool running = store::RunRepository(db).byId(runId).status == store::RunStatus::Running;
+    const std::int64_t upTo = running ? fresh.back().step - 1 : fresh.back().step;
+    std::size_t added = 0;
+    for (const auto &point : fresh) {
+        if (point.step > upTo)
+            break;
+        m_curves->addMetric(point.step, toQString(point.key), point.value);
+        ++added;
+    }
+    m_curves->finish();
+    m_shownStep = std::max(m_shownStep, upTo);
+    return added;
 }
 
 bool TrainingPage::showStoredRun(std::int64_t runId)
 {
     m_curves->clear();
     m_plan.clear();
+    m_shownRun = runId;
+    m_shownStep = 0;
     std::size_t points = 0;
     try {
         auto project = store::Project::open(toStdString(m_project));
-        store::MetricRepository metrics(project.db());
-        // Step by step, as a live run reports them, so the flags see whole steps.
-        std::vector<store::MetricPoint> all;
-        for (const auto &key : metrics.keys(runId))
-            for (const auto &point : metrics.series(runId, key))
-                all.push_back(point);
-        std::stable_sort(all.begin(), all.end(), [](const auto &a, const auto &b) { return a.step < b.step; });
-        for (const auto &point : all)
-            m_curves->addMetric(point.step, toQString(point.key), point.value);
-        m_curves->finish();
-        points = all.size();
+        points = addStoredSteps(project.db(), runId);
         const auto run = store::RunRepository(project.db()).byId(runId);
         m_plan = pipeline::storedStepPairIds(run.hyperParametersJson);
         // The form shows the settings this run had, not the form's defaults.
@@ -180,6 +210,7 @@ bool TrainingPage::launch()
     m_curves->clear();
     m_curves->setLossType(toQString(config->lossType));
     m_lastStep = 0;
+    m_shownRun = m_shownStep = 0; // the curves are this page's run now
     m_pausedCheckpoint.clear();
     return start(request);
 }

@@ -24,6 +24,10 @@ class QLabel;
 class QListWidget;
 class QPushButton;
 
+namespace rlrf::store {
+class Database;
+}
+
 namespace rlrf::ui {
 
 class DpoSettingsForm;
@@ -39,8 +43,12 @@ public:
     /// curves of its latest DPO run read back from the store.
     void setProject(const QString &path);
     /// Unless a run of this page is going: shows the project's newest DPO run
-    /// (a pipeline's, running or not) as its stored points stand now.
+    /// (a pipeline's, running or not) as its stored points stand now. When that
+    /// run is the one shown, only the steps written since are added.
     void followNewestRun();
+    /// The stored run shown (0 = none) and its last step drawn.
+    std::int64_t shownStoredRun() const { return m_shownRun; }
+    std::int64_t shownStoredStep() const { return m_shownStep; }
     /// Plots a finished run's stored metric points; false when it has none.
     bool showStoredRun(std::int64_t runId);
     DpoSettingsForm *settings() const { return m_settings; }
@@ -66,6 +74,7 @@ Q_SIGNALS:
 
 private:
     bool start(pipeline::StoreDpoRequest request);
+    std::size_t addStoredSteps(store::Database &db, std::int64_t runId);
     void onFinished(int jobId, int outcome, const QString &message);
     void updateButtons();
 
@@ -78,6 +87,8 @@ private:
     QPushButton *m_launch, *m_pause, *m_resume, *m_stop;
     int m_jobId = 0;
     bool m_pauseRequested = false;
+    std::int64_t m_shownRun = 0;  // the stored run drawn
+    std::int64_t m_shownStep = 0; // its last step drawn
     qint64 m_lastStep = 0;
     std::string m_pausedCheckpoint; // where Resume continues from; empty when not paused
     std::vector<std::vector<std::int64_t>> m_plan; // the pair ids of step 1, 2, ...
