@@ -30,8 +30,10 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPushButton>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 
 #include <tuple>
 
@@ -43,6 +45,11 @@ static void initUiResources()
 }
 
 namespace rlrf::ui {
+
+namespace {
+// How often, at most, the other areas re-read the file while a run writes it.
+constexpr int kFollowReloadMs = 3000;
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent)
@@ -149,23 +156,39 @@ void MainWindow::addLoopAreas()
     connect(pairs, &PairsPage::pairsChanged, iterations, &IterationsPage::reload);
 
     // A run writes from its own thread or from another process: the Run area sees
-    // the file change and the other areas read it again, at most every few
-    // seconds so a fast run does not keep them busy.
-    connect(this, &MainWindow::projectOpened, run, &RunPage::setProject);
-    connect(run, &RunPage::projectWritten, this, [this, iterations, rrr, training] {
-        if (m_lastFollowReload.isValid() && m_lastFollowReload.elapsed() < 3000)
+    // the file change and the other areas read it again at once, then at most
+    // every few seconds so a fast run does not keep them busy; a write that came
+    // in the pause is read when it ends, so nothing written stays unshown.
+    m_runPage = run;
+    m_followReload = new QTimer(this);
+    m_followReload->setSingleShot(true);
+    m_followReload->setInterval(kFollowReloadMs);
+    const auto reloadFollowers = [this, iterations, rrr, training] {
+        iterations->reload();
+        rrr->reload();
+        training->followNewestRun();
+        m_session->noteWrittenElsewhere();
+    };
+    connect(m_followReload, &QTimer::timeout, this, [this, reloadFollowers] {
+        if (!m_followPending)
             return;
-        m_lastFollowReload.start();
-        iterations->reload();
-        rrr->reload();
-        training->followNewestRun();
-        m_session->noteWrittenElsewhere();
+        m_followPending = false;
+        reloadFollowers();
+        m_followReload->start();
     });
-    connect(run, &RunPage::runFinished, this, [iterations, rrr, training, this] {
-        iterations->reload();
-        rrr->reload();
-        training->followNewestRun();
-        m_session->noteWrittenElsewhere();
+    connect(this, &MainWindow::projectOpened, run, &RunPage::setProject);
+    connect(run, &RunPage::projectWritten, this, [this, reloadFollowers] {
+        if (m_followReload->isActive()) {
+            m_followPending = true;
+            return;
+        }
+        reloadFollowers();
+        m_followReload->start();
+    });
+    connect(run, &RunPage::runFinished, this, [this, reloadFollowers] {
+        m_followReload->stop();
+        m_followPending = false;
+        reloadFollowers(); // at once: the run's last writes
     });
     connect(run, &RunPage::reviewRequested, this, [this, pairs] { m_areas->setCurrentWidget(pairs); });
     connect(pairs, &PairsPage::pairsChanged, run, &RunPage::refresh);
@@ -286,6 +309,26 @@ void MainWindow::showAbout()
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // A run going in this window stops with it: ask first. Stopping keeps every
+    // finished batch, and Resume continues the run later.
+    if (m_runPage && m_runPage->isRunning()) {
+        QMessageBox ask(QMessageBox::Question, tr("A run is going"),
+                        tr("A run is going in this window. Closing stops it after the current batch; everything "
+                           "finished is kept, and Resume in the Run area continues it later."),
+                        QMessageBox::NoButton, this);
+        ask.setObjectName(QStringLiteral("confirm.closeDuringRun"));
+        QPushButton *stop = ask.addButton(tr("Stop the run and close"), QMessageBox::AcceptRole);
+        stop->setObjectName(QStringLiteral("confirm.stopAndClose"));
+        QPushButton *keep = ask.addButton(tr("Keep running"), QMessageBox::RejectRole);
+        keep->setObjectName(QStringLiteral("confirm.keepRunning"));
+        ask.setDefaultButton(keep);
+        ask.exec();
+        if (ask.clickedButton() != stop) {
+            event->ignore();
+            return;
+        }
+        m_runPage->stop();
+    }
     AppSettings::saveWindow(*this);
     event->accept();
 }

@@ -9,6 +9,7 @@ class QLabel;
 class QTabWidget;
 class QDockWidget;
 class QMenu;
+class QTimer;
 
 namespace rlrf::ui {
 
@@ -18,6 +19,7 @@ class LogView;
 class ProjectPage;
 class ProjectSession;
 class RubricPage;
+class RunPage;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
@@ -34,6 +36,7 @@ public:
     ProjectSession *session() const { return m_session; }
     RubricPage *rubricPage() const { return m_rubricPage; }
     ExplorerPage *explorerPage() const { return m_explorerPage; }
+    RunPage *runPage() const { return m_runPage; }
     QString currentProject() const { return m_projectPath; }
 
 public Q_SLOTS:
@@ -66,7 +69,9 @@ private:
     ProjectPage *m_projectPage;
     QMenu *m_recentMenu = nullptr;
     QString m_projectPath;
-    QElapsedTimer m_lastFollowReload; // when the areas last re-read a run's writes
+    RunPage *m_runPage = nullptr;
+    QTimer *m_followReload = nullptr; // the other areas re-read a run's writes at most every few seconds
+    bool m_followPending = false;     // a write came while they waited
     QLabel *m_readOnlyNotice = nullptr; // shown while the open project is read-only
 };
 

@@ -24,7 +24,9 @@
 #include "worker/stage_runner.h"
 
 #include "core/logging.h"
+#include "store/candidate_repository.h"
 #include "store/critique_repository.h"
+#include "store/project_file.h"
 #include "store/database.h"
 #include "store/prompt_repository.h"
 #include "store/rubric_repository.h"
@@ -163,6 +165,36 @@ private Q_SLOTS:
                 rationale = QString::fromStdString(a.rationale);
         QVERIFY(!rationale.isEmpty());
         QVERIFY2(m_page->rationaleView()->toPlainText().contains(rationale), qPrintable(m_page->rationaleView()->toPlainText()));
+    }
+
+    // A run writing the file (another connection, as the run's thread or another
+    // process does): the page reads it again, the new candidate appears, and the
+    // candidate and aspect the person looks at stay selected.
+    void newCandidatesAppearAndTheSelectionStays()
+    {
+        const qint64 promptId = m_ids.prompts.front();
+        QVERIFY(m_page->selectPrompt(promptId));
+        auto *candidates = m_page->candidateModel();
+        const int before = candidates->rowCount();
+        const qint64 looked = candidates->candidate(1).candidate.id;
+        QVERIFY(m_page->selectCandidate(looked));
+        QVERIFY(m_page->selectAspect(QStringLiteral("Logical Correctness")));
+        const QString rationale = m_page->rationaleView()->toPlainText();
+        {
+            auto other = store::Project::open(m_session->path().toStdString());
+            store::CandidateRecord added;
+            added.promptId = promptId;
+            added.iteration = 1;
+            added.text = "Answer: 42";
+            store::CandidateRepository(other.db()).insert(added);
+        }
+        m_session->noteWrittenElsewhere();
+        QTRY_VERIFY_WITH_TIMEOUT(candidates->rowCount() == before + 1, 20000);
+        const QModelIndex current = m_page->candidateView()->currentIndex();
+        QVERIFY(current.isValid());
+        QCOMPARE(candidates->candidate(current.row()).candidate.id, looked);
+        QCOMPARE(QString::fromStdString(candidates->aspectOf(current.column())), QStringLiteral("Logical Correctness"));
+        QCOMPARE(m_page->rationaleView()->toPlainText(), rationale);
     }
 
     void refinementShowsTheChangedWords()

@@ -197,6 +197,11 @@ void ExplorerPage::loadOrder(const std::string &key, bool descending, const stor
 
 void ExplorerPage::reloadAll()
 {
+    // A run's batches reload the page every few seconds: the candidate and aspect
+    // the person looks at stay selected when they are still there.
+    const QModelIndex current = m_candidateView->currentIndex();
+    m_keepCandidate = current.isValid() && m_promptId != 0 ? m_candidates->candidate(current.row()).candidate.id : 0;
+    m_keepColumn = current.isValid() ? current.column() : -1;
     m_rubric = {};
     std::vector<std::string> aspects;
     if (auto *db = m_session->reader()) {
@@ -229,9 +234,16 @@ void ExplorerPage::promptsLoaded()
 {
     m_count->setText(tr("%n prompt(s)", nullptr, static_cast<int>(m_prompts->totalCount())));
     const qint64 keep = m_keepPrompt;
-    m_keepPrompt = 0;
-    if (keep != 0 && selectPrompt(keep))
+    const qint64 keepCandidate = m_keepCandidate;
+    const int keepColumn = m_keepColumn;
+    m_keepPrompt = m_keepCandidate = 0;
+    m_keepColumn = -1;
+    if (keep != 0 && selectPrompt(keep)) {
+        if (const int row = m_candidates->rowOfCandidate(keepCandidate); keepCandidate != 0 && row >= 0)
+            m_candidateView->setCurrentIndex(
+                m_candidates->index(row, std::max(keepColumn, int(CandidateTableModel::FirstAspectColumn))));
         return;
+    }
     if (m_prompts->rowCount() > 0)
         m_promptView->selectRow(0);
     else

@@ -80,6 +80,8 @@ private:
     feedback::Rubric m_rubric;
     qint64 m_promptId = 0;
     qint64 m_keepPrompt = 0; // re-selected when the list has reloaded
+    qint64 m_keepCandidate = 0; // with the candidate and column looked at
+    int m_keepColumn = -1;
 
     QLineEdit *m_search = nullptr;
     QComboBox *m_split = nullptr;
