@@ -5,7 +5,9 @@
 // no duplicated or missing rows; a run waiting for review continues after the
 // pairs are approved in the Pairs queue; a run of `rlrf run` in a child process
 // is followed live, read-only, and when that process is killed the window
-// offers Resume and finishes the run. The longest GUI-thread stall of a refresh
+// offers Resume and finishes the run. A NaN loss fails the run naming the step;
+// an RRR settings file fills the form; closing the window during a run asks
+// first. The longest GUI-thread stall of a refresh
 // is measured and printed. On real project files with the shipped arith-demo
 // model (it answers some problems right, so pairs are built).
 #include "common/pipeline_fixture.h"
@@ -13,6 +15,7 @@
 #include "common/test_paths.h"
 #include "ui_test_helpers.h"
 
+#include "main_window.h"
 #include "plots/metric_chart.h"
 #include "views/pairs_page.h"
 #include "views/run_page.h"
@@ -23,16 +26,19 @@
 #include "store/project_file.h"
 #include "store/stage_repository.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMessageBox>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -113,6 +119,7 @@ class TestRunPage : public QObject {
 private Q_SLOTS:
     void initTestCase()
     {
+        QStandardPaths::setTestModeEnabled(true); // the window's QSettings go to a test location
         QVERIFY(m_dir.isValid());
         m_model = test::sourceDir() + QStringLiteral("/resources/models/arith-demo");
     }
@@ -407,6 +414,112 @@ private Q_SLOTS:
         judged.refresh();
         QVERIFY(judged.progress() && judged.progress()->run.status == store::RunStatus::Failed);
         QVERIFY(judged.findChild<QPushButton *>(QStringLiteral("run.resume"))->isEnabled()); // once the judge answers
+    }
+
+    // A learning rate of 1e30 blows the weights up after DPO's first step: the
+    // next loss is not finite. The window says which step and why, the run is
+    // left failed with the curve points written before (as the CLI leaves it),
+    // and the file stays whole.
+    void aNanLossFailsTheRunWithTheStepNamed()
+    {
+        const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("nan"), 12, 3, m_model);
+        RunPage page;
+        page.setPollInterval(200);
+        QVERIFY(page.setProject(QString::fromStdString(project.path)));
+        smallSettings(*page.rlrfForm(), 6, true);
+        page.rlrfForm()->setValues({{"sft-epochs", "0"}, {"epochs", "8"}, {"lr", "1e30"}});
+        QSignalSpy finished(&page, &RunPage::runFinished);
+        QVERIFY(page.start());
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kRunTimeoutMs);
+        QCOMPARE(int(finished.at(0).at(0).value<Outcome>()), int(Outcome::Failed));
+        const QString status = page.statusText();
+        QVERIFY2(status.contains(QStringLiteral("step ")) && status.contains(QStringLiteral("training stopped")),
+                 qPrintable(status));
+        page.refresh();
+        QVERIFY(page.progress() && page.progress()->run.status == store::RunStatus::Failed);
+        QVERIFY2(page.ownershipText().contains(QStringLiteral("failed")), qPrintable(page.ownershipText()));
+        QVERIFY(cell(page, 0, "train")->state != StageState::Done);
+        QVERIFY(cell(page, 0, "sample")->state == StageState::Done); // the stages before are kept
+        auto reopened = store::Project::open(project.path);
+        QVERIFY(reopened.integrityProblems().empty());
+    }
+
+    // `rlrf rrr --config FILE` in the window: the file fills the form, a key
+    // outside the form still applies, and a broken file is named with its cause.
+    void rrrSettingsFileFillsTheForm()
+    {
+        RunPage page;
+        const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("rrr-config"), 4, 2, m_model);
+        QVERIFY(page.setProject(QString::fromStdString(project.path)));
+        page.rrrForm()->setValues({{"task", "arith"}});
+        const QString good = m_dir.filePath(QStringLiteral("rrr.json"));
+        {
+            QFile f(good);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"group_size": 3, "learning_rate": 2e-5, "max_steps": 7})");
+        }
+        QVERIFY2(page.loadRrrSettings(good), qPrintable(page.statusText()));
+        QCOMPARE(page.method(), RunPage::Method::Rrr);
+        const auto values = page.rrrForm()->values();
+        QCOMPARE(values.at("group-size"), std::string("3"));
+        QCOMPARE(values.at("max-steps"), std::string("7"));
+        QCOMPARE(values.at("task"), std::string("arith")); // the form's own choice stays
+        QVERIFY(page.findChild<QLabel *>(QStringLiteral("run.rrr.configSource"))->text().contains(QStringLiteral("rrr.json")));
+
+        const QString broken = m_dir.filePath(QStringLiteral("broken.json"));
+        {
+            QFile f(broken);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(R"({"group_size": 1})");
+        }
+        QVERIFY(!page.loadRrrSettings(broken));
+        QVERIFY2(page.statusText().contains(QStringLiteral("broken.json")), qPrintable(page.statusText()));
+        QCOMPARE(page.rrrForm()->values().at("group-size"), std::string("3")); // nothing half-applied
+        const QString notJson = m_dir.filePath(QStringLiteral("not.json"));
+        {
+            QFile f(notJson);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write("group_size = 3");
+        }
+        QVERIFY(!page.loadRrrSettings(notJson));
+        QVERIFY2(page.statusText().contains(QStringLiteral("not.json")), qPrintable(page.statusText()));
+    }
+
+    // Closing the window while a run goes asks first; "Keep running" keeps both,
+    // "Stop the run and close" stops the run after its batch, resumable.
+    void closingDuringARunAsksFirst()
+    {
+        const auto project = test::makePipelineProject(m_dir.path(), QStringLiteral("close"), 16, 3, m_model);
+        ui::MainWindow window;
+        window.show();
+        QVERIFY(window.openProject(QString::fromStdString(project.path)));
+        RunPage *page = window.runPage();
+        QVERIFY(page);
+        page->setPollInterval(100);
+        smallSettings(*page->rlrfForm(), 8, true);
+        QSignalSpy finished(page, &RunPage::runFinished);
+        QVERIFY(page->start());
+        const auto answer = [](const char *button) {
+            QTimer::singleShot(50, [button] {
+                auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+                QVERIFY(box);
+                QCOMPARE(box->objectName(), QStringLiteral("confirm.closeDuringRun"));
+                auto *b = box->findChild<QPushButton *>(QString::fromLatin1(button));
+                QVERIFY(b);
+                b->click();
+            });
+        };
+        answer("confirm.keepRunning");
+        QVERIFY(!window.close());
+        QVERIFY(window.isVisible());
+        QVERIFY(page->isRunning());
+        answer("confirm.stopAndClose");
+        QVERIFY(window.close());
+        QTRY_VERIFY_WITH_TIMEOUT(!finished.isEmpty(), kRunTimeoutMs);
+        page->refresh();
+        // Stopped after a batch unless it happened to finish first: never failed.
+        QVERIFY(page->progress()->run.status == store::RunStatus::Cancelled
+                || page->progress()->run.status == store::RunStatus::Succeeded);
     }
 
 private:

@@ -7,6 +7,7 @@
 #include "worker/loop_runner.h"
 
 #include "core/error.h"
+#include "core/json_io.h"
 #include "core/monotonic_clock.h"
 #include "pipeline/rrr/rrr_option_table.h"
 #include "pipeline/rrr/rrr_run.h"
@@ -21,6 +22,8 @@
 
 #include <QComboBox>
 #include <QElapsedTimer>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFontDatabase>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -124,6 +127,8 @@ RunPage::RunPage(QWidget *parent)
     , m_stop(new QPushButton(tr("Stop"), this))
     , m_resume(new QPushButton(tr("Resume"), this))
     , m_openPairs(new QPushButton(tr("Open Pairs queue"), this))
+    , m_loadRrr(new QPushButton(tr("Load settings file…"), this))
+    , m_rrrSource(new QLabel(this))
     , m_runs(new QComboBox(this))
     , m_ownership(new QLabel(this))
     , m_current(new QLabel(this))
@@ -146,8 +151,29 @@ RunPage::RunPage(QWidget *parent)
     auto *rrrScroll = new QScrollArea(this);
     rrrScroll->setWidget(m_rrrForm);
     rrrScroll->setWidgetResizable(true);
+    // `rlrf rrr --config FILE`: a settings file fills the form, and its keys
+    // outside the form still apply.
+    m_loadRrr->setObjectName(QStringLiteral("run.rrr.loadConfig"));
+    m_loadRrr->setToolTip(tr("Fill the form from a settings file, as rlrf rrr --config FILE reads it "
+                             "(JSON with rrr_config keys); the form's values apply over it"));
+    m_rrrSource->setObjectName(QStringLiteral("run.rrr.configSource"));
+    m_rrrSource->setWordWrap(true);
+    connect(m_loadRrr, &QPushButton::clicked, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Reflect-Retry-Reward settings"), QString(),
+                                                          tr("JSON settings (*.json);;All files (*)"));
+        if (!file.isEmpty())
+            loadRrrSettings(file);
+    });
+    auto *rrrPanel = new QWidget(this);
+    auto *rrrLayout = new QVBoxLayout(rrrPanel);
+    rrrLayout->setContentsMargins(0, 0, 0, 0);
+    auto *loadRow = new QHBoxLayout;
+    loadRow->addWidget(m_loadRrr);
+    loadRow->addWidget(m_rrrSource, 1);
+    rrrLayout->addLayout(loadRow);
+    rrrLayout->addWidget(rrrScroll, 1);
     m_forms->addWidget(rlrfScroll);
-    m_forms->addWidget(rrrScroll);
+    m_forms->addWidget(rrrPanel);
     connect(m_method, &QComboBox::currentIndexChanged, this, [this](int index) {
         m_forms->setCurrentIndex(index == static_cast<int>(Method::Rrr) ? 1 : 0);
     });
@@ -283,6 +309,35 @@ bool RunPage::isRunning() const
     return m_runner && m_runner->isRunning();
 }
 
+bool RunPage::loadRrrSettings(const QString &file)
+{
+    const std::string path = toStdString(file);
+    rrr::RrrRunRequest request;
+    try {
+        request.config = rrr::rrrConfigFromJson(json::readFile(path), path);
+    } catch (const std::exception &e) {
+        setStatus(tr("Cannot use %1 as settings: %2").arg(file, QString::fromUtf8(e.what())), true);
+        return false;
+    }
+    // The form's own fields (task, data, model, out) are not in the file.
+    const auto current = m_rrrForm->values();
+    for (const auto &f : rrr::rrrOptionFields())
+        if (const auto it = current.find(f.flag); it != current.end() && (f.flag == "task" || f.flag == "data" ||
+                                                                          f.flag == "model" || f.flag == "out"))
+            f.set(request, it->second);
+    std::map<std::string, std::string> values;
+    for (const auto &f : rrr::rrrOptionFields())
+        values[f.flag] = f.get(request);
+    m_rrrForm->setValues(values);
+    m_rrrForm->markError({}, {});
+    m_rrrBase = request.config;
+    m_rrrSource->setText(tr("Settings from %1").arg(QFileInfo(file).fileName()));
+    m_rrrSource->setToolTip(file);
+    setMethod(Method::Rrr);
+    setStatus(tr("Reflect-Retry-Reward settings read from %1.").arg(file));
+    return true;
+}
+
 bool RunPage::start()
 {
     if (m_path.isEmpty() || isRunning())
@@ -312,6 +367,8 @@ bool RunPage::launch(bool fresh, std::optional<std::int64_t> resumeRunId, bool r
         request.projectPath = project;
         request.fresh = fresh;
         request.resumeRunId = resumeRunId;
+        if (m_rrrBase)
+            request.config = *m_rrrBase;
         if (!resumeRunId) {
             try {
                 rrr::applyRrrValues(m_rrrForm->values(), request, "Run settings");
@@ -479,6 +536,9 @@ void RunPage::fillFormFromRun(const store::RunRecord &run)
                 if (f.flag != "model" && f.flag != "out")
                     values[f.flag] = f.get(request);
             m_rrrForm->setValues(values);
+            m_rrrBase = request.config; // its keys outside the form too
+            m_rrrSource->setText(tr("Settings of run %1").arg(run.id));
+            m_rrrSource->setToolTip({});
             setMethod(Method::Rrr);
         } else {
             const auto options = pipeline::pipelineOptionsFromJson(stored, "run " + std::to_string(run.id));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "core/progress.h"
+#include "pipeline/rrr/rrr_config.h"
 #include "pipeline/run/run_progress.h"
 
 #include <QString>
@@ -52,6 +53,12 @@ public:
     Method method() const;
     SettingsTableForm *rlrfForm() const { return m_rlrfForm; }
     SettingsTableForm *rrrForm() const { return m_rrrForm; }
+
+    /// Reads a Reflect-Retry-Reward settings file (`rlrf rrr --config FILE`: JSON
+    /// with rrr_config keys) and fills the RRR form from it; its keys outside the
+    /// form are kept for the next Start, as the CLI keeps them. False, with the
+    /// file and the cause shown, when it does not read.
+    bool loadRrrSettings(const QString &file);
 
     /// Starts a new run with the form's settings; false (the field marked and the
     /// reason shown) when a setting is invalid or a run is going.
@@ -107,7 +114,8 @@ private:
     QStackedWidget *m_forms;
     SettingsTableForm *m_rlrfForm;
     SettingsTableForm *m_rrrForm;
-    QPushButton *m_start, *m_stop, *m_resume, *m_openPairs;
+    QPushButton *m_start, *m_stop, *m_resume, *m_openPairs, *m_loadRrr;
+    QLabel *m_rrrSource;
     QComboBox *m_runs;
     QLabel *m_ownership;
     QLabel *m_current;
@@ -119,6 +127,7 @@ private:
     QTimer *m_timer;
 
     std::optional<pipeline::RunProgress> m_progress;
+    std::optional<rrr::RrrConfig> m_rrrBase; // from a loaded settings file: the form applies over it
     std::int64_t m_shownRunId = 0;
     std::int64_t m_ownRunId = 0;      // the run the runner is driving (0 = none or not yet known)
     std::int64_t m_newestBeforeStart = 0;
