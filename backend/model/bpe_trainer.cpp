@@ -126,8 +126,11 @@ std::vector<std::string> readTrainingDocuments(const std::string &path)
     if (!in)
         throw Error("cannot open file for reading", {path, 0, {}});
     std::string line;
-    while (std::getline(in, line))
+    for (long number = 1; std::getline(in, line); ++number) {
+        if (!detail::isValidUtf8(line))
+            throw Error("the line is not valid UTF-8 text (a tokenizer is trained on UTF-8)", {path, number, {}});
         docs.push_back(line + "\n");
+    }
     return docs;
 }
 
@@ -138,8 +141,10 @@ BpeTrainingResult trainByteLevelBpe(const std::vector<std::string> &documents, c
     if (options.vocabSize <= base)
         throw Error("the vocabulary size must exceed " + std::to_string(base)
                     + " (special tokens + 256 bytes), got " + std::to_string(options.vocabSize));
-    for (const std::string &doc : documents)
-        if (!detail::isValidUtf8(doc)) throw Error("a training document is not valid UTF-8");
+    for (std::size_t i = 0; i < documents.size(); ++i)
+        if (!detail::isValidUtf8(documents[i]))
+            throw Error("training document " + std::to_string(i + 1) + " of " + std::to_string(documents.size())
+                        + " is not valid UTF-8");
     const auto counts = countWords(documents, options.splitDigits);
     const auto bpe = detail::learnBpe(counts, options.vocabSize - options.specialTokens.size(), options.minFrequency, ctx);
     BpeTrainingResult result;

@@ -32,14 +32,14 @@ struct BpeTrainingResult {
 
 /// Documents of a training corpus: a .jsonl file gives the "text" string of each
 /// record (a record without one is an rlrf::Error naming the line); any other file
-/// gives one document per line.
+/// gives one document per line (a line that is not UTF-8 is an rlrf::Error naming it).
 std::vector<std::string> readTrainingDocuments(const std::string &path);
 
 /// Trains on `documents` and writes `outDir`/tokenizer.json and tokenizer_config.json
 /// (the folder is created). Reports progress per merge batch and stops between
 /// merges when `ctx` asks (outcome Cancelled, nothing written). Throws rlrf::Error
 /// for a vocabulary size that does not exceed the special tokens plus 256 bytes,
-/// or when the folder cannot be written.
+/// a document that is not valid UTF-8 (naming it), or when the folder cannot be written.
 BpeTrainingResult trainByteLevelBpe(const std::vector<std::string> &documents, const BpeTrainingOptions &options,
                                     const std::string &outDir, const RunContext &ctx = {});
 

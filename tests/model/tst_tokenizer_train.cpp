@@ -6,9 +6,12 @@
 // checks the learned merges against a hand derivation; bad input gives exit 1
 // and a message naming the line.
 #include "common/cli_runner.h"
+#include "core/error.h"
+#include "model/bpe_trainer.h"
 #include "model/tokenizer.h"
 #include "common/tokenizer_fixtures.h"
 
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -151,6 +154,28 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("notext.jsonl:3: 'text'"), r.err.constData());
         r = runCli({QStringLiteral("train-tokenizer"), QStringLiteral("--input"), input, QStringLiteral("--out"), out});
         QCOMPARE(r.exitCode, 2);
+        QVERIFY(!QFileInfo::exists(out)); // nothing written by any of these
+    }
+
+    // A plain-text corpus with a byte that is not UTF-8 (a Latin-1 'é') on line 2:
+    // the file and line are named and no tokenizer is written.
+    void invalidUtf8IsNamed()
+    {
+        const QString input = write(QStringLiteral("latin1.txt"), "first line\ncaf\xE9 au lait\nthird\n");
+        const QString out = m_tmp.filePath(QStringLiteral("latin1"));
+        const auto r = runCli({QStringLiteral("train-tokenizer"), QStringLiteral("--input"), input,
+                               QStringLiteral("--vocab-size"), QStringLiteral("300"), QStringLiteral("--out"), out});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("latin1.txt:2: the line is not valid UTF-8 text"), r.err.constData());
+        QVERIFY(!QFileInfo::exists(out));
+        // Documents handed in directly (the GUI, the demo) are checked as well.
+        try {
+            rlrf::model::trainByteLevelBpe({"fine", "caf\xE9"}, {}, out.toStdString());
+            QFAIL("a document that is not UTF-8 was trained on");
+        } catch (const rlrf::Error &e) {
+            QCOMPARE(std::string(e.what()), std::string("training document 2 of 2 is not valid UTF-8"));
+        }
+        QVERIFY(!QFileInfo::exists(out));
     }
 
 private:
