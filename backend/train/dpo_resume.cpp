@@ -88,8 +88,11 @@ DpoResumePoint resumePointFrom(const nlohmann::json &state, const std::string &f
                     "model); start a new run from its weights instead",
                     {file, 0, "resume"});
     const auto &resume = state["resume"];
-    if (resume.value("format", 0) != kDpoResumeFormat)
-        throw Error("cannot resume: unknown resume format " + shown(resume.value("format", nlohmann::json())),
+    // Compared as JSON, so a format of another type ("1") is named like any other.
+    const auto format = resume.value("format", nlohmann::json());
+    if (format != nlohmann::json(kDpoResumeFormat))
+        throw Error("cannot resume: unknown resume format " + shown(format) + " (this version writes and reads "
+                        + std::to_string(kDpoResumeFormat) + ")",
                     {file, 0, "resume.format"});
     const std::string optimizer = (fs::path(folder) / kDpoOptimizerFile).string();
     if (!fs::exists(optimizer))

@@ -225,6 +225,20 @@ private Q_SLOTS:
         state["global_step"] = 99;
         json::writeFileAtomically(edited + "/trainer_state.json", state.dump(2));
         RLRF_VERIFY_THROWS_WITH(resumeWith(resumeConfig(), m_pairs, edited), "'global_step'");
+        // A resume state of another (future) format, a format as text, or none.
+        const std::string file = edited + "/trainer_state.json";
+        for (const auto &[format, shown] : std::vector<std::pair<nlohmann::json, std::string>>{
+                 {99, "99"}, {"1", "\"1\""}, {nullptr, "nothing"}}) {
+            state = json::readFile(m_checkpoint + "/trainer_state.json");
+            if (format.is_null())
+                state["resume"].erase("format");
+            else
+                state["resume"]["format"] = format;
+            json::writeFileAtomically(file, state.dump(2));
+            RLRF_VERIFY_THROWS_WITH(resumeWith(resumeConfig(), m_pairs, edited),
+                                    file + ": 'resume.format': cannot resume: unknown resume format " + shown
+                                        + " (this version writes and reads 1)");
+        }
     }
 
     void anUnreadableOptimizerStateIsRefused()
