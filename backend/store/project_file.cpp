@@ -5,6 +5,10 @@
 #include "store/migrations.h"
 #include "store/transaction.h"
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 namespace rlrf::store {
 namespace {
 
@@ -14,6 +18,30 @@ void setMeta(Database &db, const std::string &key, const std::string &value)
                "ON CONFLICT (key) DO UPDATE SET value = excluded.value")
         .bindAll(key, value)
         .run();
+}
+
+// SQLite's quick check reports up to 100 problems in its first row, one per line,
+// under a "*** in database main ***" heading (stepping further on a damaged file
+// fails with "malformed"); a page it cannot read is usually followed by dozens of
+// "Page N is never used". The first problem says what is wrong; the rest are
+// counted, so the message stays one line.
+std::string damageReport(const std::string &text)
+{
+    std::vector<std::string> problems;
+    for (std::size_t start = 0; start <= text.size();) {
+        const auto end = std::min(text.find('\n', start), text.size());
+        const std::string line = text.substr(start, end - start);
+        if (!line.empty() && line.rfind("*** in database", 0) != 0)
+            problems.push_back(line);
+        start = end + 1;
+    }
+    if (problems.empty())
+        return text;
+    std::string report = problems.front();
+    if (problems.size() > 1)
+        report += " (and " + std::to_string(problems.size() - 1) + " more problem"
+            + (problems.size() > 2 ? "s" : "") + " SQLite's quick check found)";
+    return report;
 }
 
 } // namespace
@@ -46,15 +74,20 @@ Project Project::open(const std::string &path)
     if (db.userVersion() == 0 && db.scalar("SELECT count(*) FROM sqlite_master") == 0)
         throw Error("not an RLRF project (it has no project schema); create one with `rlrf project new`",
                     {path, 0, {}});
+    // Checked before any migration writes to it: a damaged file is left as it is.
+    {
+        Statement check = db.prepare("PRAGMA quick_check");
+        if (check.step() && check.textAt(0) != "ok")
+            throw Error("the project file is damaged: " + damageReport(check.textAt(0))
+                            + "; open a backup copy instead (this file was not changed)",
+                        {path, 0, {}});
+    }
     if (!readOnly)
         migrate(db);
     else if (db.userVersion() < latestSchemaVersion())
         throw Error("the project file is read-only and was written by an older version: make it writable once "
                     "(chmod u+w) so it can be upgraded",
                     {path, 0, {}});
-    Statement check = db.prepare("PRAGMA quick_check");
-    if (check.step() && check.textAt(0) != "ok")
-        throw Error("the project file is damaged: " + check.textAt(0), {path, 0, {}});
     return Project(std::move(db));
 }
 

@@ -150,6 +150,60 @@ private Q_SLOTS:
         RLRF_VERIFY_THROWS_WITH(store::Project::create(file("notask.rlrf"), {"", "m", {}, 0}), "needs a task name");
     }
 
+    // A page of the prompts table overwritten on disk (a bad sector, a copy cut
+    // short and patched): SQLite's quick check fails and the open is refused with
+    // its first finding, before any migration writes to the file (a file of the
+    // first schema version included), and the file is left byte for byte as it was.
+    void damagedFileIsRefused_data()
+    {
+        QTest::addColumn<int>("version");
+        QTest::newRow("latest schema") << store::latestSchemaVersion();
+        QTest::newRow("schema version 1, would be migrated") << 1;
+    }
+
+    void damagedFileIsRefused()
+    {
+        QFETCH(int, version);
+        const std::string path = file(("damaged-v" + std::to_string(version) + ".rlrf").c_str());
+        std::int64_t rootPage = 0, pageSize = 0;
+        {
+            store::Database db(path, store::OpenMode::CreateNew);
+            store::migrate(db, version);
+            store::PromptRepository prompts(db);
+            store::Transaction tx(db);
+            const auto set = prompts.createSet({0, "many", "jsonl", "many.jsonl", {}});
+            for (int i = 0; i < 400; ++i)
+                prompts.insert({0, set, "prompt " + std::to_string(i) + " " + std::string(200, 'x'), std::nullopt,
+                                store::Split::Train, "many.jsonl", i + 1, "{}"});
+            tx.commit();
+            rootPage = db.scalar("SELECT rootpage FROM sqlite_master WHERE type = 'table' AND name = 'prompts'");
+            pageSize = db.scalar("PRAGMA page_size");
+        } // closed: the write-ahead log is folded into the file
+        QVERIFY(rootPage > 1);
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        QVERIFY(f.seek((rootPage - 1) * pageSize));
+        f.write(QByteArray(64, '\xff')); // an impossible b-tree page header and cell pointers
+        f.close();
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray damaged = f.readAll();
+        f.close();
+        try {
+            store::Project::open(path);
+            QFAIL("a damaged project file was opened");
+        } catch (const Error &e) {
+            const std::string what = e.what();
+            const std::string start = path + ": the project file is damaged: Page " + std::to_string(rootPage) + ": ";
+            QVERIFY2(what.rfind(start, 0) == 0, e.what());
+            QVERIFY2(what.find("more problems SQLite's quick check found); open a backup copy instead (this file was not "
+                               "changed)") != std::string::npos,
+                     e.what());
+            QVERIFY2(what.find('\n') == std::string::npos, e.what()); // one line, not SQLite's hundred
+        }
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QVERIFY2(f.readAll() == damaged, "the failed open changed the file");
+    }
+
     void foreignKeysAreEnforced()
     {
         auto project = store::Project::create(file("fk.rlrf"), {"arith", "m", {}, 0});
