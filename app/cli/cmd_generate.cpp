@@ -14,8 +14,8 @@ int runGenerate(const rlrf::cli::ParsedArgs &args)
     using namespace rlrf::model;
     if (!args.has("prompt"))
         throw rlrf::cli::UsageError("missing required option --prompt (use --prompt \"\" to start from BOS)");
-    const TextModel model = TextModel::load(args.required("model"),
-                                            {args.value("device", "cpu"), args.value("dtype", "float32")});
+    // The options first: a mistake in them is a usage error before any model is read.
+    const std::string folder = args.required("model");
     GenerationOptions options;
     options.numSamples = args.intValue("n", 1);
     options.maxNewTokens = args.intValue("max-new-tokens", 128);
@@ -26,6 +26,7 @@ int runGenerate(const rlrf::cli::ParsedArgs &args)
     options.stopStrings = args.values("stop");
     if (options.numSamples < 1 || options.maxNewTokens < 1)
         throw rlrf::cli::UsageError("--n and --max-new-tokens must be at least 1");
+    const TextModel model = TextModel::load(folder, {args.value("device", "cpu"), args.value("dtype", "float32")});
 
     const auto prompt = model.promptIds(args.value("prompt"), args.has("chat"));
     const auto samples = model.generate({prompt}, options);

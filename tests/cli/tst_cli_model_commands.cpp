@@ -165,6 +165,28 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("no chat template"), r.err.constData());
     }
 
+    // No samples or no new tokens is a usage error, found before the model is
+    // read: the same exit 2 with a real model and with a folder that is not there.
+    void zeroSamplesIsAUsageError_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::newRow("--n 0") << QStringLiteral("--n");
+        QTest::newRow("--max-new-tokens 0") << QStringLiteral("--max-new-tokens");
+    }
+
+    void zeroSamplesIsAUsageError()
+    {
+        QFETCH(QString, option);
+        for (const QString &model : {m_model, m_dir.filePath(QStringLiteral("nope"))}) {
+            const auto r = runCli({QStringLiteral("generate"), QStringLiteral("--model"), model, QStringLiteral("--prompt"),
+                                   QString(), option, QStringLiteral("0")});
+            QCOMPARE(r.exitCode, 2);
+            QVERIFY2(r.err.startsWith("rlrf generate: --n and --max-new-tokens must be at least 1\nusage: rlrf generate"),
+                     r.err.constData());
+            QVERIFY(r.out.isEmpty());
+        }
+    }
+
     void missingFolderIsNamed()
     {
         const auto r = runCli({QStringLiteral("info"), QStringLiteral("--model"), m_dir.filePath(QStringLiteral("nope"))});
