@@ -7,10 +7,12 @@
 // rank first) over the JSON. They must agree, and llama2.c's greedy story
 // (expected_greedy_n200.txt) must encode to the ids llama2.c generated for it.
 #include "common/test_paths.h"
+#include "core/error.h"
 #include "model/llama2c_reader.h"
 #include "model/llama2c_tokenizer_json.h"
 
 #include <QFile>
+#include <QTemporaryDir>
 #include <QtTest/QtTest>
 
 #include <fstream>
@@ -194,6 +196,37 @@ private Q_SLOTS:
         text << textFile.rdbuf();
         const std::vector<std::int64_t> generated(ids.begin() + 1, ids.end());
         QCOMPARE(huggingFaceEncode(m_json, text.str()), generated);
+    }
+
+    // Two pieces that are one token text in tokenizer.json: llama2.c writes spaces
+    // as ' ', the JSON as U+2581, so " a" and a piece spelled "\u2581a" collide.
+    void duplicateTokenTextIsNamed()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const std::vector<std::string> pieces = {"<unk>", "<s>", "</s>", " a", "\xE2\x96\x81" "a"};
+        std::string bytes;
+        auto put = [&bytes](const void *p, size_t n) { bytes.append(static_cast<const char *>(p), n); };
+        const std::int32_t maxLength = 8;
+        put(&maxLength, 4);
+        for (const auto &piece : pieces) {
+            const float score = 0.0f;
+            const auto length = static_cast<std::int32_t>(piece.size());
+            put(&score, 4);
+            put(&length, 4);
+            put(piece.data(), piece.size());
+        }
+        const std::string path = dir.filePath(QStringLiteral("tok5.bin")).toStdString();
+        std::ofstream(path, std::ios::binary) << bytes;
+        const Llama2cVocabulary vocab = readLlama2cVocabulary(path, 5); // the file itself is well formed
+        QCOMPARE(vocab.pieces.size(), size_t(5));
+        try {
+            llama2cTokenizerJson(vocab);
+            QFAIL("two tokens with one text were accepted");
+        } catch (const rlrf::Error &e) {
+            QVERIFY2(std::string(e.what()).find("tokens 3 and 4 have the same text") != std::string::npos, e.what());
+            QCOMPARE(e.source().field, std::string("\xE2\x96\x81" "a"));
+        }
     }
 
 private:

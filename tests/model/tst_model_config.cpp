@@ -81,6 +81,7 @@ private Q_SLOTS:
     void missingAndMistypedFieldsAreNamed();
     void unsupportedFeaturesAreRefused();
     void invalidJsonNamesTheLine();
+    void impossibleValuesInTheFileAreNamed();
 };
 
 void TestModelConfig::parsesPublishedConfigs_data()
@@ -314,6 +315,54 @@ void TestModelConfig::invalidJsonNamesTheLine()
     } catch (const rlrf::Error &e) {
         QCOMPARE(e.source().file, path + ".missing");
     }
+}
+
+// Values of the right JSON type that still cannot be: llama3 frequency factors in
+// the wrong order, negative special token ids, architectures that are not a list
+// of class names. Read from a real config.json, so the error names the file.
+void TestModelConfig::impossibleValuesInTheFileAreNamed()
+{
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("config.json")).toStdString();
+    const auto expectFileError = [&path](const nlohmann::json &config, const std::string &field,
+                                         const std::string &message) {
+        rlrf::json::writeFileAtomically(path, config.dump(2));
+        try {
+            const auto c = rlrf::model::loadModelConfig(path);
+            QFAIL(qPrintable(QStringLiteral("accepted: %1").arg(QString::fromStdString(describe(c)))));
+        } catch (const rlrf::Error &e) {
+            QVERIFY2(e.source().file == path, e.what());
+            QVERIFY2(e.source().field == field, (std::string(e.what()) + " (expected field " + field + ")").c_str());
+            const std::string expected = path + ": '" + field + "': " + message;
+            QVERIFY2(std::string(e.what()) == expected, (std::string(e.what()) + " (expected " + expected + ")").c_str());
+        }
+    };
+    for (const double high : {1.0, 0.5}) {
+        auto j = minimalLlama();
+        j["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}, {"low_freq_factor", 1.0},
+                             {"high_freq_factor", high}, {"original_max_position_embeddings", 8192}};
+        expectFileError(j, "rope_scaling.high_freq_factor", "must be larger than low_freq_factor");
+    }
+    for (const char *key : {"bos_token_id", "pad_token_id"}) {
+        auto j = minimalLlama();
+        j[key] = -1;
+        expectFileError(j, key, "token ids are non-negative, found -1");
+    }
+    auto j = minimalLlama();
+    j["architectures"] = "LlamaForCausalLM";
+    expectFileError(j, "architectures", "expected a list of class names, found \"LlamaForCausalLM\"");
+    j["architectures"] = nlohmann::json::array();
+    expectFileError(j, "architectures", "expected a list of class names, found []");
+    j["architectures"] = {7};
+    expectFileError(j, "architectures", "expected a list of class names, found [7]");
+    // The same values the right way round load.
+    j = minimalLlama();
+    j["rope_scaling"] = {{"rope_type", "llama3"}, {"factor", 8.0}, {"low_freq_factor", 1.0},
+                         {"high_freq_factor", 4.0}, {"original_max_position_embeddings", 8192}};
+    j["bos_token_id"] = 0;
+    j["pad_token_id"] = 0;
+    rlrf::json::writeFileAtomically(path, j.dump(2));
+    QCOMPARE(rlrf::model::loadModelConfig(path).bosTokenId, std::optional<std::int64_t>(0));
 }
 
 QTEST_GUILESS_MAIN(TestModelConfig)

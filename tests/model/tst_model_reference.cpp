@@ -192,6 +192,38 @@ private Q_SLOTS:
         out.write(header);
         out.close();
         expectError([&] { readLlama2cCheckpoint(path.toStdString()); }, "must be positive", "hidden_dim");
+        // dim 64 over 6 heads does not divide; 48 over 16 heads gives an odd head size of 3.
+        for (const std::int32_t heads : {6, 16}) {
+            const std::int32_t dim = heads == 6 ? 64 : 48;
+            const std::int32_t split[7] = {dim, 172, 5, heads, heads == 6 ? 3 : 8, 512, 512};
+            std::memcpy(header.data(), split, sizeof(split));
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(header);
+            out.close();
+            expectError([&] { readLlama2cCheckpoint(path.toStdString()); },
+                        "dim " + std::to_string(dim) + " does not split into an even head size over "
+                            + std::to_string(heads) + " heads",
+                        "n_heads");
+        }
+    }
+
+    // llama2.c's export.py --version 1/2 writes a 256-byte header starting with the
+    // magic "ak42" and a version number; only the legacy (version 0) layout is read.
+    void versionedExportIsRefused()
+    {
+        QTemporaryDir dir;
+        QByteArray header(256, '\0');
+        const std::int32_t values[9] = {0x616b3432, 1, 64, 172, 5, 8, 4, 512, 512};
+        std::memcpy(header.data(), values, sizeof(values));
+        const QString path = dir.filePath(QStringLiteral("v1.bin"));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(header);
+        out.close();
+        expectError([&] { readLlama2cCheckpoint(path.toStdString()); },
+                    path.toStdString() + ": 'magic': versioned llama2.c export (magic \"ak42\") is not supported; "
+                                         "export with legacy_export (version 0)",
+                    "magic");
     }
 
     void badVocabularyIsNamed()
@@ -201,6 +233,27 @@ private Q_SLOTS:
         expectError([&] { readLlama2cVocabulary(truncated.toStdString(), 512); }, "file ends at byte 2000");
         expectError([&] { readLlama2cVocabulary(fixture(QStringLiteral("tok512.bin")).toStdString(), 500); },
                     "bytes after 500 tokens");
+        // A token whose length field is negative or above max_token_length (4 here).
+        for (const std::int32_t length : {9, -1}) {
+            QByteArray bytes;
+            const std::int32_t maxLength = 4;
+            const float score = 0.0f;
+            bytes.append(reinterpret_cast<const char *>(&maxLength), 4);
+            bytes.append(reinterpret_cast<const char *>(&score), 4);
+            const std::int32_t one = 1;
+            bytes.append(reinterpret_cast<const char *>(&one), 4);
+            bytes.append("a", 1);
+            bytes.append(reinterpret_cast<const char *>(&score), 4);
+            bytes.append(reinterpret_cast<const char *>(&length), 4);
+            bytes.append("bbbbbbbbb", 9);
+            const QString path = dir.filePath(QStringLiteral("badlength.bin"));
+            QFile out(path);
+            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+            out.write(bytes);
+            out.close();
+            expectError([&] { readLlama2cVocabulary(path.toStdString(), 2); },
+                        "'token 1': length " + std::to_string(length) + " outside 0..4", "token 1");
+        }
     }
 };
 

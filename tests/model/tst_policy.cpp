@@ -147,6 +147,25 @@ private Q_SLOTS:
         expectError([&] { Policy::load(m_folder, PolicyOptions{"tpu", "float32"}); }, "unknown device 'tpu'");
     }
 
+    // On a build or machine without CUDA, asking for it is an error naming the
+    // device, not a LibTorch abort; there is nothing to assert where CUDA works.
+    void cudaWithoutADeviceIsNamed()
+    {
+        if (torch::cuda::is_available())
+            QSKIP("CUDA is available here, so asking for it is not an error");
+        for (const char *device : {"cuda", "cuda:0", "cuda:3"}) {
+            try {
+                Policy::load(m_folder, PolicyOptions{device, "float32"});
+                QFAIL(qPrintable(QStringLiteral("device %1 accepted without CUDA").arg(QLatin1String(device))));
+            } catch (const rlrf::Error &e) {
+                QCOMPARE(std::string(e.what()), std::string("'device': CUDA was asked for but no CUDA device is available"));
+                QCOMPARE(e.source().field, std::string("device"));
+            }
+        }
+        // The folder is still usable on the CPU.
+        QCOMPARE(greedy(Policy::load(m_folder, PolicyOptions{"cpu", "float32"}), 3).size(), size_t(4));
+    }
+
     void mismatchedWeightsAreNamed()
     {
         const std::string other = m_dir.filePath(QStringLiteral("other")).toStdString();

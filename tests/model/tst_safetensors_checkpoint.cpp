@@ -247,6 +247,31 @@ void TestSafetensorsCheckpoint::brokenIndexesAreNamed()
     withIndex(index);
     expectError([&] { SafetensorsCheckpoint::open(dir); }, indexPath, "lm_head.bias", {"outside the folder"});
 
+    index = good;
+    index["weight_map"]["lm_head.bias"] = 3;
+    withIndex(index);
+    expectError([&] { SafetensorsCheckpoint::open(dir); }, indexPath, "lm_head.bias",
+                {"weight_map value is not a file name: 3"});
+
+    index = good;
+    index["weight_map"] = nlohmann::json::object();
+    withIndex(index);
+    expectError([&] { SafetensorsCheckpoint::open(dir); }, indexPath, "weight_map", {"weight_map is empty"});
+
+    // total_size is checked once the shards are read: a wrong number is only a
+    // warning (published indexes are sometimes off), a non-number is an error.
+    for (const nlohmann::json &total : {nlohmann::json(-1), nlohmann::json("864"), nlohmann::json(864.5)}) {
+        index = good;
+        index["metadata"]["total_size"] = total;
+        withIndex(index);
+        expectError([&] { SafetensorsCheckpoint::open(dir); }, indexPath, "metadata.total_size",
+                    {"metadata.total_size is not a non-negative integer: " + total.dump()});
+    }
+    index = good;
+    index["metadata"]["total_size"] = 865;
+    withIndex(index);
+    QCOMPARE(SafetensorsCheckpoint::open(dir).totalTensorBytes(), std::uint64_t(864));
+
     withIndex({{"metadata", {{"total_size", 864}}}});
     expectError([&] { SafetensorsCheckpoint::open(dir); }, indexPath, "weight_map", {"no \"weight_map\" object"});
 

@@ -18,6 +18,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 
 using namespace rlrf::model;
 
@@ -119,7 +120,84 @@ private Q_SLOTS:
         }
     }
 
+    // A tokenizer with more ids than the embedding has rows would index past it.
+    void tokenizerLargerThanTheVocabularyIsRefused()
+    {
+        const auto folder = editedCopy("big-tokenizer", [](nlohmann::json &, nlohmann::json &tokenizer, nlohmann::json &) {
+            tokenizer["added_tokens"].push_back({{"id", 600}, {"content", "<extra_600>"}, {"single_word", false},
+                                                 {"lstrip", false}, {"rstrip", false}, {"normalized", false},
+                                                 {"special", true}});
+        });
+        try {
+            TextModel::load(folder);
+            QFAIL("a tokenizer of 601 tokens was accepted for a vocabulary of 512");
+        } catch (const rlrf::Error &e) {
+            QCOMPARE(std::string(e.what()),
+                     folder + "/tokenizer.json: tokenizer has 601 tokens but the model's vocabulary is only 512");
+        }
+        QVERIFY(TextModel::load(m_folder).tokenizer().vocabSize() == 512); // the original is untouched
+    }
+
+    // Without BOS anywhere (config.json, tokenizer_config.json, the post-processor)
+    // an empty prompt has no token to start from; a non-empty one still works.
+    void emptyPromptWithoutBosIsNamed()
+    {
+        const auto folder = editedCopy("no-bos", [](nlohmann::json &config, nlohmann::json &tokenizer,
+                                                    nlohmann::json &tokenizerConfig) {
+            config.erase("bos_token_id");
+            tokenizerConfig.erase("bos_token");
+            tokenizer["post_processor"] = nullptr;
+        });
+        const TextModel model = TextModel::load(folder);
+        try {
+            model.promptIds("", false);
+            QFAIL("an empty prompt without BOS was accepted");
+        } catch (const rlrf::Error &e) {
+            QCOMPARE(std::string(e.what()), folder + ": an empty prompt needs a BOS token, and this model has none");
+        }
+        const auto ids = model.promptIds("Once upon a time", false);
+        QVERIFY(!ids.empty());
+        QVERIFY(ids.front() != 1); // no BOS was added
+    }
+
+    // Training ends every completion with EOS; a model without one says so.
+    void modelWithoutEosIsNamed()
+    {
+        const auto folder = editedCopy("no-eos", [](nlohmann::json &config, nlohmann::json &, nlohmann::json &tokenizerConfig) {
+            config.erase("eos_token_id");
+            tokenizerConfig.erase("eos_token");
+        });
+        const TextModel model = TextModel::load(folder);
+        QVERIFY(model.stopIds().empty());
+        try {
+            model.endOfTextId();
+            QFAIL("a model without EOS gave an end-of-text id");
+        } catch (const rlrf::Error &e) {
+            QCOMPARE(std::string(e.what()), folder + ": 'eos_token_id': the model has no EOS token to end completions with");
+        }
+    }
+
 private:
+    // A copy of the converted model without its chat template, whose config.json,
+    // tokenizer.json and tokenizer_config.json `edit` changes.
+    std::string editedCopy(const char *name,
+                           const std::function<void(nlohmann::json &, nlohmann::json &, nlohmann::json &)> &edit)
+    {
+        namespace fs = std::filesystem;
+        const fs::path folder = m_dir.filePath(QString::fromLatin1(name)).toStdString();
+        fs::create_directories(folder);
+        fs::copy_file(fs::path(m_folder) / "model.safetensors", folder / "model.safetensors");
+        auto config = nlohmann::json::parse(readAll(fs::path(m_folder) / "config.json"));
+        auto tokenizer = nlohmann::json::parse(readAll(fs::path(m_folder) / "tokenizer.json"));
+        auto tokenizerConfig = nlohmann::json::parse(readAll(fs::path(m_folder) / "tokenizer_config.json"));
+        tokenizerConfig.erase("chat_template");
+        edit(config, tokenizer, tokenizerConfig);
+        std::ofstream(folder / "config.json") << config.dump(2);
+        std::ofstream(folder / "tokenizer.json") << tokenizer.dump(2);
+        std::ofstream(folder / "tokenizer_config.json") << tokenizerConfig.dump(2);
+        return folder.string();
+    }
+
     QTemporaryDir m_dir;
     std::string m_folder;
 };
