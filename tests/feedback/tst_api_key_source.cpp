@@ -18,6 +18,7 @@
 
 #include <cstdlib>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace rlrf::feedback;
 using rlrf::test::HttpReply;
@@ -153,6 +154,33 @@ private Q_SLOTS:
             path = writeKeyFile(dir, "sk-one\nsk-two\n", 0600);
         RLRF_VERIFY_THROWS_WITH(readApiKeyFile(path), expected.toStdString());
         RLRF_VERIFY_THROWS_WITH(readApiKeyFile(path), path);
+    }
+
+    // A key file owned by someone else (which another user could swap or read) is
+    // refused, even with mode 0600. Making such a file needs root to chown it.
+    void fileOfAnotherUserIsRefused()
+    {
+        if (::geteuid() != 0)
+            QSKIP("needs root to give the key file to another user (chown); run the suite as root to cover it");
+        QTemporaryDir dir;
+        const std::string path = writeKeyFile(dir, "sk-secret-of-someone-else", 0600);
+        const uid_t other = 65534; // nobody
+        QCOMPARE(::chown(path.c_str(), other, static_cast<gid_t>(-1)), 0);
+        ::setenv(kFileVariable, path.c_str(), 1);
+        try {
+            apiKeyFromEnvironment(kVariable);
+            QFAIL("a key file of another user was accepted");
+        } catch (const rlrf::Error &e) {
+            QCOMPARE(std::string(e.what()), path + ": '" + kFileVariable
+                                                + "': the API key file belongs to another user; it must be owned by "
+                                                  "the user running rlrf");
+        }
+        RLRF_VERIFY_THROWS_WITH(readApiKeyFile(path), "belongs to another user");
+        // The file is left as it was.
+        struct stat info{};
+        QCOMPARE(::stat(path.c_str(), &info), 0);
+        QCOMPARE(info.st_uid, other);
+        QCOMPARE(int(info.st_mode & 0777), 0600);
     }
 
     void keyWithLineBreakCannotReachAHeader()

@@ -180,6 +180,62 @@ private Q_SLOTS:
         }
     }
 
+    void missingUrlOrModelIsNamed()
+    {
+        EndpointConfig config;
+        config.model = "judge-7b";
+        try {
+            (void)ChatEndpoint(config);
+            QFAIL("an endpoint without a URL was made");
+        } catch (const rlrf::Error &e) {
+            QCOMPARE(std::string(e.what()), std::string("endpoint: no base URL given"));
+        }
+        config.baseUrl = "http://127.0.0.1:9/v1";
+        config.model.clear();
+        try {
+            (void)ChatEndpoint(config);
+            QFAIL("an endpoint without a model was made");
+        } catch (const rlrf::Error &e) {
+            QCOMPARE(std::string(e.what()),
+                     std::string("endpoint http://127.0.0.1:9/v1/chat/completions: no model name given"));
+        }
+    }
+
+    // A server that takes the connection and never answers: each attempt ends at
+    // the request timeout, and the last error says so and counts the attempts.
+    void everyAttemptTimingOutIsNamed()
+    {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        QVERIFY(fd >= 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+        QCOMPARE(::listen(fd, 8), 0); // the kernel completes the handshakes; nobody reads
+        socklen_t len = sizeof addr;
+        ::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len);
+        EndpointConfig config;
+        config.baseUrl = "http://127.0.0.1:" + std::to_string(ntohs(addr.sin_port)) + "/v1";
+        config.model = "judge-7b";
+        config.maxRetries = 1;
+        config.backoffSeconds = 0.01;
+        config.connectTimeoutSeconds = 1.0;
+        config.requestTimeoutSeconds = 0.3;
+        LanguageModelJudge judge(endpoint(config));
+        QElapsedTimer timer;
+        timer.start();
+        try {
+            judge.judge(kRequest, rlrf::test::eightAspectRubric());
+            QFAIL("must throw");
+        } catch (const rlrf::Error &e) {
+            const std::string what = e.what();
+            QVERIFY2(what.rfind("endpoint " + config.baseUrl + "/chat/completions: timed out: ", 0) == 0, e.what());
+            QVERIFY2(what.find("(after 2 attempts)") != std::string::npos, e.what());
+        }
+        QVERIFY2(timer.elapsed() < 5000, qPrintable(QStringLiteral("%1 ms").arg(timer.elapsed())));
+        ::close(fd);
+    }
+
     void unparsableAnswerIsRetriedOnceThenRecorded()
     {
         LocalHttpServer server([](const HttpRequest &, int) { return HttpReply{200, completion("Looks fine to me! 3/3")}; });

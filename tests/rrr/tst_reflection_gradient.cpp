@@ -12,6 +12,7 @@
 // the unrewarded one less likely: the update goes the way the reward says.
 #include "pipeline/rrr/reflection_rows.h"
 #include "train/grpo_step.h"
+#include "train/grpo_trainer.h"
 
 #include "common/stories_fixture.h"
 #include "model/llama_model.h"
@@ -23,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <limits>
 #include <optional>
 
 using namespace rlrf;
@@ -175,6 +177,42 @@ private Q_SLOTS:
         // Flat groups (all advantages 0) are left out of the rows.
         QCOMPARE(rrr::reflectionRows(withRetry, {{0.0, 0.0}}, true).prompts.size(), std::size_t{0});
         QCOMPARE(rrr::reflectionRows(withRetry, {{0.0, 0.0}}, false).prompts.size(), std::size_t{2});
+    }
+
+    // A row whose advantage is not a number makes the loss NaN; an absurdly large
+    // one overflows the gradient norm. Either way the trainer takes no step and
+    // says which step stopped and why; the weights stay as they were.
+    void nonFiniteValuesStopTheTrainerWithoutAStep()
+    {
+        auto copy = model::TextModel::load(m_dir.filePath(QStringLiteral("model")).toStdString());
+        auto &net = copy.policy().module();
+        std::vector<torch::Tensor> before;
+        for (const auto &p : net.parameters())
+            before.push_back(p.detach().clone());
+        std::vector<rrr::ReflectionGroup> groups(1);
+        groups[0].tries = m_tries;
+        train::GrpoSettings settings;
+        settings.learningRate = 1e-3;
+        settings.totalSteps = 4;
+        train::GrpoTrainer trainer(copy, copy, settings);
+
+        auto rows = rrr::reflectionRows(groups, {{1.0, -1.0}}, true);
+        rows.advantages[1] = std::numeric_limits<double>::quiet_NaN();
+        trainer.setBatch(rows);
+        auto out = trainer.update(2);
+        QVERIFY(!out.finite);
+        QVERIFY2(out.message.rfind("step 3: the loss is ", 0) == 0, out.message.c_str());
+        QVERIFY2(out.message.find("nan; training stopped") != std::string::npos, out.message.c_str());
+
+        rows.advantages = {1e30, -1e30};
+        trainer.setBatch(rows);
+        out = trainer.update(3);
+        QVERIFY(!out.finite);
+        QVERIFY2(out.message == "step 4: the gradient norm is inf; training stopped", out.message.c_str());
+
+        const auto after = net.parameters();
+        for (std::size_t i = 0; i < before.size(); ++i)
+            QVERIFY2(torch::equal(before[i], after[i]), "a stopped step changed the weights");
     }
 
     // Last: it trains a fresh copy of the model, leaving the shared one as it is.

@@ -1,10 +1,13 @@
 // Human ratings through the store: a person overrides one aspect of a judged
 // candidate; a new human critique is stored with provenance, the judge's stays.
 #include "common/store_fixture.h"
+#include "common/test_paths.h"
 
 #include "core/error.h"
 #include "pipeline/critique/human_ratings.h"
 #include "store/critique_repository.h"
+#include "store/rubric_repository.h"
+#include "types/rubric_io.h"
 
 #include <nlohmann/json.hpp>
 
@@ -91,6 +94,38 @@ private Q_SLOTS:
             QVERIFY2(QString::fromUtf8(e.what()).contains(message), e.what());
         }
         QCOMPARE(critiques.count(), count);
+    }
+
+    // A rating without the rater's name has no provenance; a rating of an aspect
+    // the rubric marks as not applying (math.json: Insightfulness, Harmlessness)
+    // would score what the rubric leaves out. Both are refused and write nothing.
+    void raterAndApplicabilityAreChecked()
+    {
+        QTemporaryDir dir;
+        auto project = store::Project::create(dir.filePath(QStringLiteral("p.rlrf")).toStdString(), {"arith", "models/demo", {}, 0});
+        const auto ids = test::buildSmallProject(project);
+        store::CritiqueRepository critiques(project.db());
+        const auto count = critiques.count();
+        try {
+            store::recordHumanRatings(project, ids.candA1, "", {{"Readability", 2, "fine"}});
+            QFAIL("a rating without a rater was stored");
+        } catch (const Error &e) {
+            QCOMPARE(std::string(e.what()), std::string("'person': a human rating needs the rater's name"));
+        }
+        QCOMPARE(critiques.count(), count);
+
+        store::RubricRepository(project.db())
+            .save(feedback::loadRubricFile(test::sourceDir().toStdString() + "/rubrics/math.json"));
+        try {
+            store::recordHumanRatings(project, ids.candA1, "ana", {{"harmlessness", 3, "nothing harmful"}});
+            QFAIL("a rating of an aspect that does not apply was stored");
+        } catch (const Error &e) {
+            QCOMPARE(std::string(e.what()), std::string("'Harmlessness': aspect 'Harmlessness' does not apply to this task"));
+        }
+        QCOMPARE(critiques.count(), count);
+        // An applying aspect under the same rubric is stored.
+        store::recordHumanRatings(project, ids.candA1, "ana", {{"Readability", 2, "fine"}});
+        QCOMPARE(critiques.count(), count + 1);
     }
 };
 

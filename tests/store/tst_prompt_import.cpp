@@ -134,6 +134,61 @@ private Q_SLOTS:
         expectUntouched();
     }
 
+    void badBfclFilesNameLineAndCause_data()
+    {
+        QTest::addColumn<QByteArray>("questions");
+        QTest::addColumn<QByteArray>("answers");
+        QTest::addColumn<QString>("expected");
+        const QByteArray good = "{\"id\": \"a\", \"question\": [[{\"role\": \"user\", \"content\": \"call f\"}]], \"function\": []}\n";
+        const QByteArray answerA = "{\"id\": \"a\", \"ground_truth\": [{\"f\": {}}]}\n";
+        QTest::newRow("id twice in the answers")
+            << good << answerA + answerA << "a.json:2: 'id': id 'a' appears twice";
+        QTest::newRow("ground_truth not a list")
+            << good << QByteArray("{\"id\": \"a\", \"ground_truth\": {\"f\": {}}}\n")
+            << "a.json:1: 'ground_truth': ground_truth must be a list";
+        QTest::newRow("question not a list of turns")
+            << good + "{\"id\": \"b\", \"question\": \"call g\", \"function\": []}\n" << answerA
+            << "q.json:2: 'question': question must be a list of turns, each a list of messages";
+        QTest::newRow("message without content")
+            << good + "{\"id\": \"b\", \"question\": [[{\"role\": \"user\"}]], \"function\": []}\n" << answerA
+            << "q.json:2: 'content': missing required field";
+        QTest::newRow("no user message")
+            << QByteArray("{\"id\": \"a\", \"question\": [[{\"role\": \"system\", \"content\": \"be brief\"}]], \"function\": []}\n")
+            << answerA << "q.json:1: 'question': the first turn has no user message";
+        QTest::newRow("function not a list")
+            << QByteArray("{\"id\": \"a\", \"question\": [[{\"role\": \"user\", \"content\": \"call f\"}]], \"function\": {}}\n")
+            << answerA << "q.json:1: 'function': function must be a list of function definitions";
+        QTest::newRow("answer without a question")
+            << good << answerA + "{\"id\": \"z\", \"ground_truth\": []}\n"
+            << "a.json:2: 'id': possible answer for id 'z' has no question in ";
+    }
+
+    void badBfclFilesNameLineAndCause()
+    {
+        QFETCH(QByteArray, questions);
+        QFETCH(QByteArray, answers);
+        QFETCH(QString, expected);
+        tasks::ImportRequest request{tasks::ImportFormat::Bfcl, write("q.json", questions.toStdString()), {}, {},
+                                     write("a.json", answers.toStdString()), {}};
+        RLRF_VERIFY_THROWS_WITH(tasks::importPrompts(db(), request), expected.toStdString());
+        expectUntouched();
+    }
+
+    void gsm8kAndJustEvalEmptyFields()
+    {
+        tasks::ImportRequest request{tasks::ImportFormat::Gsm8k,
+                                     write("gsm.jsonl", "{\"question\": \"q1\", \"answer\": \"1+1=2\\n#### 2\"}\n"
+                                                        "{\"question\": \"q2\", \"answer\": \"2+2=4\\n####  \"}\n"),
+                                     {}, {}, {}, {}};
+        RLRF_VERIFY_THROWS_WITH(tasks::importPrompts(db(), request), "gsm.jsonl:2: 'answer': nothing after '####' in the solution");
+        request.inputPath = write("gsm.jsonl", "{\"question\": \"\", \"answer\": \"#### 2\"}\n");
+        RLRF_VERIFY_THROWS_WITH(tasks::importPrompts(db(), request), "gsm.jsonl:1: 'question': question is empty");
+        request.format = tasks::ImportFormat::JustEval;
+        request.inputPath = write("je.json", "[{\"id\": 0, \"instruction\": \"fine\"}, {\"id\": 1, \"instruction\": \" \\n\"}]");
+        RLRF_VERIFY_THROWS_WITH(tasks::importPrompts(db(), request), "je.json: '[1].instruction': instruction is empty");
+        expectUntouched();
+    }
+
     void justEvalKeepsIdsAndCategories()
     {
         tasks::ImportRequest request{tasks::ImportFormat::JustEval, requireShared("just-eval/just_eval_instruct_1000.json"), store::Split::Test, {}, {}, {}};

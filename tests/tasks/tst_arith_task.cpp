@@ -119,6 +119,34 @@ private Q_SLOTS:
         QVERIFY_THROWS_EXCEPTION(rlrf::Error, ArithTask{config});
     }
 
+    // The largest number a story may reach: below 30 no story fits, above a
+    // million the numbers stop being a test of the steps. Also when it comes from
+    // a problem id (rlrf judge's "prompt_id").
+    void maxValueOutOfRangeIsNamed()
+    {
+        for (const long value : {29L, 1000001L, -5L}) {
+            ArithConfig config;
+            config.maxValue = value;
+            try {
+                (void)ArithTask(config);
+                QFAIL("accepted");
+            } catch (const rlrf::Error &e) {
+                QCOMPARE(std::string(e.what()),
+                         "'max_value': arith maxValue must be in 30..1000000, got " + std::to_string(value));
+            }
+        }
+        try {
+            ArithTask::problemFromId("arith/train/1/2-4/5/0");
+            QFAIL("accepted");
+        } catch (const rlrf::Error &e) {
+            QVERIFY2(std::string(e.what()).find("arith maxValue must be in 30..1000000, got 5") != std::string::npos,
+                     e.what());
+        }
+        ArithConfig edge;
+        edge.maxValue = 30;
+        QCOMPARE(ArithTask(edge).generate(Split::Test, 5, 1).size(), size_t(5));
+    }
+
     void storiesReadBackIntoTheirSteps()
     {
         const ArithTask task;
