@@ -57,6 +57,42 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.err.contains("unknown command 'frobnicate'"));
     }
+
+    // Mistakes in the options themselves, caught before the command runs: exit 2,
+    // the message naming the option, the command's usage, nothing on stdout.
+    void optionMistakesAreUsageErrors_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QStringList sample{QStringLiteral("task"), QStringLiteral("sample"), QStringLiteral("--task"),
+                                 QStringLiteral("arith"), QStringLiteral("--split"), QStringLiteral("test")};
+        QTest::newRow("unknown option") << sample + QStringList{QStringLiteral("--n"), QStringLiteral("1"), QStringLiteral("--colour"), QStringLiteral("red")}
+                                        << QStringLiteral("rlrf task sample: unknown option --colour");
+        QTest::newRow("flag given a value") << QStringList{QStringLiteral("status"), QStringLiteral("p.rlrf"), QStringLiteral("--json=yes")}
+                                            << QStringLiteral("rlrf status: --json takes no value");
+        QTest::newRow("option without its value") << sample + QStringList{QStringLiteral("--n")}
+                                                  << QStringLiteral("rlrf task sample: --n needs a value (N)");
+        QTest::newRow("option twice") << sample + QStringList{QStringLiteral("--n"), QStringLiteral("1"), QStringLiteral("--split"), QStringLiteral("train")}
+                                      << QStringLiteral("rlrf task sample: --split given more than once");
+        QTest::newRow("not a whole number") << sample + QStringList{QStringLiteral("--n"), QStringLiteral("many")}
+                                            << QStringLiteral("rlrf task sample: --n expects a whole number, got 'many'");
+        QTest::newRow("number with a tail") << sample + QStringList{QStringLiteral("--n=3x")}
+                                            << QStringLiteral("rlrf task sample: --n expects a whole number, got '3x'");
+        QTest::newRow("number out of range") << sample + QStringList{QStringLiteral("--n"), QStringLiteral("99999999999999999999")}
+                                             << QStringLiteral("rlrf task sample: --n expects a whole number, got '99999999999999999999'");
+    }
+
+    void optionMistakesAreUsageErrors()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const auto r = runCli(args);
+        QCOMPARE(r.exitCode, 2);
+        const QString err = QString::fromUtf8(r.err);
+        QVERIFY2(err.startsWith(message + QLatin1Char('\n')), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("\nusage: rlrf ")), qPrintable(err));
+        QVERIFY2(r.out.isEmpty(), r.out.constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliBasics)

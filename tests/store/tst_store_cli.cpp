@@ -196,6 +196,75 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 2);
     }
 
+    // Command-line mistakes of rate, import and export: exit 2 with the message and
+    // the usage, before the project is opened; no file is written or changed.
+    void rateImportExportUsageMistakes_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        const QString project = path(QStringLiteral("usage.rlrf"));
+        const QStringList rate{QStringLiteral("rate"), project, QStringLiteral("--candidate"), QStringLiteral("1"),
+                               QStringLiteral("--by"), QStringLiteral("ana")};
+        const QStringList one{QStringLiteral("--aspect"), QStringLiteral("Readability"), QStringLiteral("--rating"),
+                              QStringLiteral("2"), QStringLiteral("--rationale"), QStringLiteral("clear")};
+        QTest::newRow("rate without a rationale")
+            << rate + one.mid(0, 4) << QStringLiteral("rlrf rate: give --aspect, --rating and --rationale once for each aspect rated");
+        QTest::newRow("rate with two aspects, one rating")
+            << rate + one + QStringList{QStringLiteral("--aspect"), QStringLiteral("Factuality"), QStringLiteral("--rationale"), QStringLiteral("ok")}
+            << QStringLiteral("rlrf rate: give --aspect, --rating and --rationale once for each aspect rated");
+        QTest::newRow("rate nothing") << rate << QStringLiteral("rlrf rate: give --aspect, --rating and --rationale once for each aspect rated");
+        QStringList four = rate + one;
+        four[four.indexOf(QStringLiteral("2"))] = QStringLiteral("4");
+        QTest::newRow("rating 4") << four << QStringLiteral("rlrf rate: --rating must be 1, 2 or 3, got '4'");
+        QStringList fraction = rate + one;
+        fraction[fraction.indexOf(QStringLiteral("2"))] = QStringLiteral("2.5");
+        QTest::newRow("rating 2.5") << fraction << QStringLiteral("rlrf rate: --rating must be 1, 2 or 3, got '2.5'");
+        QTest::newRow("import --answers with jsonl")
+            << QStringList{QStringLiteral("import"), project, QStringLiteral("--format"), QStringLiteral("jsonl"),
+                           QStringLiteral("--input"), path(QStringLiteral("q.jsonl")), QStringLiteral("--answers"),
+                           path(QStringLiteral("a.jsonl"))}
+            << QStringLiteral("rlrf import: --answers applies to --format bfcl only");
+        const QStringList exportPairs{QStringLiteral("export"), project, QStringLiteral("--out"), path(QStringLiteral("out.jsonl")),
+                                      QStringLiteral("--what")};
+        QTest::newRow("pairs as jsonl") << exportPairs + QStringList{QStringLiteral("pairs"), QStringLiteral("--format"), QStringLiteral("jsonl")}
+                                        << QStringLiteral("rlrf export: pairs export in --format trl (got 'jsonl')");
+        QTest::newRow("critiques as trl") << exportPairs + QStringList{QStringLiteral("critiques"), QStringLiteral("--format"), QStringLiteral("trl")}
+                                          << QStringLiteral("rlrf export: critiques export in --format jsonl (got 'trl')");
+        QTest::newRow("critiques with provenance")
+            << exportPairs + QStringList{QStringLiteral("critiques"), QStringLiteral("--provenance"), path(QStringLiteral("prov.jsonl"))}
+            << QStringLiteral("rlrf export: --provenance and --reviewed-only apply to --what pairs only");
+        QTest::newRow("critiques reviewed only")
+            << exportPairs + QStringList{QStringLiteral("critiques"), QStringLiteral("--reviewed-only")}
+            << QStringLiteral("rlrf export: --provenance and --reviewed-only apply to --what pairs only");
+    }
+
+    void rateImportExportUsageMistakes()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const QString project = path(QStringLiteral("usage.rlrf"));
+        if (!QFile::exists(project)) {
+            const auto made = runCli({QStringLiteral("project"), QStringLiteral("new"), project, QStringLiteral("--model"),
+                                      path(QStringLiteral("model")), QStringLiteral("--task"), QStringLiteral("gsm8k"),
+                                      QStringLiteral("--rubric"), m_rubric});
+            QVERIFY2(made.exitCode == 0, made.err.constData());
+        }
+        QFile file(project);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QByteArray before = file.readAll();
+        file.close();
+        const auto r = runCli(args);
+        QCOMPARE(r.exitCode, 2);
+        const QString err = QString::fromUtf8(r.err);
+        QVERIFY2(err.startsWith(message + QLatin1Char('\n')), qPrintable(err));
+        QVERIFY2(err.contains(QStringLiteral("\nusage: rlrf ")), qPrintable(err));
+        QVERIFY(r.out.isEmpty());
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll() == before);
+        for (const char *name : {"out.jsonl", "out.provenance.jsonl", "prov.jsonl"})
+            QVERIFY2(!QFile::exists(path(QLatin1String(name))), name);
+    }
+
 private:
     QString path(const QString &name) const { return m_dir.path() + QLatin1Char('/') + name; }
 
