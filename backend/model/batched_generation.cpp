@@ -31,4 +31,21 @@ bool generateInBatches(const TextModel &model, std::size_t promptCount, const Pr
     return true;
 }
 
+std::optional<std::vector<TextSample>> generateOneBatch(const TextModel &model,
+                                                        const std::vector<std::vector<std::int64_t>> &prompts,
+                                                        const GenerationOptions &options, const CancelToken *cancel)
+{
+    std::vector<TextSample> out;
+    BatchSettings oneBatch;
+    oneBatch.promptsPerBatch = std::max<std::size_t>(1, prompts.size());
+    const bool finished = generateInBatches(
+        model, prompts.size(), [&prompts](std::size_t i) { return prompts[i]; }, options, oneBatch, cancel,
+        [&out](std::size_t, const std::vector<std::vector<std::int64_t>> &, std::vector<TextSample> samples) {
+            out = std::move(samples);
+        });
+    if (!finished)
+        return std::nullopt;
+    return out;
+}
+
 } // namespace rlrf::model

@@ -3,7 +3,8 @@
 // own seed (so a batch's samples do not depend on how many came before), a stop
 // request checked before each batch and inside generation, and a batch cut
 // short by it dropped rather than passed on as answers. Evaluation, the judge's
-// local model and Reflect-Retry-Reward's sampler run on it.
+// local model, Reflect-Retry-Reward's sampler, the pipeline's sample and refine
+// stages and the teaching walkthrough run on it.
 #pragma once
 
 #include "core/cancel_token.h"
@@ -11,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <vector>
 
 namespace rlrf::model {
@@ -36,5 +38,11 @@ using BatchSink = std::function<void(std::size_t first, const std::vector<std::v
 bool generateInBatches(const TextModel &model, std::size_t promptCount, const PromptIdsOf &promptIds,
                        GenerationOptions options, const BatchSettings &settings, const CancelToken *cancel,
                        const BatchSink &sink);
+
+/// The same for prompts that make one batch: their samples (sorted as above), or
+/// none when a stop request cut the generation short.
+std::optional<std::vector<TextSample>> generateOneBatch(const TextModel &model,
+                                                        const std::vector<std::vector<std::int64_t>> &prompts,
+                                                        const GenerationOptions &options, const CancelToken *cancel);
 
 } // namespace rlrf::model

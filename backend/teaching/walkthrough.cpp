@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "feedback/judge_factory.h"
+#include "model/batched_generation.h"
 #include "model/policy_prompt.h"
 #include "model/text_model.h"
 #include "pipeline/pairs/pair_rules.h"
@@ -50,16 +51,31 @@ Walkthrough::~Walkthrough() = default;
 void Walkthrough::next(const RunContext &context)
 {
     switch (m_stage) {
-    case Stage::Start: sample(); m_stage = Stage::Sampled; break;
+    case Stage::Start: sample(context); m_stage = Stage::Sampled; break;
     case Stage::Sampled: critique(); m_stage = Stage::Critiqued; break;
-    case Stage::Critiqued: refine(); m_stage = Stage::Refined; break;
+    case Stage::Critiqued: refine(context); m_stage = Stage::Refined; break;
     case Stage::Refined: pair(); m_stage = Stage::Paired; break;
     case Stage::Paired: train(context); m_stage = Stage::Trained; break;
     case Stage::Trained: throw Error("the walkthrough is complete; start again with another prompt");
     }
 }
 
-void Walkthrough::sample()
+namespace {
+
+// The pipeline's own generation helper (the sample and refine stages run on it),
+// for the walkthrough's one prompt. A stop request leaves the step undone.
+std::vector<model::TextSample> generateFor(const model::TextModel &model, std::vector<std::int64_t> promptIds,
+                                           const model::GenerationOptions &options, const RunContext &context)
+{
+    auto samples = model::generateOneBatch(model, {std::move(promptIds)}, options, &context.cancel);
+    if (!samples)
+        throw Error("stopped before the step finished; run the step again");
+    return std::move(*samples);
+}
+
+} // namespace
+
+void Walkthrough::sample(const RunContext &context)
 {
     if (!m_models)
         m_models = std::make_unique<Models>(
@@ -70,7 +86,7 @@ void Walkthrough::sample()
     options.seed = m_options.seed;
     options.numSamples = m_options.samples;
     const auto ids = model::policyPromptIds(m_models->policy, prompts::answerMessages(m_prompt));
-    for (const auto &sample : m_models->policy.generate({ids}, options))
+    for (const auto &sample : generateFor(m_models->policy, ids, options, context))
         m_answers.push_back({sample.text, std::nullopt, false});
 }
 
@@ -87,7 +103,7 @@ std::string Walkthrough::refinementFeedback() const
     return feedback::refinementFeedback(*m_answers[m_refinedFrom].critique);
 }
 
-void Walkthrough::refine()
+void Walkthrough::refine(const RunContext &context)
 {
     // The weakest answer is the one worth refining (the paper refines the best;
     // with a tiny model the weakest shows the feedback at work more clearly).
@@ -101,7 +117,7 @@ void Walkthrough::refine()
     options.seed = m_options.seed + 1;
     const auto ids = model::policyPromptIds(
         m_models->policy, prompts::refinementMessages(m_prompt, source.text, refinementFeedback()));
-    const auto samples = m_models->policy.generate({ids}, options);
+    const auto samples = generateFor(m_models->policy, ids, options, context);
     JudgedAnswer refined{samples.front().text, std::nullopt, true};
     refined.critique = m_models->judge->judge({m_prompt, refined.text, std::nullopt}, m_rubric);
     m_answers.push_back(std::move(refined));
@@ -156,8 +172,6 @@ void Walkthrough::train(const RunContext &context)
     };
     PairLogProbs result;
     std::tie(result.chosenBefore, result.rejectedBefore) = score(policy.policy());
-    // The reference is a second, frozen copy of the same weights.
-    const auto reference = model::Policy::load(m_options.modelFolder);
     train::DpoConfig config;
     config.beta = m_options.beta;
     config.learningRate = m_options.learningRate;
@@ -165,7 +179,9 @@ void Walkthrough::train(const RunContext &context)
     config.warmupRatio = 0.0; // one step: a warm-up would make its learning rate zero
     config.batchSize = 1;
     config.epochs = 1;
-    const auto run = train::trainDpo(config, policy.policy(), reference, m_options.modelFolder, {pair},
+    // The loaded policy is its own frozen reference, as in a run's DPO: every
+    // reference log-prob is taken before the step (train::policyServesAsReference).
+    const auto run = train::trainDpo(config, policy.policy(), policy.policy(), m_options.modelFolder, {pair},
                                      m_options.outputFolder, context);
     if (run.outcome != Outcome::Succeeded)
         throw Error("the DPO step did not finish: " + run.message);

@@ -60,12 +60,14 @@ public:
     std::string refinementFeedback() const; // what the refinement prompt showed
 
     /// Runs the next step; throws rlrf::Error when at the end or on a backend error.
+    /// A stop request (context's cancel token) ends a generating step early with
+    /// an rlrf::Error and leaves the walkthrough where it was.
     void next(const RunContext &context);
 
 private:
-    void sample();
+    void sample(const RunContext &context);
     void critique();
-    void refine();
+    void refine(const RunContext &context);
     void pair();
     void train(const RunContext &context);
 

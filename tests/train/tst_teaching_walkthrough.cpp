@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The teaching walkthrough without the GUI, on the real stories260K model and the
 // arith rule judge: the stages follow the loop, the DPO step is a real step (loss
-// ln 2, the pair's margin grows), and bad input fails with its cause.
+// ln 2, the pair's margin grows), a stop request leaves a generating step undone,
+// and bad input fails with its cause.
 #include "common/error_assert.h"
 #include "common/store_fixture.h"
 #include "common/stories_fixture.h"
@@ -44,6 +45,21 @@ private Q_SLOTS:
         QVERIFY(std::abs(lp.loss - std::log(2.0)) < 1e-3);
         QVERIFY(lp.chosenAfter - lp.rejectedAfter > lp.chosenBefore - lp.rejectedBefore);
         RLRF_VERIFY_THROWS_WITH(walk.next({}), "complete");
+    }
+
+    // Sampling and refining go through the pipeline's generation helper, which
+    // checks the stop flag: a stopped step says so and can be run again.
+    void aStopLeavesTheStepUndone()
+    {
+        teaching::Walkthrough walk(m_options, "What is 2 + 2?", m_rubric);
+        RunContext stopped;
+        stopped.cancel.requestStop();
+        RLRF_VERIFY_THROWS_WITH(walk.next(stopped), "stopped");
+        QVERIFY(walk.stage() == teaching::Stage::Start);
+        QVERIFY(walk.answers().empty());
+        walk.next({});
+        QVERIFY(walk.stage() == teaching::Stage::Sampled);
+        QCOMPARE(walk.answers().size(), std::size_t(2));
     }
 
     void badInputFailsWithItsCause()

@@ -76,18 +76,7 @@ std::optional<std::vector<model::TextSample>> generateBatch(const StageEnv &env,
                                                             const std::vector<std::vector<std::int64_t>> &inputs,
                                                             const model::GenerationOptions &options)
 {
-    std::vector<model::TextSample> out;
-    model::BatchSettings oneBatch;
-    oneBatch.promptsPerBatch = std::max<std::size_t>(1, inputs.size());
-    const bool finished = model::generateInBatches(
-        *env.policy, inputs.size(), [&inputs](std::size_t i) { return inputs[i]; }, options, oneBatch,
-        &env.context.cancel,
-        [&out](std::size_t, const std::vector<std::vector<std::int64_t>> &, std::vector<model::TextSample> samples) {
-            out = std::move(samples);
-        });
-    if (!finished)
-        return std::nullopt;
-    return out;
+    return model::generateOneBatch(*env.policy, inputs, options, &env.context.cancel);
 }
 
 StageTimer::StageTimer(const StageEnv &env, std::string stage)
