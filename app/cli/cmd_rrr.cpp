@@ -87,7 +87,7 @@ const rlrf::cli::RegisterCommand reg{{
     "reward 1 when the retry passes the verifier, group-normalised advantages, clipped policy-gradient loss\n"
     "on the reflection tokens only plus KL to the starting model; accuracy again after training. The run,\n"
     "its metrics, failures, reflections, results and the trained model are recorded in the project FILE.\n"
-    "Each step's metrics go to stderr as one JSON line. On a busy machine RLRF_THREADS=1 can be much faster.\n"
+    "Each step's metrics go to stderr as one JSON line.\n"
     "\n"
     "Started again on the same project, it continues the newest RRR run of the same task that was killed or\n"
     "stopped, with the settings that run started with, from its newest step checkpoint (--checkpoint-every);\n"

@@ -1,10 +1,12 @@
 #include "core/runtime_info.h"
 
+#include "core/thread_choice.h"
 #include "core/version.h"
 
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <spdlog/spdlog.h>
 #include <spdlog/version.h>
 #include <sqlite3.h>
 
@@ -69,17 +71,19 @@ std::string describeBlas(const std::string &path, bool &isReference)
 
 } // namespace
 
+namespace {
+std::string g_threadsReason = "LibTorch's default";
+}
+
 void initTorchRuntime(int threads)
 {
-    // RLRF_THREADS lets a user on a shared machine keep LibTorch's OpenMP pool
-    // smaller than the core count: spinning OpenMP threads that lose their core to
-    // another process make every step many times slower.
-    if (threads <= 0)
-        if (const char *env = std::getenv("RLRF_THREADS"))
-            threads = std::atoi(env);
-    if (threads <= 0)
-        threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    torch::set_num_threads(threads);
+    // Unless asked (the argument or RLRF_THREADS), LibTorch gets the cores other
+    // programs leave idle: spinning OpenMP threads that lose their core to another
+    // process make every step many times slower (bench/threads_under_load.sh).
+    const auto choice = chooseThreads(threads);
+    torch::set_num_threads(choice.threads);
+    g_threadsReason = choice.reason;
+    spdlog::debug("threads: {} ({})", choice.threads, choice.reason);
 }
 
 RuntimeInfo runtimeInfo()
@@ -91,6 +95,7 @@ RuntimeInfo runtimeInfo()
     (void)torch::mm(torch::ones({2, 2}), torch::ones({2, 2}));
     info.blas = describeBlas(mappedBlasPath(), info.blasIsReference);
     info.threads = torch::get_num_threads();
+    info.threadsReason = g_threadsReason;
     info.interopThreads = torch::get_num_interop_threads();
     info.cudaAvailable = torch::cuda::is_available();
     info.cudaDevices = info.cudaAvailable ? static_cast<int>(torch::cuda::device_count()) : 0;
@@ -106,7 +111,7 @@ std::string formatRuntimeInfo(const RuntimeInfo &info)
     out << "rlrf " << info.appVersion << "\n"
         << "LibTorch: " << info.torchVersion << "\n"
         << "BLAS: " << info.blas << "\n"
-        << "Threads: " << info.threads << " (inter-op " << info.interopThreads << ")\n"
+        << "Threads: " << info.threads << " (inter-op " << info.interopThreads << "; " << info.threadsReason << ")\n"
         << "CUDA: " << (info.cudaAvailable ? "available, " + std::to_string(info.cudaDevices) + " device(s)" : std::string("not available")) << "\n"
         << "SQLite: " << info.sqliteVersion << "\n"
         << "spdlog: " << info.spdlogVersion << "\n";

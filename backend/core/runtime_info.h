@@ -12,6 +12,7 @@ struct RuntimeInfo {
     std::string blas;          // the BLAS library mapped into this process, in words
     bool blasIsReference = false; // the slow reference BLAS: warn the user
     int threads = 0;           // LibTorch intra-op threads
+    std::string threadsReason; // why that many (asked, RLRF_THREADS, the idle cores)
     int interopThreads = 0;
     bool cudaAvailable = false;
     int cudaDevices = 0;
@@ -19,7 +20,8 @@ struct RuntimeInfo {
     std::string spdlogVersion;
 };
 
-// Sets LibTorch's intra-op thread count (0 = the number of cores). Call once at
+// Sets LibTorch's intra-op thread count: `threads` when above 0, else
+// RLRF_THREADS, else the cores idle at start (core/thread_choice.h). Call once at
 // start-up, before any tensor work, from the thread that will run the backend.
 void initTorchRuntime(int threads = 0);
 

@@ -6,6 +6,7 @@
 #include "core/jsonl_reader.h"
 #include "core/logging.h"
 #include "core/runtime_info.h"
+#include "core/thread_choice.h"
 
 #include <spdlog/sinks/ostream_sink.h>
 
@@ -19,14 +20,19 @@ class TestBackendSmoke : public QObject {
 private Q_SLOTS:
     void initTestCase() { rlrf::log::init(); }
 
-    // The core count by default, RLRF_THREADS when set, whatever the caller's
-    // environment (restored at the end).
-    void threadsMatchCoresUnlessSet()
+    // The cores idle at start by default (one to all), RLRF_THREADS when set, an
+    // explicit count above both, whatever the caller's environment (restored at
+    // the end).
+    void threadsAreTheIdleCoresUnlessSet()
     {
         const QByteArray callerThreads = qgetenv("RLRF_THREADS");
         qunsetenv("RLRF_THREADS");
         rlrf::initTorchRuntime();
-        QCOMPARE(rlrf::runtimeInfo().threads, static_cast<int>(std::thread::hardware_concurrency()));
+        const int cores = rlrf::usableCores();
+        QVERIFY(rlrf::runtimeInfo().threads >= 1 && rlrf::runtimeInfo().threads <= cores);
+        QVERIFY(cores == 1 || rlrf::runtimeInfo().threadsReason.find("idle at start") != std::string::npos);
+        rlrf::initTorchRuntime(3);
+        QCOMPARE(rlrf::runtimeInfo().threads, 3);
         qputenv("RLRF_THREADS", "1");
         rlrf::initTorchRuntime();
         QCOMPARE(rlrf::runtimeInfo().threads, 1);
@@ -35,6 +41,24 @@ private Q_SLOTS:
         else
             qputenv("RLRF_THREADS", callerThreads);
         rlrf::initTorchRuntime();
+    }
+
+    // The arithmetic on /proc/stat's "cpu" line: idle and iowait over all time,
+    // times the cores; readings that do not parse give a negative answer.
+    void idleCoresFromProcStat()
+    {
+        const std::string before = "cpu  1000 0 500 8000 500 0 0 0 0 0";
+        // 100 ticks of user, 0 idle: a busy machine.
+        QCOMPARE(rlrf::idleCoresBetween(before, "cpu  1100 0 500 8000 500 0 0 0 0 0", 2), 0.0);
+        // 200 ticks, 100 of them idle, 2 cores: one core idle.
+        QCOMPARE(rlrf::idleCoresBetween(before, "cpu  1080 0 520 8090 510 0 0 0 0 0", 2), 1.0);
+        // All idle: every core.
+        QCOMPARE(rlrf::idleCoresBetween(before, "cpu  1000 0 500 8400 500 0 0 0 0 0", 4), 4.0);
+        QVERIFY(rlrf::idleCoresBetween(before, before, 2) < 0);          // no time passed
+        QVERIFY(rlrf::idleCoresBetween("intr 1 2 3", before, 2) < 0);   // not the cpu line
+        QVERIFY(rlrf::idleCoresBetween(before, "cpu 1 2", 2) < 0);      // too short
+        const auto choice = rlrf::chooseThreads(0, std::chrono::milliseconds(20));
+        QVERIFY(choice.threads >= 1 && choice.threads <= choice.cores);
     }
 
     void runtimeFactsArePresent()

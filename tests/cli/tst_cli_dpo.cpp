@@ -13,6 +13,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
+#include <QScopeGuard>
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
@@ -113,6 +114,15 @@ private Q_SLOTS:
                                      "{\"prompt\": \"Tom had a ball.\", \"chosen\": \" He threw it.\", \"rejected\": \" ball ball\"}\n"
                                      "{\"prompt\": \"The sun was up.\", \"chosen\": \" Mia went out.\", \"rejected\": \" up up sun\"}\n");
         // 3 pairs in micro-batches of 2: 2 steps an epoch, 6 in 3 epochs, half of them warm-up.
+        // Both runs on one thread: the same summation order, whatever cores are idle.
+        const QByteArray callerThreads = qgetenv("RLRF_THREADS");
+        qputenv("RLRF_THREADS", "1");
+        const auto restore = qScopeGuard([callerThreads] {
+            if (callerThreads.isNull())
+                qunsetenv("RLRF_THREADS");
+            else
+                qputenv("RLRF_THREADS", callerThreads);
+        });
         auto args = [&](const QString &out) {
             return dpoArgs(pairs, out) << QStringLiteral("--save-steps") << QStringLiteral("1")
                                        << QStringLiteral("--config") << m_warmupConfig;
