@@ -38,15 +38,25 @@ bool hasTemplateSource(const std::string &folder)
     }
 }
 
+void requireTokenizer(const std::string &folder)
+{
+    if (!std::filesystem::exists(std::filesystem::path(folder) / "tokenizer.json"))
+        throw Error("no tokenizer.json in the model folder (a model needs its tokenizer to read and write text)",
+                    {folder});
+}
+
 } // namespace
 
 TextModel TextModel::load(const std::string &folder, const PolicyOptions &options)
 {
-    namespace fs = std::filesystem;
-    if (!fs::exists(fs::path(folder) / "tokenizer.json"))
-        throw Error("no tokenizer.json in the model folder (a model needs its tokenizer to read and write text)",
-                    {folder});
-    auto state = std::make_shared<State>(State{folder, Policy::load(folder, options),
+    requireTokenizer(folder);
+    return withPolicy(folder, Policy::load(folder, options));
+}
+
+TextModel TextModel::withPolicy(const std::string &folder, Policy policy)
+{
+    requireTokenizer(folder);
+    auto state = std::make_shared<State>(State{folder, std::move(policy),
                                                std::make_shared<const Tokenizer>(Tokenizer::fromModelDir(folder)),
                                                std::nullopt});
     if (hasTemplateSource(folder))

@@ -27,6 +27,11 @@ class TextModel {
 public:
     // config.json + safetensors + tokenizer.json (required) + chat template (optional).
     static TextModel load(const std::string &folder, const PolicyOptions &options = {});
+    // The tokenizer and chat template of `folder` around a decoder already in
+    // memory: a model just trained and saved there, kept instead of read back.
+    // Gives what load(folder) gives when `policy` holds the weights saved in
+    // `folder`, in the dtype load would choose. Same errors as load.
+    static TextModel withPolicy(const std::string &folder, Policy policy);
 
     const std::string &folder() const;
     const Policy &policy() const;

@@ -69,4 +69,14 @@ SftResult runSft(const SftConfig &config, const model::TextModel &model, const S
     });
 }
 
+SftResult runSft(const SftConfig &config, const model::Policy &policy, const SftData &data,
+                 const std::string &outFolder, const RunContext &context)
+{
+    return guarded([&] {
+        validate(config);
+        SftJob job{config, policy, [policy](const std::string &folder) { policy.save(folder); }, outFolder, {}};
+        return trainSft(job, data, context);
+    });
+}
+
 } // namespace rlrf::train

@@ -19,6 +19,7 @@
 #include <vector>
 
 namespace rlrf::model {
+class Policy;
 class TextModel;
 }
 
@@ -51,5 +52,11 @@ SftResult runSft(const SftConfig &config, const std::string &modelFolder, const 
 // its chat template.
 SftResult runSft(const SftConfig &config, const model::TextModel &model, const SftData &data,
                  const std::string &outFolder, const RunContext &context, bool resume = false);
+// A fresh pass on a loaded decoder (trained in place, on the device and in the
+// dtype it was loaded with), its checkpoints written with Policy::save as the
+// folder variant writes them: the same run and files as the folder variant on
+// the folder the decoder came from, without loading it again.
+SftResult runSft(const SftConfig &config, const model::Policy &policy, const SftData &data,
+                 const std::string &outFolder, const RunContext &context);
 
 } // namespace rlrf::train
