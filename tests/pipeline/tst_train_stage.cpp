@@ -7,7 +7,9 @@
 // 3 and 4 only), and a finished stage is not trained again. A rejected answer
 // whose critique cites the line of its first mistake is trained only up to that
 // line. Before DPO, a supervised pass over the distinct chosen answers runs once
-// and DPO starts from its model, which is also DPO's reference.
+// and DPO starts from its model, which is also DPO's reference. The M_i passed
+// in is trained in place, never loaded again: the stage hands back M_{i+1} with
+// exactly the weights of its saved folder, and M_i's folder is not written.
 #include "common/pipeline_fixture.h"
 
 #include "core/json_io.h"
@@ -34,11 +36,42 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 
 using namespace rlrf;
 namespace stages = rlrf::pipeline::stages;
+
+namespace {
+
+// The summed log-probs of each pair's chosen and rejected answer: two models
+// with the same weights give exactly the same numbers.
+std::vector<float> pairScores(const model::TextModel &model, const std::vector<train::DpoPair> &pairs)
+{
+    std::vector<std::vector<std::int64_t>> prompts, completions;
+    for (const auto &p : pairs) {
+        prompts.insert(prompts.end(), {p.prompt, p.prompt});
+        completions.insert(completions.end(), {p.chosen, p.rejected});
+    }
+    std::vector<float> sums;
+    for (const auto &values : model.policy().scoreCompletions(prompts, completions)) {
+        float sum = 0.0f;
+        for (const auto v : values)
+            sum += v;
+        sums.push_back(sum);
+    }
+    return sums;
+}
+
+std::string fileBytes(const std::string &path)
+{
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+} // namespace
 
 class TestTrainStage : public QObject {
     Q_OBJECT
@@ -96,15 +129,18 @@ private Q_SLOTS:
             ++index;
         }
 
-        const auto model = model::TextModel::load(fixture.modelDir);
+        auto model = model::TextModel::load(fixture.modelDir);
         RunContext context;
         pipeline::StageEnv env{project, run.runId, 0, run.options, context, *judge, rubric, std::nullopt, &model, base};
-        QCOMPARE(pipeline::approvedDpoPairs(env).size(), std::size_t(2)); // approved + edited
+        const auto dpoPairs = pipeline::approvedDpoPairs(env);
+        QCOMPARE(dpoPairs.size(), std::size_t(2)); // approved + edited
         QCOMPARE(pipeline::promisingExamples(env, pipeline::approvedPairs(env)).size(), std::size_t(1));
 
         const auto folder = pipeline::iterationFolder(project, run.runId, 1);
         store::CheckpointRepository checkpoints(project.db());
         store::RunRepository runs(project.db());
+        const auto m0Scores = pairScores(model, dpoPairs);
+        const auto m0Weights = fileBytes(fixture.modelDir + "/model.safetensors");
 
         // Stopped after step 2: nothing registered, the stage stays undone, the DPO
         // run says cancelled and left a resumable checkpoint.
@@ -127,12 +163,24 @@ private Q_SLOTS:
         QCOMPARE(stoppedLoss.size(), std::size_t(2));
         // Policy = reference at the first step: every margin is 0, the loss ln 2.
         QVERIFY2(std::abs(stoppedLoss.front().value - std::log(2.0)) < 1e-5, std::to_string(stoppedLoss.front().value).c_str());
+        // The supervised pass and the two steps trained the M0 passed in, in place.
+        QVERIFY(pairScores(model, dpoPairs) != m0Scores);
+        QVERIFY(!cancelled.model);
 
+        // Its weights are the stopped attempt's now: the next attempt gets M0 again.
+        model = model::TextModel::load(fixture.modelDir);
+        QCOMPARE(pairScores(model, dpoPairs), m0Scores);
         const auto trained = pipeline::runTrainStage(env, fixture.modelDir, folder);
         QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
         QCOMPARE(trained.pairs, 2);
         QVERIFY(std::filesystem::exists(trained.checkpointPath + "/config.json"));
         QVERIFY(std::filesystem::exists(trained.checkpointPath + "/tokenizer.json"));
+        // M1 comes back in memory, the same to the bit as its folder read back.
+        QVERIFY(trained.model.has_value());
+        QCOMPARE(trained.model->folder(), trained.checkpointPath);
+        QCOMPARE(pairScores(*trained.model, dpoPairs), pairScores(model::TextModel::load(trained.checkpointPath), dpoPairs));
+        QVERIFY(pairScores(*trained.model, dpoPairs) != m0Scores);
+        QCOMPARE(fileBytes(fixture.modelDir + "/model.safetensors"), m0Weights); // M0's folder untouched
 
         const auto m1 = checkpoints.byId(trained.checkpointId);
         QCOMPARE(m1.iteration, 1);
@@ -175,6 +223,7 @@ private Q_SLOTS:
         const auto again = pipeline::runTrainStage(env, fixture.modelDir, folder);
         QCOMPARE(again.checkpointId, trained.checkpointId);
         QCOMPARE(runs.list().size(), runCount);
+        QVERIFY(!again.model);
     }
 
     // Each (prompt, chosen answer) is learned once, however many pairs share it.
@@ -309,8 +358,16 @@ private Q_SLOTS:
             tx.commit();
         }
         const auto folder = pipeline::iterationFolder(project, runId, 1);
+        const auto dpoPairs = pipeline::approvedDpoPairs(setup->env());
         const auto trained = pipeline::runTrainStage(setup->env(), fixture.modelDir, folder);
         QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
+        // DPO trained the M0 the driver holds, in place: no copy of it was loaded,
+        // and what comes back shares its weights, which are M1's folder's.
+        QVERIFY(trained.model.has_value());
+        const auto m1Scores = pairScores(model::TextModel::load(trained.checkpointPath), dpoPairs);
+        QCOMPARE(pairScores(*trained.model, dpoPairs), m1Scores);
+        QCOMPARE(pairScores(setup->model, dpoPairs), m1Scores);
+        QVERIFY(pairScores(model::TextModel::load(fixture.modelDir), dpoPairs) != m1Scores);
         store::RunRepository runs(project.db());
         for (const auto &r : runs.list())
             QVERIFY(r.kind != store::RunKind::Sft);

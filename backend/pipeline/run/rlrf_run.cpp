@@ -84,7 +84,7 @@ private:
     std::string m_modelDir;
     std::string m_policyFolder;   // M_i
     std::int64_t m_checkpointId = 0;
-    std::unique_ptr<model::TextModel> m_model;
+    std::unique_ptr<model::TextModel> m_model; // M_i once loaded; M_{i+1} once the train stage made it
 };
 
 Outcome Driver::evaluate(int modelIteration)
@@ -185,7 +185,12 @@ Outcome Driver::iterate(int i, PipelineResult &result)
                          + " wait for review; approve or reject them (or rerun with --auto-approve), then run again";
         return Outcome::Cancelled;
     }
-    const auto trained = runTrainStage(e, m_policyFolder, iterationFolder(m_project, m_run.runId, i + 1));
+    auto trained = runTrainStage(e, m_policyFolder, iterationFolder(m_project, m_run.runId, i + 1));
+    // The stage trains the loaded M_i in place: what is held now is M_{i+1}, kept
+    // when the stage hands it back, or weights to drop.
+    m_model.reset();
+    if (trained.model)
+        m_model = std::make_unique<model::TextModel>(std::move(*trained.model));
     if (trained.outcome != Outcome::Succeeded) {
         result.message = trained.message;
         return trained.outcome;

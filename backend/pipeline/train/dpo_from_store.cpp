@@ -4,7 +4,6 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "model/text_model.h"
-#include "pipeline/run/recorded_run.h"
 #include "pipeline/run/run_setup.h"
 #include "pipeline/train/stored_pairs.h"
 #include "store/pair_repository.h"
@@ -79,42 +78,28 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     const bool cuda = request.config.device.rfind("cuda", 0) == 0;
     const auto policyModel = model::TextModel::load(
         request.policyFolder, {request.config.device, cuda ? std::string("float32") : request.config.dtype});
-    std::vector<train::DpoPair> pairs;
+    StoredPairsDpo job;
+    job.config = request.config;
     for (auto &stored : storedPairs(project.db(), policyModel, result.pairIds, request.cutRejectedAtFlaw))
-        pairs.push_back(std::move(stored.tokens));
-    const std::string refFolder = request.referenceFolder.empty() ? request.policyFolder : request.referenceFolder;
-    const bool policyIsReference = train::policyServesAsReference(request.config, request.policyFolder,
-                                                                  request.referenceFolder, request.resumeFrom);
-    std::optional<model::Policy> ownReference;
-    if (!policyIsReference)
-        ownReference = model::Policy::load(refFolder, {request.config.device, request.config.dtype});
-    const auto &reference = policyIsReference ? policyModel.policy() : *ownReference;
-    const auto parent = checkpointOfFolder(project, request.policyFolder);
-
-    nlohmann::json hyper = train::toJson(request.config);
-    hyper["policy"] = request.policyFolder;
-    hyper["reference"] = refFolder;
-    hyper["pairs"] = result.pairIds.size();
-    hyper["pair_ids"] = result.pairIds; // with the config, this names every step's pairs
+        job.pairs.push_back(std::move(stored.tokens));
+    job.policyFolder = request.policyFolder;
+    job.referenceFolder = request.referenceFolder;
+    job.outputFolder = request.outputFolder;
+    job.resumeFrom = request.resumeFrom;
+    job.iteration = request.iteration;
+    job.parent = checkpointOfFolder(project, request.policyFolder);
+    job.settings = train::toJson(request.config);
+    job.settings["policy"] = request.policyFolder;
+    job.settings["reference"] = request.referenceFolder.empty() ? request.policyFolder : request.referenceFolder;
+    job.settings["pairs"] = result.pairIds.size();
+    job.settings["pair_ids"] = result.pairIds; // with the config, this names every step's pairs
     if (!request.resumeFrom.empty())
-        hyper["resumed_from"] = request.resumeFrom;
-    RecordedRun run(project, store::RunKind::Dpo, request.iteration, hyper);
-    result.runId = run.id();
-    const RunContext recording = run.recording(context);
-    try {
-        result.training = train::trainDpo(request.config, policyModel.policy(), reference, refFolder, pairs,
-                                          request.outputFolder, recording, request.resumeFrom);
-    } catch (const std::exception &e) {
-        run.finish(Outcome::Failed, e.what());
-        throw;
-    }
-    // A resumed run stopped before its first step ends at the checkpoint it came
-    // from, which is registered already.
-    if (!result.training.checkpoint.empty() && result.training.checkpoint != request.resumeFrom)
-        run.finishWithCheckpoint(result.training.checkpoint, parent, request.iteration, {},
-                                 result.training.outcome, result.training.message);
-    else
-        run.finish(result.training.outcome, result.training.message);
+        job.settings["resumed_from"] = request.resumeFrom;
+    // A paused run's checkpoint is a model people may continue or inspect.
+    job.registerStoppedCheckpoint = true;
+    const auto trained = trainOnStoredPairs(project, policyModel.policy(), job, context);
+    result.training = trained.training;
+    result.runId = trained.runId;
     log::get("train")->info("dpo iteration {} on {} pairs: {} (run {})", request.iteration, result.pairIds.size(),
                             toString(result.training.outcome), result.runId);
     return result;

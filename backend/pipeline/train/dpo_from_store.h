@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A DPO iteration on the pairs people approved in a project, as the Training
-// area starts it: the reviewed pairs (approved or edited) are tokenised for the
-// policy (pair_tokens.h, as the pipeline's DPO stage does), trained with
-// trainDpo, and recorded the one way every trainer is (run/recorded_run.h):
-// metric points per step, the final checkpoint under its parent (the
-// checkpoint of the policy folder, when the project knows it). The policy is
-// loaded once and doubles as the reference when it is one. Torch-free.
+// area starts it: the reviewed pairs (approved or edited) of the whole project,
+// the policy loaded from a folder, then the one path of DPO on stored pairs
+// that an iteration's train stage takes too (stored_pairs.h): tokenised for the
+// policy, trained with trainDpo (the policy doubles as the reference when it is
+// one), recorded the one way every trainer is, the checkpoint registered under
+// the policy folder's, when the project knows it; a paused run's checkpoint is
+// registered as well. Torch-free.
 #pragma once
 
 #include "core/run_context.h"

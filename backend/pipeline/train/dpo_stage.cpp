@@ -10,6 +10,7 @@
 #include "store/pair_repository.h"
 #include "train/dpo_resume.h"
 #include "train/dpo_trainer.h"
+#include "train/sft_example.h"
 
 #include <filesystem>
 #include <optional>
@@ -25,9 +26,6 @@ std::optional<store::CheckpointRecord> checkpointAt(store::Project &project, con
     return std::nullopt;
 }
 
-// A stopped attempt (cancel, or a kill after a periodic checkpoint) continues from
-// its last resumable checkpoint; one that cannot be continued (none, or settings
-// or pairs that differ) starts over in an emptied folder.
 // The step a checkpoint-<step> folder was written after.
 std::optional<std::int64_t> stepOfCheckpoint(const std::string &folder)
 {
@@ -40,22 +38,6 @@ std::optional<std::int64_t> stepOfCheckpoint(const std::string &folder)
     } catch (const std::exception &) {
         return std::nullopt;
     }
-}
-
-train::DpoResult trainOrResume(const train::DpoConfig &config, const std::string &policyFolder,
-                               const std::vector<train::DpoPair> &pairs, const std::string &outputFolder,
-                               const std::string &checkpoint, RecordedRun &run, const RunContext &context)
-{
-    if (!checkpoint.empty()) {
-        try {
-            return train::runDpo(config, policyFolder, {}, pairs, outputFolder, context, checkpoint);
-        } catch (const Error &e) {
-            log::get("pipeline")->warn("cannot continue the stopped DPO run, starting over: {}", e.what());
-            run.dropPointsAfter(0);
-        }
-    }
-    std::filesystem::remove_all(outputFolder);
-    return train::runDpo(config, policyFolder, {}, pairs, outputFolder, context);
 }
 
 } // namespace
@@ -87,6 +69,12 @@ std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
     return tokensOf(approvedPairs(env));
 }
 
+bool trainsInPlace(const PipelineOptions &options)
+{
+    const bool cuda = options.dpo.device.rfind("cuda", 0) == 0;
+    return !cuda || options.dpo.dtype == "float32";
+}
+
 TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder)
 {
     const std::string finalFolder = (std::filesystem::path(outputFolder) / "final").string();
@@ -98,61 +86,75 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
             throw Error("train stage of iteration " + std::to_string(env.iteration)
                             + " is done but its checkpoint is not registered",
                         {env.project.path(), 0, "checkpoints"});
-        return {Outcome::Succeeded, {}, c->id, c->path, 0};
+        return {Outcome::Succeeded, {}, c->id, c->path, 0, std::nullopt};
     }
     const auto approved = approvedPairs(env);
-    const auto pairs = tokensOf(approved);
+    auto pairs = tokensOf(approved);
+    const auto pairCount = static_cast<std::int64_t>(pairs.size());
     if (pairs.empty())
         throw Error("iteration " + std::to_string(env.iteration)
                         + " has no approved pairs to train on; lower --delta, raise --samples, or approve pairs",
                     {env.project.path(), 0, "pairs"});
+
+    // M_i as the driver loaded it, when DPO (and the supervised pass, when its
+    // device and dtype are the same) can train it in place.
+    const auto &o = env.options;
+    const model::Policy *inPlace = trainsInPlace(o) ? &env.policy->policy() : nullptr;
+    const bool sftInPlace = inPlace && o.sft.device == o.dpo.device && o.sft.dtype == o.dpo.dtype;
 
     // The supervised pass over the promising chosen answers, when asked for,
     // comes first; DPO then starts from its model and holds it as the frozen
     // reference.
     const auto sftFolder = outputFolder + "-sft";
     std::vector<train::SftExample> examples;
-    if (supervisedPassEnabled(env.options))
-        examples = env.options.sftSource == "pool" ? poolExamples(env, approved) : promisingExamples(env, approved);
-    const auto sft = runSftStage(env, examples, policyFolder, sftFolder);
+    if (supervisedPassEnabled(o))
+        examples = o.sftSource == "pool" ? poolExamples(env, approved) : promisingExamples(env, approved);
+    const auto sft = runSftStage(env, examples, policyFolder, sftFolder, sftInPlace ? inPlace : nullptr);
     if (sft.outcome == Outcome::Cancelled)
-        return {Outcome::Cancelled, sft.message, 0, {}, static_cast<std::int64_t>(pairs.size())};
+        return {Outcome::Cancelled, sft.message, 0, {}, pairCount, std::nullopt};
     const auto &dpoStart = sft.modelFolder;
     StageTimer timer(env, stages::kTrain);
 
-    auto config = env.options.dpo;
-    config.seed = env.options.seed * 1000 + static_cast<std::uint64_t>(env.iteration);
-    const nlohmann::json hyper = {{"dpo", train::toJson(config)},
-                                  {"pipeline_run", env.runId},
-                                  {"pairs", pairs.size()},
-                                  {"policy", dpoStart}};
+    auto config = o.dpo;
+    config.seed = o.seed * 1000 + static_cast<std::uint64_t>(env.iteration);
+    // DPO's starting model in memory: M_i itself, trained by the supervised pass
+    // just now when it ran in place; else (a pass done in an earlier process, or
+    // not in place) its folder, loaded as DPO trains it.
+    std::optional<model::Policy> loaded;
+    if (!inPlace || (dpoStart != policyFolder && !sft.trainedInPlace)) {
+        const bool cuda = config.device.rfind("cuda", 0) == 0;
+        loaded = model::Policy::load(dpoStart, {config.device, cuda ? std::string("float32") : config.dtype});
+    }
+    const model::Policy &start = loaded ? *loaded : *inPlace;
+
+    StoredPairsDpo job;
+    job.config = config;
+    job.pairs = std::move(pairs);
+    job.policyFolder = dpoStart;
+    job.outputFolder = outputFolder;
+    job.ownsOutputFolder = true;
+    job.iteration = env.iteration + 1;
+    job.parent = env.checkpointId;
+    job.settings = {{"dpo", train::toJson(config)}, {"pipeline_run", env.runId}, {"pairs", pairCount}, {"policy", dpoStart}};
     // A DPO pass killed after a checkpoint continues from it, and its run row
     // with it; one killed before any checkpoint starts over in a new row.
-    const auto checkpoint = train::latestResumableDpoCheckpoint(outputFolder);
-    const auto continued = settleInterruptedPasses(env.project, store::RunKind::Dpo, env.iteration + 1, env.runId,
-                                                   checkpoint.empty() ? std::nullopt : stepOfCheckpoint(checkpoint));
-    std::optional<RecordedRun> recorded;
-    if (continued)
-        recorded.emplace(env.project, *continued);
-    else
-        recorded.emplace(env.project, store::RunKind::Dpo, env.iteration + 1, hyper);
-    auto &run = *recorded;
-    const RunContext dpoContext = run.recording(env.context);
-    log::get("pipeline")->info("iteration {} train: DPO on {} pairs -> {}", env.iteration, pairs.size(), outputFolder);
-    const auto result = trainOrResume(config, dpoStart, pairs, outputFolder, checkpoint, run, dpoContext);
-    if (result.outcome == Outcome::Cancelled) {
-        run.finish(result.outcome, result.message);
-        return {Outcome::Cancelled, result.message, 0, {}, static_cast<std::int64_t>(pairs.size())};
-    }
-    if (result.outcome == Outcome::Failed) {
-        run.finish(result.outcome, result.message);
+    job.resumeFrom = train::latestResumableDpoCheckpoint(outputFolder);
+    job.continuedRunId = settleInterruptedPasses(env.project, store::RunKind::Dpo, env.iteration + 1, env.runId,
+                                                 job.resumeFrom.empty() ? std::nullopt : stepOfCheckpoint(job.resumeFrom));
+    // M_{i+1} under M_i, the DPO run's end and the stage's end land together.
+    job.alsoWriteOnSuccess = [&] { progress.markDone(key); };
+    log::get("pipeline")->info("iteration {} train: DPO on {} pairs -> {}", env.iteration, pairCount, outputFolder);
+    const auto dpo = trainOnStoredPairs(env.project, start, job, env.context);
+    const auto &result = dpo.training;
+    if (result.outcome == Outcome::Cancelled)
+        return {Outcome::Cancelled, result.message, 0, {}, pairCount, std::nullopt};
+    if (result.outcome == Outcome::Failed)
         throw Error("DPO of iteration " + std::to_string(env.iteration) + " failed: " + result.message,
                     {env.project.path(), 0, "train"});
-    }
-    // M_{i+1} under M_i, the DPO run's end and the stage's end land together.
-    const auto checkpointId = run.finishWithCheckpoint(finalFolder, env.checkpointId, env.iteration + 1,
-                                                       [&] { progress.markDone(key); });
-    return {Outcome::Succeeded, {}, checkpointId, finalFolder, static_cast<std::int64_t>(pairs.size())};
+    TrainStageResult out{Outcome::Succeeded, {}, dpo.checkpointId.value_or(0), finalFolder, pairCount, std::nullopt};
+    if (trainsInPlace(o))
+        out.model = model::TextModel::withPolicy(finalFolder, *dpo.trained);
+    return out;
 }
 
 } // namespace rlrf::pipeline

@@ -108,7 +108,8 @@ std::vector<train::SftExample> poolExamples(const StageEnv &env, const std::vect
 }
 
 SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExample> &examples,
-                           const std::string &policyFolder, const std::string &outputFolder)
+                           const std::string &policyFolder, const std::string &outputFolder,
+                           const model::Policy *policy)
 {
     namespace fs = std::filesystem;
     const auto &o = env.options;
@@ -142,7 +143,8 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
     log::get("pipeline")->info("iteration {} sft: {} promising answers -> {}", env.iteration, data.train.size(),
                                outputFolder);
     fs::remove_all(outputFolder); // a stopped pass starts over
-    const auto result = train::runSft(config, policyFolder, data, outputFolder, context);
+    const auto result = policy ? train::runSft(config, *policy, data, outputFolder, context)
+                               : train::runSft(config, policyFolder, data, outputFolder, context);
     run.finish(result.outcome, result.message);
     if (result.outcome == Outcome::Cancelled)
         return {Outcome::Cancelled, result.message, {}, static_cast<std::int64_t>(data.train.size())};
@@ -150,7 +152,7 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
         throw Error("supervised pass of iteration " + std::to_string(env.iteration) + " failed: " + result.message,
                     {env.project.path(), 0, "sft"});
     progress.markDone(key);
-    return {Outcome::Succeeded, {}, result.modelFolder, static_cast<std::int64_t>(data.train.size())};
+    return {Outcome::Succeeded, {}, result.modelFolder, static_cast<std::int64_t>(data.train.size()), policy != nullptr};
 }
 
 } // namespace rlrf::pipeline

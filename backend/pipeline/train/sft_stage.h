@@ -35,15 +35,19 @@ struct SftStageResult {
     std::string message;
     std::string modelFolder; // what DPO starts from: the fine-tuned model, or M_i when off
     std::int64_t examples = 0;
+    bool trainedInPlace = false; // this call trained `policy` (below) into modelFolder's weights
 };
 
 /// Whether the run's settings ask for the pass.
 bool supervisedPassEnabled(const PipelineOptions &options);
 
-/// Throws rlrf::Error when the supervised pass fails (a NaN loss, an unusable
-/// folder), naming the iteration.
+/// `policy`, when given, is M_i loaded from `policyFolder` with options.sft's
+/// device and dtype: the pass trains it in place instead of loading the folder
+/// again (the same run and files either way). Throws rlrf::Error when the
+/// supervised pass fails (a NaN loss, an unusable folder), naming the iteration.
 SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExample> &examples,
-                           const std::string &policyFolder, const std::string &outputFolder);
+                           const std::string &policyFolder, const std::string &outputFolder,
+                           const model::Policy *policy = nullptr);
 
 /// The promising chosen answers of `approved` (see above) as distinct examples.
 std::vector<train::SftExample> promisingExamples(const StageEnv &env, const std::vector<ApprovedPair> &approved);
