@@ -2,6 +2,7 @@
 #include "model/attention.h"
 
 #include <torch/torch.h>
+#include <torch/version.h>
 
 #include "model/cached_attention.h"
 #include "model/inference_kernels.h"
@@ -19,6 +20,20 @@ torch::nn::Linear linear(std::int64_t in, std::int64_t out, bool bias)
 {
     return torch::nn::Linear(torch::nn::LinearOptions(in, out).bias(bias));
 }
+
+#if TORCH_VERSION_MAJOR >= 2
+// The most negative finite value of a floating type: a masked score that stays
+// finite, so softmax over a row with nothing allowed is uniform instead of NaN.
+double lowestFinite(torch::ScalarType type)
+{
+    switch (type) {
+    case torch::kDouble: return std::numeric_limits<double>::lowest();
+    case torch::kHalf: return -65504.0;
+    case torch::kBFloat16: return -3.38e38; // bfloat16's largest is 3.3895e38
+    default: return std::numeric_limits<float>::lowest();
+    }
+}
+#endif
 
 } // namespace
 
@@ -67,6 +82,23 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     if (cachedAttentionApplies(q, k, v)) // decoding on the CPU: one pass over the cache
         return o_proj(cachedAttention(q, k, v, allowed, 1.0 / std::sqrt(static_cast<double>(m_headDim))));
 
+#if TORCH_VERSION_MAJOR >= 2
+    // LibTorch 2.x: its fused attention (flash or memory-efficient kernels on
+    // CUDA, a fused kernel on the CPU). Keys and values are widened to every query
+    // head (2.x before 2.5 has no grouped form). The mask is additive with the
+    // lowest finite value, as below: a padding query with no allowed key gets a
+    // uniform softmax, not NaN that would reach later layers through its values.
+    const auto kvHeads = [&](const torch::Tensor &x) {
+        return groups == 1 ? x : x.unsqueeze(2).expand({b, m_numKvHeads, groups, s, m_headDim})
+                                               .reshape({b, m_numHeads, s, m_headDim});
+    };
+    const auto mask = torch::zeros({b, 1, t, s}, q.options())
+                          .masked_fill(allowed.logical_not().view({b, 1, t, s}), lowestFinite(q.scalar_type()));
+    const auto context = at::scaled_dot_product_attention(q, kvHeads(k), kvHeads(v), mask, 0.0, false)
+                             .transpose(1, 2)
+                             .reshape({b, t, m_numHeads * m_headDim}); // [B,T,H*K]
+    return o_proj(context);
+#else
     // Query heads of one group share a key/value head: fold the group into the
     // query length instead of copying keys and values G times.
     const auto qGrouped = q.reshape({b, m_numKvHeads, groups * t, m_headDim});        // [B,Hk,G*T,K]
@@ -84,6 +116,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
                              .transpose(1, 2)
                              .reshape({b, t, m_numHeads * m_headDim});                 // [B,T,H*K]
     return o_proj(context);
+#endif
 }
 
 } // namespace rlrf::model
