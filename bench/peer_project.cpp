@@ -5,8 +5,20 @@
 // loss, the GRPO backward, AdamW. One JSON object a line on stdout; the script
 // joins both sides into one table. Inputs are the token formula both sides share
 // (benchToken), so both do exactly the same work.
-// Usage: bench_peer_project 5M|100M [threads] [generation|training]  (default: both)
+// Usage: bench_peer_project 5M|100M [threads] [generation|training|check] [--device cpu|cuda]
+//                           [--dtype float32|bfloat16]
+// Without a mode both generation and training run. --device and --dtype (default
+// cpu and float32, today's rows exactly) put the model there in that dtype: on
+// CUDA every timing ends with a synchronisation, the setup row names the device
+// and dtype, and the last row is the peak GPU memory (peak_gpu) instead of the
+// peak RSS. `check` times nothing: it compares greedy ids and per-token log-probs
+// of that device and dtype against float32 on the CPU (bench/gpu_check.sh).
+#include <torch/cuda.h>
 #include <torch/torch.h>
+
+#ifdef RLRF_BENCH_CUDA_STATS // bench/gpu_check.sh sets it: a CUDA LibTorch links c10_cuda
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 
 #include "core/runtime_info.h"
 #include "core/torch_compat.h"
@@ -20,9 +32,12 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <functional>
 #include <string>
 
@@ -49,10 +64,21 @@ std::vector<std::int64_t> tokens(std::int64_t row, std::int64_t length, std::int
     return out;
 }
 
+// Where the model runs; on CUDA every timed call ends with a synchronisation.
+torch::Device g_device = torch::kCPU;
+torch::ScalarType g_dtype = torch::kFloat32;
+
+void synchronize()
+{
+    if (g_device.is_cuda())
+        torch::cuda::synchronize();
+}
+
 double seconds(const std::function<void()> &fn)
 {
     const auto start = std::chrono::steady_clock::now();
     fn();
+    synchronize();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
@@ -74,11 +100,13 @@ void emit(const std::string &model, const std::string &row, std::int64_t batch, 
     std::fflush(stdout);
 }
 
+// The torch::mm rate: float32 1024² on the CPU; on CUDA 4096² in the run's dtype.
 double matmulGflops()
 {
     torch::NoGradGuard noGrad;
-    const std::int64_t n = 1024;
-    const auto a = torch::randn({n, n}), b = torch::randn({n, n});
+    const std::int64_t n = g_device.is_cuda() ? 4096 : 1024;
+    const auto options = torch::TensorOptions().device(g_device).dtype(g_device.is_cuda() ? g_dtype : torch::kFloat32);
+    const auto a = torch::randn({n, n}, options), b = torch::randn({n, n}, options);
     const double t = best(3, [&] {
         for (int r = 0; r < 5; ++r)
             torch::mm(a, b);
@@ -151,7 +179,9 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
     }
     const double dpo = best(repeats, [&] {
         optimizer->zero_grad();
-        train::dpoMicroStep(model, batch, train::DpoStepOptions{});
+        train::DpoStepOptions dpoOptions; // bf16 on CUDA under autocast, as the DPO trainer runs it
+        dpoOptions.cudaBf16Autocast = g_device.is_cuda() && g_dtype == torch::kBFloat16;
+        train::dpoMicroStep(model, batch, dpoOptions);
         finishStep();
     });
     emit(name, "dpo_step", kPairs, dpo, double(2 * kPairs * (kPrompt + kNewTokens)));
@@ -166,7 +196,8 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
     const double sft = best(repeats, [&] {
         optimizer->zero_grad();
         const auto b = train::makeSftBatch(examples, indices, vocab, model.config().maxPositionEmbeddings);
-        const auto loss = train::maskedNllSum(train::batchLogits(model, b), b.targets, b.lossMask)
+        const auto loss = train::maskedNllSum(train::batchLogits(model, b), b.targets.to(g_device),
+                                              b.lossMask.to(g_device))
                           / static_cast<double>(b.answerTokens);
         loss.backward();
         finishStep();
@@ -191,30 +222,191 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
     emit(name, "grpo_step", kPairs, grpo, double(kPairs * (kPrompt + kNewTokens)));
 }
 
+// `check`: greedy ids and per-token log-probs of the run's device and dtype against
+// float32 on the CPU, the same weights and prompts. One JSON row; the thresholds
+// live in bench/gpu_check.sh.
+// Spread of the check's matrices: 0.8 / sqrt(hidden size), a gain of about 0.8 a
+// matrix product whatever the width (0.05 at 5M, 0.029 at 100M). At 5M the float32
+// reference then puts a mean log-prob of about -4.4 on its own greedy tokens
+// (uniform: -6.9; LibTorch's default init: 0, a certainty).
+double checkInitStd(const model::ModelConfig &config)
+{
+    return 0.8 / std::sqrt(double(config.hiddenSize));
+}
+
+void checkAgainstCpuFloat32(const std::string &name, const model::ModelConfig &config)
+{
+    torch::NoGradGuard noGrad;
+    torch::manual_seed(0);
+    model::LlamaModel reference(config);
+    model::LlamaModel tested(config);
+    {
+        // LibTorch's default init (embeddings N(0, 1)) makes a tied-head Llama
+        // repeat its input with probability 1, which every dtype agrees on; the
+        // matrices drawn with a small spread instead give soft next-token
+        // distributions where rounding shows. Both models get the same weights.
+        auto from = reference->parameters();
+        auto to = tested->parameters();
+        for (std::size_t i = 0; i < from.size(); ++i) {
+            if (from[i].dim() == 2)
+                from[i].normal_(0.0, checkInitStd(config));
+            to[i].copy_(from[i]);
+        }
+    }
+    tested->to(g_device, g_dtype);
+    reference->eval();
+    tested->eval();
+
+    const auto vocab = config.vocabSize;
+    constexpr std::int64_t kRows = 8;
+    model::TokenRows prompts;
+    for (std::int64_t r = 0; r < kRows; ++r)
+        prompts.push_back(tokens(r, kPrompt, 5, vocab));
+    model::GenerationOptions options;
+    options.sampling.temperature = 0; // greedy, no EOS: every row makes all its tokens
+    options.maxNewTokens = kNewTokens;
+    const auto expected = model::generate(*reference, prompts, options);
+    const auto got = model::generate(*tested, prompts, options);
+
+    // Greedy ids: the tokens that agree before each row's first divergence.
+    std::int64_t agreed = 0, total = 0, diverged = 0, firstDivergence = kNewTokens;
+    model::TokenRows tiePrompts, tieExpected, tieGot;
+    for (std::int64_t r = 0; r < kRows; ++r) {
+        const auto &a = expected.sequences[r].tokens;
+        const auto &b = got.sequences[r].tokens;
+        std::size_t k = 0;
+        while (k < a.size() && k < b.size() && a[k] == b[k])
+            ++k;
+        agreed += static_cast<std::int64_t>(k);
+        total += static_cast<std::int64_t>(a.size());
+        if (k < a.size()) {
+            ++diverged;
+            firstDivergence = std::min(firstDivergence, static_cast<std::int64_t>(k));
+            auto prefix = prompts[r];
+            prefix.insert(prefix.end(), a.begin(), a.begin() + static_cast<std::ptrdiff_t>(k));
+            tiePrompts.push_back(prefix);
+            tieExpected.push_back({a[k]});
+            tieGot.push_back({k < b.size() ? b[k] : a[k]});
+        }
+    }
+    // At each divergence, how far apart the float32 reference put the two picks: a
+    // near-tie (a small gap) is rounding; a large one is a wrong result.
+    double maxTieGap = 0;
+    if (!tiePrompts.empty()) {
+        const auto a = model::completionLogProbsNoGrad(*reference, tiePrompts, tieExpected);
+        const auto b = model::completionLogProbsNoGrad(*reference, tiePrompts, tieGot);
+        for (std::size_t i = 0; i < a.size(); ++i)
+            maxTieGap = std::max(maxTieGap, double(a[i][0]) - double(b[i][0]));
+    }
+
+    // Log-probs: both models score the reference's greedy completions, token by token.
+    model::TokenRows completions;
+    for (const auto &sequence : expected.sequences)
+        completions.push_back(sequence.tokens);
+    const auto a = model::completionLogProbsNoGrad(*reference, prompts, completions);
+    const auto b = model::completionLogProbsNoGrad(*tested, prompts, completions);
+    double maxDiff = 0, sumDiff = 0, sumLogp = 0;
+    std::int64_t count = 0;
+    for (std::size_t r = 0; r < a.size(); ++r)
+        for (std::size_t j = 0; j < a[r].size(); ++j) {
+            const double d = std::abs(double(a[r][j]) - double(b[r][j]));
+            maxDiff = std::max(maxDiff, d);
+            sumDiff += d;
+            sumLogp += a[r][j];
+            ++count;
+        }
+    std::printf("{\"side\":\"project\",\"model\":\"%s\",\"row\":\"check\",\"device\":\"%s\",\"dtype\":\"%s\","
+                "\"reference\":\"cpu float32\",\"rows\":%lld,\"tokens\":%lld,\"greedy_agree\":%.4f,"
+                "\"rows_diverged\":%lld,\"first_divergence\":%lld,\"max_tie_gap\":%.4f,"
+                "\"logp_max_abs_diff\":%.5f,\"logp_mean_abs_diff\":%.5f,\"reference_mean_logp\":%.4f}\n",
+                name.c_str(), g_device.str().c_str(), g_dtype == torch::kBFloat16 ? "bfloat16" : "float32", static_cast<long long>(kRows),
+                static_cast<long long>(total), total ? double(agreed) / double(total) : 1.0,
+                static_cast<long long>(diverged), static_cast<long long>(firstDivergence), maxTieGap, maxDiff,
+                count ? sumDiff / double(count) : 0.0, count ? sumLogp / double(count) : 0.0);
+    std::fflush(stdout);
+}
+
+double peakGpuMib()
+{
+#ifdef RLRF_BENCH_CUDA_STATS
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(g_device.has_index() ? g_device.index() : 0);
+    return double(stats.allocated_bytes[0].peak) / (1024.0 * 1024.0); // [0]: StatType::AGGREGATE
+#else
+    return -1; // LibTorch without c10_cuda: not measured
+#endif
+}
+
+[[noreturn]] void printUsage()
+{
+    std::fprintf(stderr, "usage: bench_peer_project 5M|100M [threads] [generation|training|check] "
+                         "[--device cpu|cuda] [--dtype float32|bfloat16]\n");
+    std::exit(2);
+}
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_peer_project 5M|100M [threads]\n");
+    std::vector<std::string> positional;
+    std::string deviceName = "cpu", dtypeName = "float32";
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "--device") == 0 && i + 1 < argc)
+            deviceName = argv[++i];
+        else if (std::strcmp(argv[i], "--dtype") == 0 && i + 1 < argc)
+            dtypeName = argv[++i];
+        else if (argv[i][0] == '-')
+            printUsage();
+        else
+            positional.push_back(argv[i]);
+    }
+    if (positional.empty())
+        printUsage();
+    if (dtypeName == "float32")
+        g_dtype = torch::kFloat32;
+    else if (dtypeName == "bfloat16")
+        g_dtype = torch::kBFloat16;
+    else
+        printUsage();
+    try {
+        g_device = torch::Device(deviceName);
+    } catch (const c10::Error &) {
+        printUsage();
+    }
+    if (g_device.is_cuda() && !torch::cuda::is_available()) {
+        std::fprintf(stderr, "bench_peer_project: --device %s but this LibTorch sees no CUDA device\n",
+                     deviceName.c_str());
         return 2;
     }
-    const std::string name = argv[1];
-    initTorchRuntime(argc > 2 ? std::atoi(argv[2]) : 2);
+    const bool defaults = g_device.is_cpu() && g_dtype == torch::kFloat32; // today's rows, field for field
+    const std::string name = positional[0];
+    initTorchRuntime(positional.size() > 1 ? std::atoi(positional[1].c_str()) : 2);
+    const std::string only = positional.size() > 2 ? positional[2] : "";
+    if (!only.empty() && only != "generation" && only != "training" && only != "check")
+        printUsage();
     const auto config = configFor(name);
+    if (only == "check") {
+        checkAgainstCpuFloat32(name, config);
+        return 0;
+    }
     torch::manual_seed(0);
     model::LlamaModel model(config);
     std::int64_t matmulParams = 0;
     for (const auto &p : model->parameters())
         if (p.dim() == 2)
             matmulParams += p.numel();
+    model->to(g_device, g_dtype);
     const auto info = runtimeInfo();
+    const std::string where = defaults ? std::string()
+                                       : ",\"device\":\"" + g_device.str() + "\",\"dtype\":\"" + dtypeName + "\"";
     std::printf("{\"side\":\"project\",\"model\":\"%s\",\"row\":\"setup\",\"matmul_params\":%lld,\"threads\":%d,"
-                "\"torch\":\"%s\",\"matmul_gflops\":%.2f,\"head_params\":%lld}\n",
+                "\"torch\":\"%s\",\"matmul_gflops\":%.2f,\"head_params\":%lld%s}\n",
                 name.c_str(), static_cast<long long>(matmulParams), info.threads, info.torchVersion.c_str(),
-                matmulGflops(), static_cast<long long>(config.vocabSize * config.hiddenSize));
+                matmulGflops(), static_cast<long long>(config.vocabSize * config.hiddenSize), where.c_str());
     const int repeats = name == "5M" ? 3 : 1;
-    const std::string only = argc > 3 ? argv[3] : "";
+#ifdef RLRF_BENCH_CUDA_STATS
+    if (g_device.is_cuda())
+        c10::cuda::CUDACachingAllocator::resetPeakStats(g_device.has_index() ? g_device.index() : 0);
+#endif
     if (only.empty() || only == "generation") {
         model->eval();
         benchGeneration(name, *model, repeats);
@@ -222,6 +414,11 @@ int main(int argc, char **argv)
     if (only.empty() || only == "training") {
         model->train();
         benchTraining(name, *model, repeats);
+    }
+    if (g_device.is_cuda()) {
+        std::printf("{\"side\":\"project\",\"model\":\"%s\",\"row\":\"peak_gpu\",\"mib\":%.1f}\n", name.c_str(),
+                    peakGpuMib());
+        return 0;
     }
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);

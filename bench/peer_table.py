@@ -10,7 +10,10 @@ token through the model forward, 6 x for forward and backward, plus the LM head
 only where a row needs its logits (the last prompt position at prefill, every
 generated token, the completion tokens of a training row); attention's own
 products are left out. mm: that rate over the float32 torch::mm rate measured in
-the same run, in the project's process.
+the same run, in the project's process (on CUDA: the 4096^2 mm in the run's dtype).
+Runs on CUDA (bench/gpu_check.sh) report peak GPU memory (peak_gpu rows) where
+CPU runs report the peak RSS; a check row (bench_peer_project ... check) is left
+to the script that asked for it.
 Usage: peer_table.py RESULTS.jsonl
 """
 import json
@@ -40,6 +43,7 @@ def flops(row, batch, tokens, body, head):
 def main():
     results = {}
     setup = {}
+    memory = "peak memory (RSS)"
     for line in open(sys.argv[1]):
         line = line.strip()
         if not line.startswith("{"):
@@ -48,8 +52,11 @@ def main():
         key = (r["side"], r["model"])
         if r["row"] == "setup":
             setup[key] = r
-        elif r["row"] == "peak_rss":
+        elif r["row"] in ("peak_rss", "peak_gpu"):
             results[key + ("peak_rss", 0)] = r["mib"]
+            memory = "peak memory (RSS)" if r["row"] == "peak_rss" else "peak GPU memory"
+        elif r["row"] == "check":
+            continue
         else:
             results[key + (r["row"], r["batch"])] = r
     models = [m for m in ("5M", "100M") if ("project", m) in setup]
@@ -79,15 +86,17 @@ def main():
             print("| %s | %s | %s | %s | %.2fx | %.1f | %.0f%% |" % (m, label, shown[0], shown[1], ratio, gflops,
                                                                    100 * gflops / mm))
         pm, qm = results.get(("project", m, "peak_rss", 0)), results.get(("peer", m, "peak_rss", 0))
-        if pm and qm:
+        if pm and qm and pm > 0:
             ratios[(m, "peak_rss", 0)] = qm / pm
-            print("| %s | peak memory (RSS) | %.0f MiB | %.0f MiB | %.2fx | | |" % (m, pm, qm, qm / pm))
+            print("| %s | %s | %.0f MiB | %.0f MiB | %.2fx | | |" % (m, memory, pm, qm, qm / pm))
     for m in models:
         for side in ("project", "peer"):
             s = setup.get((side, m))
             if s:
-                print("%s %s: LibTorch/PyTorch %s, %d threads, float32 mm %.1f GFLOP/s, %.1fM matmul params" % (
-                    m, side, s["torch"], s["threads"], s["matmul_gflops"], s["matmul_params"] / 1e6))
+                where = " on %s in %s," % (s["device"], s["dtype"]) if "device" in s else ""
+                mm = "%s mm" % s["dtype"] if s.get("device", "cpu").startswith("cuda") else "float32 mm"
+                print("%s %s: LibTorch/PyTorch %s,%s %d threads, %s %.1f GFLOP/s, %.1fM matmul params" % (
+                    m, side, s["torch"], where, s["threads"], mm, s["matmul_gflops"], s["matmul_params"] / 1e6))
     if not ratios:
         print("peer ratio: no rows measured")
         return 1

@@ -15,8 +15,14 @@ cached reference log-probs, sigmoid loss), an SFT step as the Trainer does it
 
 Same shapes, same inputs (bench_token), same step definitions as
 bench/peer_project.cpp; one JSON object a line on stdout.
-Usage: peer_torch.py 5M|100M [threads]   (a benchmark-only dependency: python3-torch)
+Usage: peer_torch.py 5M|100M [threads] [--device cpu|cuda] [--dtype float32|bfloat16]
+(a benchmark-only dependency: python3-torch). The default, CPU and float32, gives
+today's rows field for field; otherwise the model is moved there in that dtype
+(masks and rotary tables in the model's dtype, as transformers makes them), every
+timing ends with torch.cuda.synchronize() on CUDA, the setup row names the device
+and dtype, and the last row is the peak GPU memory (peak_gpu) instead of the RSS.
 """
+import argparse
 import json
 import math
 import resource
@@ -27,6 +33,7 @@ import torch
 import torch.nn.functional as F
 
 PROMPT, NEW_TOKENS, PAIRS, REFLECTION = 64, 64, 8, 32
+DEVICE = torch.device("cpu")
 
 CONFIGS = {
     "5M": dict(vocab=1024, d=256, ffn=688, layers=6, heads=4),
@@ -131,15 +138,17 @@ class Llama(torch.nn.Module):
         b, t = ids.shape
         past = cache[0][0].shape[-2] if cache else 0
         positions = (attention_mask.long().cumsum(-1) - 1).clamp(min=0)[:, past:]
-        freqs = positions[..., None].float() * self.inv_freq
+        freqs = positions[..., None].float() * self.inv_freq.to(ids.device)
         emb = torch.cat((freqs, freqs), dim=-1)
-        cos, sin = emb.cos(), emb.sin()
+        x = self.embed_tokens(ids)
+        dtype = x.dtype
+        cos, sin = emb.cos().to(dtype), emb.sin().to(dtype)
         # _prepare_4d_causal_attention_mask: causal plus padding, additive, [B,1,T,S]
         s = past + t
-        causal = torch.full((t, s), torch.finfo(torch.float32).min).triu(past + 1)
+        low = torch.finfo(dtype).min
+        causal = torch.full((t, s), low, dtype=dtype, device=ids.device).triu(past + 1)
         mask = causal[None, None].expand(b, 1, t, s).clone()
-        mask = mask.masked_fill(attention_mask[:, None, None, :] == 0, torch.finfo(torch.float32).min)
-        x = self.embed_tokens(ids)
+        mask = mask.masked_fill(attention_mask[:, None, None, :] == 0, low)
         for i, layer in enumerate(self.layers):
             x = layer(x, cos, sin, mask, cache, i)
         return self.norm(x)
@@ -153,19 +162,26 @@ def emit(model, row, batch, seconds, toks):
                           tokens=toks)), flush=True)
 
 
+def synchronize():
+    if DEVICE.type == "cuda":
+        torch.cuda.synchronize()
+
+
 def best(repeats, fn):
     fn()
+    synchronize()
     t = 1e30
     for _ in range(repeats):
         start = time.perf_counter()
         fn()
+        synchronize()
         t = min(t, time.perf_counter() - start)
     return t
 
 
 @torch.no_grad()
 def generate(model, prompts, new_tokens):
-    ids = torch.tensor(prompts)
+    ids = torch.tensor(prompts, device=DEVICE)
     attention = torch.ones_like(ids)
     cache = []
     logits = model.lm_head(model.hidden_states(ids, attention, cache)[:, -1, :])
@@ -185,32 +201,51 @@ def sequence_logps(model, prompts, completions):
     gather the completion tokens; right padding masked (labels -100)."""
     rows = [p + c for p, c in zip(prompts, completions)]
     width = max(len(r) for r in rows)
-    ids = torch.tensor([r + [0] * (width - len(r)) for r in rows])
-    attention = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows])
+    ids = torch.tensor([r + [0] * (width - len(r)) for r in rows], device=DEVICE)
+    attention = torch.tensor([[1] * len(r) + [0] * (width - len(r)) for r in rows], device=DEVICE)
     labels = torch.tensor([[-100] * len(p) + c + [-100] * (width - len(p) - len(c))
-                           for p, c in zip(prompts, completions)])
+                           for p, c in zip(prompts, completions)], device=DEVICE)
     logits = model(ids, attention)[:, :-1, :]
     labels = labels[:, 1:]
     mask = labels != -100
-    per_token = torch.gather(logits.log_softmax(-1), 2, labels.clamp(min=0).unsqueeze(2)).squeeze(2)
+    per_token = torch.gather(logits.float().log_softmax(-1), 2, labels.clamp(min=0).unsqueeze(2)).squeeze(2)
     return per_token * mask, mask
 
 
 def main():
-    name = sys.argv[1]
-    torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 2)
+    global DEVICE
+    parser = argparse.ArgumentParser(description="the PyTorch-eager peer of bench/peer_compare.sh")
+    parser.add_argument("model", choices=sorted(CONFIGS))
+    parser.add_argument("threads", nargs="?", type=int, default=2)
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"])
+    args = parser.parse_args()
+    name = args.model
+    DEVICE = torch.device(args.device)
+    dtype = getattr(torch, args.dtype)
+    if DEVICE.type == "cuda" and not torch.cuda.is_available():
+        sys.exit("peer_torch.py: --device %s but this PyTorch sees no CUDA device" % args.device)
+    defaults = DEVICE.type == "cpu" and dtype == torch.float32  # today's rows, field for field
+    torch.set_num_threads(args.threads)
     cfg = CONFIGS[name]
     vocab = cfg["vocab"]
     torch.manual_seed(0)
     model = Llama(**cfg)
-    a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
-    mm = best(3, lambda: [torch.mm(a, b) for _ in range(5)])
     matmul_params = sum(p.numel() for p in model.parameters() if p.dim() == 2)
-    print(json.dumps(dict(side="peer", model=name, row="setup", matmul_params=matmul_params,
-                          threads=torch.get_num_threads(), torch=torch.__version__,
-                          matmul_gflops=round(2 * 1024 ** 3 * 5 / mm / 1e9, 2),
-                          head_params=vocab * cfg["d"])), flush=True)
+    model.to(device=DEVICE, dtype=dtype)
+    # the torch.mm rate: float32 1024^2 on the CPU; on CUDA 4096^2 in the run's dtype
+    n, mm_dtype = (4096, dtype) if DEVICE.type == "cuda" else (1024, torch.float32)
+    a, b = (torch.randn(n, n, device=DEVICE, dtype=mm_dtype) for _ in range(2))
+    mm = best(3, lambda: [torch.mm(a, b) for _ in range(5)])
+    setup = dict(side="peer", model=name, row="setup", matmul_params=matmul_params,
+                 threads=torch.get_num_threads(), torch=torch.__version__,
+                 matmul_gflops=round(2 * n ** 3 * 5 / mm / 1e9, 2), head_params=vocab * cfg["d"])
+    if not defaults:
+        setup.update(device=str(DEVICE), dtype=args.dtype)
+    print(json.dumps(setup), flush=True)
     repeats = 3 if name == "5M" else 1
+    if DEVICE.type == "cuda":
+        torch.cuda.reset_peak_memory_stats(DEVICE)
 
     model.eval()
     for batch in (1, 8, 64):
@@ -247,16 +282,16 @@ def main():
     def sft_step():
         optimizer.zero_grad()
         rows = [p + c for p, c in zip(prompts, chosen)]
-        ids = torch.tensor(rows)
-        labels = torch.tensor([[-100] * PROMPT + c for c in chosen])
+        ids = torch.tensor(rows, device=DEVICE)
+        labels = torch.tensor([[-100] * PROMPT + c for c in chosen], device=DEVICE)
         logits = model(ids, torch.ones_like(ids))
-        loss = F.cross_entropy(logits[:, :-1, :].reshape(-1, vocab), labels[:, 1:].reshape(-1), ignore_index=-100)
+        loss = F.cross_entropy(logits[:, :-1, :].float().reshape(-1, vocab), labels[:, 1:].reshape(-1), ignore_index=-100)
         loss.backward()
         finish_step()
     emit(name, "sft_step", PAIRS, best(repeats, sft_step), PAIRS * (PROMPT + NEW_TOKENS))
 
     completions = [tokens(r, NEW_TOKENS, 4, vocab) for r in range(PAIRS)]
-    advantages = torch.tensor([1.0 if r % 2 == 0 else -1.0 for r in range(PAIRS)])
+    advantages = torch.tensor([1.0 if r % 2 == 0 else -1.0 for r in range(PAIRS)], device=DEVICE)
 
     def grpo_step():
         optimizer.zero_grad()
@@ -276,6 +311,10 @@ def main():
         finish_step()
     emit(name, "grpo_step", PAIRS, best(repeats, grpo_step), PAIRS * (PROMPT + NEW_TOKENS))
 
+    if DEVICE.type == "cuda":
+        peak = torch.cuda.max_memory_allocated(DEVICE) / 2 ** 20
+        print(json.dumps(dict(side="peer", model=name, row="peak_gpu", mib=round(peak, 1))), flush=True)
+        return
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
     print(json.dumps(dict(side="peer", model=name, row="peak_rss", mib=round(peak, 1))), flush=True)
 
