@@ -53,12 +53,14 @@ RecordedRun::~RecordedRun()
 
 RunContext RecordedRun::recording(const RunContext &outer)
 {
+    // The caller's context is copied into the callbacks, not referred to: the
+    // returned context may outlive it (recording({}) passes a temporary).
     RunContext context = outer;
-    context.onMetric = [this, &outer](std::int64_t step, const std::string &key, double value) {
+    context.onMetric = [this, outer](std::int64_t step, const std::string &key, double value) {
         record(step, key, value);
         outer.metric(step, key, value);
     };
-    context.onProgress = [this, &outer](const Progress &progress) {
+    context.onProgress = [this, outer](const Progress &progress) {
         flush();
         // The trainers report optimizer steps as "sft", "dpo" and "rrr"; their
         // total is what a follower needs for done/total and an ETA.
