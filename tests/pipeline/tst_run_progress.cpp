@@ -98,7 +98,7 @@ private Q_SLOTS:
         const auto waiting = pipeline::runPipeline({m_project.path, options, true, {}}, RunContext{});
         QVERIFY(waiting.waitingForReview);
         auto view = readView(m_project.path, waiting.runId);
-        const auto &review = cell(view, 0, "review");
+        const auto review = cell(view, 0, "review"); // a copy: `view` is read again below
         QVERIFY(review.state == StageState::Waiting);
         QVERIFY(review.total > 0);
         QCOMPARE(review.done, std::int64_t{0});
