@@ -70,6 +70,15 @@ QString writeCopy(const QTemporaryDir &dir, const QString &source, qint64 keepBy
     return path;
 }
 
+// A llama2.c header of `size` bytes starting with `values`, written to `path`.
+bool writeHeader(const QString &path, std::initializer_list<std::int32_t> values, int size)
+{
+    QByteArray header(size, '\0');
+    std::memcpy(header.data(), std::data(values), values.size() * sizeof(std::int32_t));
+    QFile out(path);
+    return out.open(QIODevice::WriteOnly | QIODevice::Truncate) && out.write(header) == header.size();
+}
+
 void expectError(const std::function<void()> &fn, const std::string &fragment, const std::string &field = {})
 {
     try {
@@ -177,29 +186,15 @@ private Q_SLOTS:
     void impossibleHeaderIsNamed()
     {
         QTemporaryDir dir;
-        QByteArray header(28, '\0');
-        const std::int32_t values[7] = {64, 172, 5, 8, 3, 512, 512}; // 8 heads over 3 kv heads
-        std::memcpy(header.data(), values, sizeof(values));
         const QString path = dir.filePath(QStringLiteral("bad.bin"));
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(header);
-        out.close();
+        QVERIFY(writeHeader(path, {64, 172, 5, 8, 3, 512, 512}, 28)); // 8 heads over 3 kv heads
         expectError([&] { readLlama2cCheckpoint(path.toStdString()); }, "not a multiple of n_kv_heads", "n_kv_heads");
-        const std::int32_t zero[7] = {64, 0, 5, 8, 4, 512, 512};
-        std::memcpy(header.data(), zero, sizeof(zero));
-        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
-        out.write(header);
-        out.close();
+        QVERIFY(writeHeader(path, {64, 0, 5, 8, 4, 512, 512}, 28));
         expectError([&] { readLlama2cCheckpoint(path.toStdString()); }, "must be positive", "hidden_dim");
         // dim 64 over 6 heads does not divide; 48 over 16 heads gives an odd head size of 3.
         for (const std::int32_t heads : {6, 16}) {
             const std::int32_t dim = heads == 6 ? 64 : 48;
-            const std::int32_t split[7] = {dim, 172, 5, heads, heads == 6 ? 3 : 8, 512, 512};
-            std::memcpy(header.data(), split, sizeof(split));
-            QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
-            out.write(header);
-            out.close();
+            QVERIFY(writeHeader(path, {dim, 172, 5, heads, heads == 6 ? 3 : 8, 512, 512}, 28));
             expectError([&] { readLlama2cCheckpoint(path.toStdString()); },
                         "dim " + std::to_string(dim) + " does not split into an even head size over "
                             + std::to_string(heads) + " heads",
@@ -212,14 +207,8 @@ private Q_SLOTS:
     void versionedExportIsRefused()
     {
         QTemporaryDir dir;
-        QByteArray header(256, '\0');
-        const std::int32_t values[9] = {0x616b3432, 1, 64, 172, 5, 8, 4, 512, 512};
-        std::memcpy(header.data(), values, sizeof(values));
         const QString path = dir.filePath(QStringLiteral("v1.bin"));
-        QFile out(path);
-        QVERIFY(out.open(QIODevice::WriteOnly));
-        out.write(header);
-        out.close();
+        QVERIFY(writeHeader(path, {0x616b3432, 1, 64, 172, 5, 8, 4, 512, 512}, 256));
         expectError([&] { readLlama2cCheckpoint(path.toStdString()); },
                     path.toStdString() + ": 'magic': versioned llama2.c export (magic \"ak42\") is not supported; "
                                          "export with legacy_export (version 0)",
