@@ -59,9 +59,9 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     const auto b = x.size(0);
     const auto t = x.size(1);
     const auto groups = m_numHeads / m_numKvHeads;
-    auto q = q_proj(x).view({b, t, m_numHeads, m_headDim});   // [B,T,H,K]
-    auto k = k_proj(x).view({b, t, m_numKvHeads, m_headDim}); // [B,T,Hk,K]
-    auto v = v_proj(x).view({b, t, m_numKvHeads, m_headDim}); // [B,T,Hk,K]
+    auto q = applyLinear(q_proj, x, lora_q).view({b, t, m_numHeads, m_headDim});   // [B,T,H,K]
+    auto k = applyLinear(k_proj, x, lora_k).view({b, t, m_numKvHeads, m_headDim}); // [B,T,Hk,K]
+    auto v = applyLinear(v_proj, x, lora_v).view({b, t, m_numKvHeads, m_headDim}); // [B,T,Hk,K]
     if (q_norm) { // Qwen3 normalises each head before the rotation
         q = q_norm(q);
         k = k_norm(k);
@@ -80,7 +80,8 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
         std::tie(k, v) = cache->append(layer, k, v); // [B,Hk,S,K]
     const auto s = k.size(2);
     if (cachedAttentionApplies(q, k, v)) // decoding on the CPU: one pass over the cache
-        return o_proj(cachedAttention(q, k, v, allowed, 1.0 / std::sqrt(static_cast<double>(m_headDim))));
+        return applyLinear(o_proj, cachedAttention(q, k, v, allowed, 1.0 / std::sqrt(static_cast<double>(m_headDim))),
+                           lora_o);
 
 #if TORCH_VERSION_MAJOR >= 2
     // LibTorch 2.x: its fused attention (flash or memory-efficient kernels on
@@ -97,7 +98,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     const auto context = at::scaled_dot_product_attention(q, kvHeads(k), kvHeads(v), mask, 0.0, false)
                              .transpose(1, 2)
                              .reshape({b, t, m_numHeads * m_headDim}); // [B,T,H*K]
-    return o_proj(context);
+    return applyLinear(o_proj, context, lora_o);
 #else
     // Query heads of one group share a key/value head: fold the group into the
     // query length instead of copying keys and values G times.
@@ -115,7 +116,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
                              .view({b, m_numHeads, t, m_headDim})
                              .transpose(1, 2)
                              .reshape({b, t, m_numHeads * m_headDim});                 // [B,T,H*K]
-    return o_proj(context);
+    return applyLinear(o_proj, context, lora_o);
 #endif
 }
 

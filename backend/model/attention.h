@@ -6,6 +6,7 @@
 // D model width, H query heads, Hk key/value heads, G = H/Hk, K head size.
 #pragma once
 
+#include "model/lora_slot.h"
 #include "model/model_config.h"
 #include "model/rms_norm.h"
 
@@ -28,6 +29,8 @@ public:
     // Registered under Hugging Face's names: they are checkpoint keys.
     torch::nn::Linear q_proj{nullptr}, k_proj{nullptr}, v_proj{nullptr}, o_proj{nullptr};
     RmsNorm q_norm{nullptr}, k_norm{nullptr}; // only with config.qkNorm
+    // LoRA updates of the four projections (inactive without an adapter).
+    LoraSlot lora_q, lora_k, lora_v, lora_o;
 
 private:
     std::int64_t m_numHeads;

@@ -14,9 +14,12 @@
 #include <torch/torch.h>
 
 #include <map>
+#include <memory>
 #include <string>
 
 namespace rlrf::model {
+
+struct LoraAdapter;
 
 // The config with decoder defaults filled (head size, key/value heads) and checked;
 // throws rlrf::Error naming the field.
@@ -53,16 +56,23 @@ public:
 
     KvCache makeCache(std::int64_t capacity = 0) const;
 
+    // Recompute each layer's intermediates in the backward pass instead of
+    // keeping them (training without a cache only; checkpointed_layer.h).
+    void setGradientCheckpointing(bool on) { m_gradientCheckpointing = on; }
+    bool gradientCheckpointing() const { return m_gradientCheckpointing; }
+
     const ModelConfig &config() const { return m_config; }
     torch::Device device() const;
     torch::ScalarType dtype() const;
 
     LlamaBackbone model{nullptr};
     torch::nn::Linear lm_head{nullptr}; // absent when tieWordEmbeddings
+    std::shared_ptr<LoraAdapter> lora; // attached LoRA adapter (lora.h), or null
 
 private:
     ModelConfig m_config;
     Rotary m_rotary;
+    bool m_gradientCheckpointing = false;
 };
 TORCH_MODULE(LlamaModel);
 

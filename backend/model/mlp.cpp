@@ -23,8 +23,10 @@ MlpImpl::MlpImpl(const ModelConfig &config)
 torch::Tensor MlpImpl::forward(const torch::Tensor &x)
 {
     if (inferenceKernelsApply(x))
-        return down_proj(swigluInference(gate_proj(x), up_proj(x)));
-    return down_proj(torch::silu(gate_proj(x)) * up_proj(x));
+        return applyLinear(down_proj, swigluInference(applyLinear(gate_proj, x, lora_gate), applyLinear(up_proj, x, lora_up)),
+                           lora_down);
+    return applyLinear(down_proj,
+                       torch::silu(applyLinear(gate_proj, x, lora_gate)) * applyLinear(up_proj, x, lora_up), lora_down);
 }
 
 } // namespace rlrf::model

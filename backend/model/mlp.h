@@ -3,6 +3,7 @@
 // Shape legend: B batch, T sequence, D model width, F intermediate width.
 #pragma once
 
+#include "model/lora_slot.h"
 #include "model/model_config.h"
 
 #include <torch/torch.h>
@@ -16,6 +17,8 @@ public:
     torch::Tensor forward(const torch::Tensor &x); // [B,T,D] -> [B,T,D]
 
     torch::nn::Linear gate_proj{nullptr}, up_proj{nullptr}, down_proj{nullptr};
+    // LoRA updates of the three projections (inactive without an adapter).
+    LoraSlot lora_gate, lora_up, lora_down;
 };
 TORCH_MODULE(Mlp);
 

@@ -8,15 +8,18 @@
 #include "core/error.h"
 #include "core/json_io.h"
 #include "core/logging.h"
+#include "model/adapter_folder.h"
 #include "model/generation_config.h"
 #include "model/llama2c_model.h"
 #include "model/llama_model.h"
 #include "model/logprobs.h"
+#include "model/lora.h"
 #include "model/safetensors_checkpoint.h"
 #include "model/safetensors_writer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace fs = std::filesystem;
@@ -26,6 +29,7 @@ namespace rlrf::model {
 struct Policy::State {
     LlamaModel model{nullptr};
     std::vector<std::string> tokenizerFiles;
+    std::string baseFolder; // the full model folder the weights came from (absolute), if any
 };
 
 namespace {
@@ -75,6 +79,31 @@ Policy::Policy(std::shared_ptr<State> state)
 
 Policy Policy::load(const std::string &folder, const PolicyOptions &options)
 {
+    if (isAdapterFolder(folder)) {
+        auto settings = readAdapterSettings(folder);
+        const auto base = resolveAdapterBase(folder, settings, options.baseModel);
+        auto policy = load(base, {options.device, options.dtype, {}});
+        const auto weights = SafetensorsFile::open(adapterWeightsPath(folder));
+        std::map<std::string, torch::Tensor> tensors;
+        for (const auto &view : weights.tensors())
+            tensors[view.name] = toTensor(view);
+        settings.baseModel = base;
+        attachLora(*policy.m_state->model, settings, tensors, weights.path());
+        policy.m_state->model->eval();
+        for (const char *name : kTokenizerFiles) { // the adapter's own copies win
+            const auto own = fs::path(folder) / name;
+            if (!fs::exists(own))
+                continue;
+            auto &files = policy.m_state->tokenizerFiles;
+            files.erase(std::remove_if(files.begin(), files.end(),
+                                       [name](const std::string &f) { return fs::path(f).filename() == name; }),
+                        files.end());
+            files.push_back(fs::absolute(own).string());
+        }
+        log::get("model")->info("attached the LoRA adapter {} (r {}, {} modules) to {}", folder, settings.rank,
+                                settings.targetModules.size(), base);
+        return policy;
+    }
     const auto config = loadModelConfig((fs::path(folder) / "config.json").string());
     const auto device = parseDevice(options.device);
     const auto dtype = parseDtype(options.dtype, config);
@@ -90,6 +119,7 @@ Policy Policy::load(const std::string &folder, const PolicyOptions &options)
     for (const char *name : kTokenizerFiles)
         if (fs::exists(fs::path(folder) / name))
             state->tokenizerFiles.push_back(fs::absolute(fs::path(folder) / name).string());
+    state->baseFolder = fs::absolute(folder).lexically_normal().string();
     std::int64_t parameterCount = 0;
     for (const auto &p : state->model->parameters())
         parameterCount += p.numel();
@@ -153,6 +183,20 @@ std::vector<std::vector<float>> Policy::scoreCompletions(const std::vector<std::
 void Policy::save(const std::string &folder) const
 {
     fs::create_directories(folder);
+    const auto copyTokenizerFiles = [&]() {
+        for (const auto &file : m_state->tokenizerFiles) {
+            const auto target = fs::path(folder) / fs::path(file).filename();
+            if (!fs::exists(target) || !fs::equivalent(file, target))
+                fs::copy_file(file, target, fs::copy_options::overwrite_existing);
+        }
+    };
+    if (m_state->model->lora) {
+        auto settings = m_state->model->lora->settings;
+        settings.baseModel = m_state->baseFolder;
+        writeAdapterFolder(folder, settings, toViews(m_state->model->lora->tensors));
+        copyTokenizerFiles();
+        return;
+    }
     std::map<std::string, torch::Tensor> tensors;
     for (const auto &item : m_state->model->named_parameters())
         tensors[item.key()] = item.value();
@@ -160,14 +204,30 @@ void Policy::save(const std::string &folder) const
     auto config = m_state->model->config();
     config.torchDtype = dtype();
     json::writeFileAtomically((fs::path(folder) / "config.json").string(), toJson(config).dump(2) + "\n");
-    for (const auto &file : m_state->tokenizerFiles) {
-        const auto target = fs::path(folder) / fs::path(file).filename();
-        if (!fs::exists(target) || !fs::equivalent(file, target))
-            fs::copy_file(file, target, fs::copy_options::overwrite_existing);
-    }
+    // A merged adapter saved over its own folder: the adapter files would make the
+    // folder read as an adapter again.
+    for (const char *stale : {kAdapterConfigFile, kAdapterWeightsFile})
+        fs::remove(fs::path(folder) / stale);
+    copyTokenizerFiles();
     const auto generationConfig = fs::path(folder) / "generation_config.json";
     if (!fs::exists(generationConfig))
         json::writeFileAtomically(generationConfig.string(), generationConfigJson(config).dump(2) + "\n");
 }
+
+void Policy::addLora(const train::LoraSettings &settings, std::uint64_t seed)
+{
+    attachNewLora(*m_state->model, settings, seed);
+}
+
+bool Policy::hasLora() const { return model::hasLora(*m_state->model); }
+
+train::LoraSettings Policy::lora() const
+{
+    return m_state->model->lora ? m_state->model->lora->settings : train::LoraSettings{};
+}
+
+void Policy::mergeLora() { model::mergeLora(*m_state->model); }
+
+const std::string &Policy::baseFolder() const { return m_state->baseFolder; }
 
 } // namespace rlrf::model
