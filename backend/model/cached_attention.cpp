@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/cached_attention.h"
 
+#include "model/inference_kernels.h"
+
 #include <ATen/Parallel.h>
 
 #include <algorithm>
@@ -41,7 +43,7 @@ bool cachedAttentionApplies(const torch::Tensor &q, const torch::Tensor &k, cons
 {
     const bool gradWanted = torch::GradMode::is_enabled()
         && (q.requires_grad() || k.requires_grad() || v.requires_grad());
-    return !gradWanted && q.device().is_cpu() && q.scalar_type() == torch::kFloat32
+    return !gradWanted && !DifferentiableOpsOnly::active() && q.device().is_cpu() && q.scalar_type() == torch::kFloat32
         && k.scalar_type() == torch::kFloat32 && v.scalar_type() == torch::kFloat32 && q.dim() == 4
         && q.size(2) <= kCachedAttentionMaxQueries && k.stride(-1) == 1 && v.stride(-1) == 1;
 }

@@ -7,9 +7,24 @@
 
 namespace rlrf::model {
 
+namespace {
+thread_local bool t_differentiableOpsOnly = false;
+}
+
+DifferentiableOpsOnly::DifferentiableOpsOnly()
+    : m_was(t_differentiableOpsOnly)
+{
+    t_differentiableOpsOnly = true;
+}
+
+DifferentiableOpsOnly::~DifferentiableOpsOnly() { t_differentiableOpsOnly = m_was; }
+
+bool DifferentiableOpsOnly::active() { return t_differentiableOpsOnly; }
+
 bool inferenceKernelsApply(const torch::Tensor &x)
 {
-    return !torch::GradMode::is_enabled() && x.is_cpu() && x.scalar_type() == torch::kFloat32;
+    return !t_differentiableOpsOnly && !torch::GradMode::is_enabled() && x.is_cpu()
+        && x.scalar_type() == torch::kFloat32;
 }
 
 torch::Tensor rmsNormInference(const torch::Tensor &xIn, const torch::Tensor &weightIn, double eps)

@@ -17,6 +17,21 @@ namespace rlrf::model {
 // CPU, float32 and no gradient wanted: the fused kernels apply.
 bool inferenceKernelsApply(const torch::Tensor &x);
 
+// While one lives on this thread, the fused kernels (and the cached-attention
+// pass) stand aside even without gradients: a checkpointed layer's forward must
+// compute exactly what its recomputation in the backward pass computes.
+class DifferentiableOpsOnly {
+public:
+    DifferentiableOpsOnly();
+    ~DifferentiableOpsOnly();
+    DifferentiableOpsOnly(const DifferentiableOpsOnly &) = delete;
+    DifferentiableOpsOnly &operator=(const DifferentiableOpsOnly &) = delete;
+    static bool active();
+
+private:
+    bool m_was;
+};
+
 // weight * x / sqrt(mean(x^2) + eps) over the last dimension; x [..., D].
 torch::Tensor rmsNormInference(const torch::Tensor &x, const torch::Tensor &weight, double eps);
 

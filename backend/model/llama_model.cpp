@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
+#include "model/checkpointed_layer.h"
 
 #include <sstream>
 
@@ -80,8 +81,15 @@ torch::Tensor LlamaModelImpl::hiddenStates(const torch::Tensor &inputIds, const 
 
     auto x = model->embed_tokens(inputIds); // [B,T,D]
     const auto [cos, sin] = m_rotary.tables(positions.to(dev), x.scalar_type());
-    for (const auto &layer : *model->layers)
-        x = layer->as<DecoderLayer>()->forward(x, cos, sin, allowed, cache);
+    const bool checkpointing = m_gradientCheckpointing && cache == nullptr && is_training()
+        && torch::GradMode::is_enabled();
+    if (checkpointing && !x.requires_grad())
+        x = x.detach().requires_grad_(true); // frozen embeddings (LoRA): the layers still need a graph
+    for (const auto &layer : *model->layers) {
+        auto *decoder = layer->as<DecoderLayer>();
+        x = checkpointing ? checkpointedLayer(*decoder, x, cos, sin, allowed)
+                          : decoder->forward(x, cos, sin, allowed, cache);
+    }
     return model->norm(x);
 }
 
