@@ -2,6 +2,7 @@
 // `rlrf dpo --model DIR --pairs F.jsonl --out DIR [--resume CHECKPOINT]`: DPO on
 // preference pairs, or the continuation of an interrupted run from its checkpoint.
 #include "cli/command_registry.h"
+#include "cli/lora_args.h"
 
 #include "core/json_io.h"
 #include "model/text_model.h"
@@ -33,6 +34,9 @@ rlrf::train::DpoConfig configFrom(const rlrf::cli::ParsedArgs &args)
     config.device = args.value("device", config.device);
     config.dtype = args.value("dtype", config.dtype);
     config.referenceCacheDir = args.value("ref-cache", config.referenceCacheDir);
+    config.lora = rlrf::cli::loraFrom(args, config.lora);
+    if (args.has("gradient-checkpointing"))
+        config.gradientCheckpointing = true;
     rlrf::train::validate(config, "command line");
     return config;
 }
@@ -76,12 +80,10 @@ int runDpoCommand(const rlrf::cli::ParsedArgs &args)
     return result.outcome == rlrf::Outcome::Succeeded ? 0 : 1;
 }
 
-const rlrf::cli::RegisterCommand reg{{
-    "dpo",
-    "Direct Preference Optimization of a model on preference pairs",
-    "rlrf dpo --model DIR [--ref DIR] --pairs F.jsonl --out DIR [--beta B] [--loss sigmoid|ipo|hinge] [--lr X] "
-    "[--epochs N] [--batch-size N] [--seed S] [--resume CHECKPOINT_DIR]",
-    {{"model", "DIR", "the Hugging Face model folder to train"},
+std::vector<rlrf::cli::OptionSpec> dpoOptions()
+{
+    std::vector<rlrf::cli::OptionSpec> options = {
+{"model", "DIR", "the Hugging Face model folder to train, or a LoRA adapter folder (trains the adapter)"},
      {"ref", "DIR", "the frozen reference model (default: --model)"},
      {"pairs", "FILE", "JSONL: {\"prompt\",\"chosen\",\"rejected\"} as text or message lists, or {\"prompt_ids\",\"chosen_ids\",\"rejected_ids\"}"},
      {"out", "DIR", "output folder: checkpoint-N/, final/, reference_cache/"},
@@ -98,7 +100,19 @@ const rlrf::cli::RegisterCommand reg{{
      {"device", "DEV", "cpu, cuda or cuda:N (default cpu)"},
      {"dtype", "T", "float32 or bfloat16 (bf16 autocast on CUDA)"},
      {"ref-cache", "DIR", "reference log-prob cache folder (default OUT/reference_cache)"},
-     {"resume", "CHECKPOINT_DIR", "continue an interrupted run from its checkpoint-N folder (same options and pairs)"}},
+     {"resume", "CHECKPOINT_DIR", "continue an interrupted run from its checkpoint-N folder (same options and pairs)"},
+     {"gradient-checkpointing", "", "recompute activations in the backward pass: far less memory, ~1/3 more time"}};
+    for (auto &option : rlrf::cli::loraOptions())
+        options.push_back(option);
+    return options;
+}
+
+const rlrf::cli::RegisterCommand reg{{
+    "dpo",
+    "Direct Preference Optimization of a model on preference pairs",
+    "rlrf dpo --model DIR [--ref DIR] --pairs F.jsonl --out DIR [--beta B] [--loss sigmoid|ipo|hinge] [--lr X] "
+    "[--epochs N] [--batch-size N] [--seed S] [--lora-r N] [--resume CHECKPOINT_DIR]",
+    dpoOptions(),
     0, 0,
     "Text pairs are encoded with the model's tokenizer: the prompt with its special tokens, completions\n"
     "without, with the EOS id appended. Pairs in TRL's conversational form (message lists, as\n"
@@ -107,7 +121,10 @@ const rlrf::cli::RegisterCommand reg{{
     "JSON line with the outcome, the step count, the last checkpoint and the last step's metrics (TRL's names).\n"
     "--resume continues a run from a periodic (--save-steps) or interrupted checkpoint: weights, AdamW\n"
     "state, step, learning-rate schedule and pair order go on as if the run had never stopped. Give the\n"
-    "original --model, --ref, pairs and options; a checkpoint trained with other ones is refused.",
+    "original --model, --ref, pairs and options; a checkpoint trained with other ones is refused.\n"
+    "With --lora-r (or an adapter folder as --model) only a LoRA adapter trains, the reference is the\n"
+    "base model with the adapter switched off (no second copy in memory), and checkpoints are PEFT\n"
+    "adapter folders; `rlrf model merge` folds one into a full model folder.",
     runDpoCommand}};
 
 } // namespace

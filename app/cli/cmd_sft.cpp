@@ -3,6 +3,7 @@
 // / completion pairs. Metrics go to stderr as JSON lines, the result to stdout as
 // one JSON line; the exit code is 1 when the run failed or was stopped.
 #include "cli/command_registry.h"
+#include "cli/lora_args.h"
 
 #include "core/error.h"
 #include "core/json_io.h"
@@ -45,6 +46,9 @@ rlrf::train::SftConfig configFrom(const rlrf::cli::ParsedArgs &args)
     config.seed = static_cast<std::uint64_t>(seed);
     config.device = args.value("device", config.device);
     config.dtype = args.value("dtype", config.dtype);
+    config.lora = rlrf::cli::loraFrom(args, config.lora);
+    if (args.has("gradient-checkpointing"))
+        config.gradientCheckpointing = true;
     try {
         rlrf::train::validate(config);
     } catch (const rlrf::Error &e) {
@@ -87,13 +91,10 @@ int runSftCommand(const rlrf::cli::ParsedArgs &args)
     return result.outcome == rlrf::Outcome::Succeeded ? 0 : 1;
 }
 
-static rlrf::cli::RegisterCommand registerSft{{
-    "sft",
-    "supervised fine-tuning on prompt/completion pairs (loss on completion tokens only)",
-    "rlrf sft --model DIR --data F.jsonl --out DIR [--epochs N] [--lr X] [--batch-size N] [--max-steps N] "
-    "[--seed S] [--resume]",
-    {
-        {"model", "DIR", "Hugging Face model folder with tokenizer.json"},
+std::vector<rlrf::cli::OptionSpec> sftOptions()
+{
+    std::vector<rlrf::cli::OptionSpec> options = {
+        {"model", "DIR", "Hugging Face model folder with tokenizer.json, or a LoRA adapter folder (trains the adapter)"},
         {"data", "FILE", "JSONL: {\"prompt\", \"completion\"} as text or message lists, or {\"prompt_ids\", \"completion_ids\"}"},
         {"out", "DIR", "output folder: checkpoint-<step>/ and final/"},
         {"config", "FILE", "JSON with SFT settings (learning_rate, schedule, warmup_ratio, ...); flags override it"},
@@ -107,7 +108,19 @@ static rlrf::cli::RegisterCommand registerSft{{
         {"device", "DEV", "cpu, cuda, cuda:1 (default cpu)"},
         {"dtype", "T", "float32, bfloat16 or auto (default float32)"},
         {"resume", "", "continue from the newest checkpoint in --out"},
-    },
+        {"gradient-checkpointing", "", "recompute activations in the backward pass: far less memory, ~1/3 more time"},
+    };
+    for (auto &option : rlrf::cli::loraOptions())
+        options.push_back(option);
+    return options;
+}
+
+static rlrf::cli::RegisterCommand registerSft{{
+    "sft",
+    "supervised fine-tuning on prompt/completion pairs (loss on completion tokens only)",
+    "rlrf sft --model DIR --data F.jsonl --out DIR [--epochs N] [--lr X] [--batch-size N] [--max-steps N] "
+    "[--seed S] [--lora-r N] [--resume]",
+    sftOptions(),
     0,
     0,
     "Text lines are encoded with the model's tokenizer: the prompt with its special\n"
@@ -117,7 +130,10 @@ static rlrf::cli::RegisterCommand registerSft{{
     "norms and biases), warm-up + cosine, gradient clipping at 1.0. Metrics\n"
     "(sft/loss, sft/grad_norm, sft/learning_rate, sft/tokens_per_second,\n"
     "sft/eval_loss) go to stderr as JSON lines; Ctrl+C stops after the current step\n"
-    "and writes a checkpoint that --resume continues from.\n",
+    "and writes a checkpoint that --resume continues from.\n"
+    "With --lora-r only a LoRA adapter trains (the model's weights stay frozen); checkpoints and\n"
+    "final/ are then PEFT adapter folders (adapter_config.json, adapter_model.safetensors) that\n"
+    "load here and in PEFT; `rlrf model merge` folds one into a full model folder.\n",
     runSftCommand,
 }};
 

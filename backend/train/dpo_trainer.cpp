@@ -10,12 +10,17 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/torch_compat.h"
+#include "model/adapter_folder.h"
 #include "model/llama_model.h"
+#include "model/lora.h"
 #include "model/policy.h"
+#include "model/safetensors_reader.h"
+#include "model/torch_tensor_views.h"
 #include "train/dpo_resume.h"
 #include "train/dpo_step_plan.h"
 #include "train/dpo_trainer_checkpoint.h"
 #include "train/dpo_trainer_step.h"
+#include "train/lora_setup.h"
 #include "train/lr_schedule.h"
 #include "train/reference_logprobs.h"
 #include "types/metric_names.h"
@@ -96,6 +101,8 @@ private:
     std::vector<DpoMicroBatch> epochBatches(std::int64_t epoch) const;
     void makeOptimizer();
     void restore(const DpoResumePoint &point);
+    void restoreAdapter(const std::string &folder);
+    void restoreWeights(const std::string &folder);
     bool step(const std::vector<DpoMicroBatch> &batches, std::int64_t first);
     void record(const DpoStepSums &sums, double gradNorm, double lr, double seconds);
     void emit() const;
@@ -137,10 +144,14 @@ std::vector<DpoMicroBatch> DpoRun::epochBatches(std::int64_t epoch) const
 
 void DpoRun::makeOptimizer()
 {
-    std::vector<torch::Tensor> parameters;
-    for (auto &p : m_policy.module().parameters())
-        if (p.requires_grad())
-            parameters.push_back(p);
+    const auto parameters = model::trainableParameters(m_policy.module());
+    std::int64_t trainable = 0, total = 0;
+    for (const auto &p : parameters)
+        trainable += p.numel();
+    for (const auto &p : m_policy.module().parameters())
+        total += p.numel();
+    log::get("train")->info("dpo: {} trainable parameters{}, {} in the model", trainable,
+                            m_policy.hasLora() ? " (a LoRA adapter on the frozen model)" : "", total);
     m_optimizer = std::make_unique<torch::optim::AdamW>(
         parameters, torch::optim::AdamWOptions(m_config.learningRate).weight_decay(m_config.weightDecay));
 }
@@ -149,17 +160,10 @@ void DpoRun::makeOptimizer()
 // the step, and with it the schedule and the plan position, continue from it.
 void DpoRun::restore(const DpoResumePoint &point)
 {
-    const auto saved = model::Policy::load(point.folder, {m_policy.device(), m_policy.dtype()});
-    const auto savedParameters = saved.module().named_parameters();
-    {
-        torch::NoGradGuard noGrad;
-        for (auto &item : m_policy.module().named_parameters()) {
-            const auto *source = savedParameters.find(item.key());
-            if (source == nullptr || !source->sizes().equals(item.value().sizes()))
-                throw Error("cannot resume: the checkpoint's weights do not fit the model", {point.folder, 0, item.key()});
-            item.value().copy_(*source);
-        }
-    }
+    if (m_policy.hasLora()) // only the adapter changed: read it alone, not a second copy of the base
+        restoreAdapter(point.folder);
+    else
+        restoreWeights(point.folder);
     const std::string file = (std::filesystem::path(point.folder) / kDpoOptimizerFile).string();
     try {
         torch::load(*m_optimizer, file, m_optimizer->param_groups()[0].params()[0].device());
@@ -174,9 +178,38 @@ void DpoRun::restore(const DpoResumePoint &point)
     log::get("train")->info("dpo: resuming from {} at step {} of {}", point.folder, m_step, m_plan.totalSteps);
 }
 
+void DpoRun::restoreAdapter(const std::string &folder)
+{
+    const auto file = model::SafetensorsFile::open(model::adapterWeightsPath(folder));
+    torch::NoGradGuard noGrad;
+    for (auto &[name, tensor] : m_policy.module().lora->tensors) {
+        const auto *view = file.find(name);
+        if (view == nullptr || !torch::IntArrayRef(view->shape).equals(tensor.sizes()))
+            throw Error("cannot resume: the checkpoint's adapter does not fit this one", {file.path(), 0, name});
+        tensor.copy_(model::toTensor(*view));
+    }
+}
+
+void DpoRun::restoreWeights(const std::string &folder)
+{
+    const DpoResumePoint point{folder};
+    const auto saved = model::Policy::load(point.folder, {m_policy.device(), m_policy.dtype()});
+    const auto savedParameters = saved.module().named_parameters();
+    {
+        torch::NoGradGuard noGrad;
+        for (auto &item : m_policy.module().named_parameters()) {
+            const auto *source = savedParameters.find(item.key());
+            if (source == nullptr || !source->sizes().equals(item.value().sizes()))
+                throw Error("cannot resume: the checkpoint's weights do not fit the model", {point.folder, 0, item.key()});
+            item.value().copy_(*source);
+        }
+    }
+}
+
 DpoResult DpoRun::run()
 {
     m_policy.module().train();
+    m_policy.module().setGradientCheckpointing(m_config.gradientCheckpointing);
     makeOptimizer();
     if (m_resume)
         restore(*m_resume);
@@ -341,9 +374,15 @@ DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const m
     torch::manual_seed(config.seed);
     std::filesystem::create_directories(outputFolder);
     context.progress(0, 0, "dpo reference log-probs");
+    // The policy as its own reference with an adapter: the reference is the base,
+    // the adapter switched off (as TRL does with a PEFT model).
+    std::optional<model::LoraDisabled> adapterOff;
+    if (&reference.module() == &policy.module())
+        adapterOff.emplace(policy.module());
     auto referenceValues = referenceLogProbs(reference, identity, pairs,
                                              referenceCacheFolder(config, outputFolder, resumeFrom),
                                              static_cast<std::size_t>(config.batchSize));
+    adapterOff.reset();
     DpoRun run(config, policy, pairs, std::move(referenceValues), outputFolder, context, std::move(fingerprint),
                std::move(resume));
     return run.run();
@@ -365,9 +404,14 @@ DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const
     // On CUDA, bfloat16 means float32 master weights under bf16 autocast; the frozen
     // reference needs no master copy and is held in bf16 itself.
     const bool cuda = config.device.rfind("cuda", 0) == 0;
+    // A LoRA run keeps the frozen base in the asked dtype; the adapter is float32.
+    const bool lora = config.lora.enabled() || model::isAdapterFolder(policyFolder);
     const model::PolicyOptions referenceOptions{config.device, config.dtype};
-    const model::PolicyOptions policyOptions{config.device, cuda ? std::string("float32") : config.dtype};
+    const model::PolicyOptions policyOptions{config.device, cuda && !lora ? std::string("float32") : config.dtype};
     const auto policy = model::Policy::load(policyFolder, policyOptions);
+    prepareLora(policy, config.lora, config.seed, "dpo config");
+    if (policy.hasLora() && (referenceFolder.empty() || referenceFolder == policyFolder))
+        return trainDpo(config, policy, policy, policy.baseFolder(), pairs, outputFolder, context, resumeFrom);
     const std::string refFolder = referenceFolder.empty() ? policyFolder : referenceFolder;
     if (policyServesAsReference(config, policyFolder, referenceFolder, resumeFrom))
         return trainDpo(config, policy, policy, refFolder, pairs, outputFolder, context, resumeFrom);

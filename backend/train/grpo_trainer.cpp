@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/torch_compat.h"
 #include "model/llama_model.h"
+#include "model/lora.h"
 #include "model/text_model.h"
 #include "train/grpo_step.h"
 #include "train/lr_schedule.h"
@@ -13,6 +14,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 
 namespace rlrf::train {
 
@@ -54,7 +56,15 @@ void GrpoTrainer::setBatch(GrpoRows rows)
     auto &m = *m_impl;
     m.rows = std::move(rows);
     m.old = rowLogProbs(m.policy, m.rows, m.settings.rowsPerForward);
-    m.ref = m.settings.beta > 0.0 ? rowLogProbs(m.reference, m.rows, m.settings.rowsPerForward) : m.old;
+    if (m.settings.beta > 0.0) {
+        // One model with a LoRA adapter serves as both: its reference is the base.
+        std::optional<model::LoraDisabled> adapterOff;
+        if (&m.reference == &m.policy)
+            adapterOff.emplace(m.reference);
+        m.ref = rowLogProbs(m.reference, m.rows, m.settings.rowsPerForward);
+    } else {
+        m.ref = m.old;
+    }
 }
 
 GrpoUpdate GrpoTrainer::update(std::int64_t step)

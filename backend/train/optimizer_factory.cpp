@@ -2,12 +2,20 @@
 #include "train/optimizer_factory.h"
 
 #include "core/error.h"
+#include "model/llama_model.h"
+#include "model/lora.h"
 
 namespace rlrf::train {
 
 ParameterSplit splitForWeightDecay(torch::nn::Module &module)
 {
     ParameterSplit split;
+    // With a LoRA adapter only its A and B matrices train (all decayed, as in PEFT
+    // under Hugging Face's Trainer); they are not among the module's parameters.
+    if (auto *decoder = dynamic_cast<model::LlamaModelImpl *>(&module); decoder && model::hasLora(*decoder)) {
+        split.decayed = model::loraParameters(*decoder);
+        return split;
+    }
     for (auto &p : module.parameters()) {
         if (!p.requires_grad())
             continue;

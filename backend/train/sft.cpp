@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "model/text_model.h"
+#include "train/lora_setup.h"
 #include "train/sft_trainer.h"
 
 #include <c10/util/Exception.h>
@@ -51,6 +52,7 @@ SftResult runSft(const SftConfig &config, const std::string &modelFolder, const 
         validate(config);
         const auto from = resumeFolder(outFolder, resume);
         auto policy = model::Policy::load(from.empty() ? modelFolder : from, {config.device, config.dtype});
+        prepareLora(policy, config.lora, config.seed, "sft config");
         SftJob job{config, policy, [policy](const std::string &folder) { policy.save(folder); }, outFolder, from};
         return trainSft(job, data, context);
     });
@@ -63,6 +65,7 @@ SftResult runSft(const SftConfig &config, const model::TextModel &model, const S
         validate(config);
         const auto from = resumeFolder(outFolder, resume);
         const auto start = from.empty() ? model : model::TextModel::load(from, {config.device, config.dtype});
+        prepareLora(start.policy(), config.lora, config.seed, "sft config");
         SftJob job{config, start.policy(), [start](const std::string &folder) { start.save(folder); }, outFolder,
                    from};
         return trainSft(job, data, context);
@@ -74,6 +77,7 @@ SftResult runSft(const SftConfig &config, const model::Policy &policy, const Sft
 {
     return guarded([&] {
         validate(config);
+        prepareLora(policy, config.lora, config.seed, "sft config");
         SftJob job{config, policy, [policy](const std::string &folder) { policy.save(folder); }, outFolder, {}};
         return trainSft(job, data, context);
     });

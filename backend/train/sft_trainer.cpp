@@ -7,6 +7,7 @@
 #include "core/logging.h"
 #include "core/torch_compat.h"
 #include "model/llama_model.h"
+#include "model/lora.h"
 #include "train/batching.h"
 #include "train/optimizer_factory.h"
 #include "train/sft_plan.h"
@@ -119,7 +120,7 @@ StepOutcome SftLoop::trainStep(std::int64_t step)
         out.tokens += batch.keyMask.sum().item<std::int64_t>() + static_cast<std::int64_t>(batch.keyMask.size(0));
     }
     const double maxNorm = config.maxGradNorm > 0 ? config.maxGradNorm : std::numeric_limits<double>::infinity();
-    out.gradNorm = compat::clipGradNorm(m_module.parameters(), maxNorm);
+    out.gradNorm = compat::clipGradNorm(model::trainableParameters(m_module), maxNorm);
     requireFinite(out.gradNorm, "gradient norm", step + 1);
     m_optimizer->step();
     return out;
@@ -167,6 +168,7 @@ SftResult SftLoop::run()
     torch::manual_seed(config.seed);
     torch::AutoGradMode gradMode(true);
     m_module.train();
+    m_module.setGradientCheckpointing(config.gradientCheckpointing);
     m_optimizer = makeAdamW(m_module, config);
     std::int64_t step = 0;
     double loss = kNaN;

@@ -11,7 +11,7 @@ namespace rlrf::train {
 
 nlohmann::json toJson(const DpoConfig &c)
 {
-    return {{"beta", c.beta},
+    nlohmann::json out = {{"beta", c.beta},
             {"loss_type", c.lossType},
             {"label_smoothing", c.labelSmoothing},
             {"learning_rate", c.learningRate},
@@ -28,6 +28,12 @@ nlohmann::json toJson(const DpoConfig &c)
             {"dtype", c.dtype},
             {"save_steps", c.checkpointEvery},
             {"reference_cache_dir", c.referenceCacheDir}};
+    // Only when set: fingerprints of runs from before these settings stay the same.
+    if (c.lora.enabled())
+        out["lora"] = toJson(c.lora);
+    if (c.gradientCheckpointing)
+        out["gradient_checkpointing"] = true;
+    return out;
 }
 
 DpoConfig dpoConfigFromJson(const nlohmann::json &object, const std::string &source)
@@ -36,7 +42,7 @@ DpoConfig dpoConfigFromJson(const nlohmann::json &object, const std::string &sou
         throw Error("a DPO config must be a JSON object", {source});
     const auto known = toJson(DpoConfig{});
     for (const auto &item : object.items())
-        if (!known.contains(item.key()))
+        if (!known.contains(item.key()) && item.key() != "lora" && item.key() != "gradient_checkpointing")
             throw Error("unknown setting", {source, 0, item.key()});
     DpoConfig c;
     json::readOptional(object, "beta", c.beta, source);
@@ -56,6 +62,9 @@ DpoConfig dpoConfigFromJson(const nlohmann::json &object, const std::string &sou
     json::readOptional(object, "dtype", c.dtype, source);
     json::readOptional(object, "save_steps", c.checkpointEvery, source);
     json::readOptional(object, "reference_cache_dir", c.referenceCacheDir, source);
+    if (object.contains("lora"))
+        c.lora = loraSettingsFromJson(object["lora"], source);
+    json::readOptional(object, "gradient_checkpointing", c.gradientCheckpointing, source);
     validate(c, source);
     return c;
 }
@@ -90,6 +99,7 @@ void validate(const DpoConfig &c, const std::string &source)
     require(c.device == "cpu" || c.device.rfind("cuda", 0) == 0, "device", "must be cpu, cuda or cuda:N");
     require(c.dtype == "float32" || c.dtype == "bfloat16", "dtype", "must be float32 or bfloat16");
     require(c.checkpointEvery >= 0, "save_steps", "must not be negative (0 = final checkpoint only)");
+    validate(c.lora, source);
 }
 
 } // namespace rlrf::train

@@ -4,6 +4,8 @@
 // Torch-free.
 #pragma once
 
+#include "types/lora_config.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -29,6 +31,8 @@ struct DpoConfig {
     std::string dtype = "float32";     // weights; "bfloat16" autocast is used on CUDA only
     std::int64_t checkpointEvery = 0;  // optimizer steps; 0 = final checkpoint only
     std::string referenceCacheDir;     // empty = <output>/reference_cache
+    LoraSettings lora;                 // rank 0 = full fine-tuning; else the reference is the base, adapter off
+    bool gradientCheckpointing = false; // recompute activations in the backward pass
 };
 
 nlohmann::json toJson(const DpoConfig &config);

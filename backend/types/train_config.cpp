@@ -43,11 +43,12 @@ void validate(const SftConfig &c, const std::string &source)
     require(!c.device.empty(), "device", "must not be empty", source);
     require(c.dtype == "float32" || c.dtype == "bfloat16" || c.dtype == "auto", "dtype",
             "must be \"float32\", \"bfloat16\" or \"auto\" (got \"" + c.dtype + "\")", source);
+    validate(c.lora, source.empty() ? "lora" : source);
 }
 
 nlohmann::json toJson(const SftConfig &c)
 {
-    return nlohmann::json{{"learning_rate", c.learningRate},
+    auto out = nlohmann::json{{"learning_rate", c.learningRate},
                           {"schedule", toString(c.schedule)},
                           {"min_learning_rate_ratio", c.minLearningRateRatio},
                           {"warmup_ratio", c.warmupRatio},
@@ -66,6 +67,12 @@ nlohmann::json toJson(const SftConfig &c)
                           {"group_by_length", c.groupByLength},
                           {"device", c.device},
                           {"dtype", c.dtype}};
+    // Only when set: configs stored before these settings existed keep their form.
+    if (c.lora.enabled())
+        out["lora"] = toJson(c.lora);
+    if (c.gradientCheckpointing)
+        out["gradient_checkpointing"] = true;
+    return out;
 }
 
 SftConfig sftConfigFromJson(const nlohmann::json &object, const std::string &source)
@@ -95,6 +102,8 @@ SftConfig sftConfigFromJson(const nlohmann::json &object, const std::string &sou
         {"group_by_length", [&](const nlohmann::json &v) { c.groupByLength = v.get<bool>(); }},
         {"device", [&](const nlohmann::json &v) { c.device = v.get<std::string>(); }},
         {"dtype", [&](const nlohmann::json &v) { c.dtype = v.get<std::string>(); }},
+        {"lora", [&](const nlohmann::json &v) { c.lora = loraSettingsFromJson(v, source); }},
+        {"gradient_checkpointing", [&](const nlohmann::json &v) { c.gradientCheckpointing = v.get<bool>(); }},
     };
     for (const auto &[key, value] : object.items()) {
         const auto reader = readers.find(key);

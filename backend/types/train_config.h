@@ -4,6 +4,7 @@
 // names the bad field. Torch-free.
 #pragma once
 
+#include "types/lora_config.h"
 #include "types/training_choices.h"
 
 #include <nlohmann/json.hpp>
@@ -36,6 +37,8 @@ struct SftConfig {
     bool groupByLength = false;
     std::string device = "cpu";
     std::string dtype = "float32";       // "float32", "bfloat16", "auto"
+    LoraSettings lora;                   // rank 0 = full fine-tuning
+    bool gradientCheckpointing = false;  // recompute activations in the backward pass
 };
 
 // Throws rlrf::Error naming the field (and `source`, a file, when given).
