@@ -49,11 +49,22 @@ Attempt interpret(const http::Response &r)
     try {
         const auto json = nlohmann::json::parse(r.body);
         const auto &message = json.at("choices").at(0).at("message");
-        const auto &content = message.at("content");
-        if (!content.is_string())
-            throw std::runtime_error("message.content is not a string");
+        const auto content = message.find("content");
+        if (content == message.end() || !content->is_string()) {
+            // A well-formed answer with nothing to use: a reasoning model that spent
+            // every token thinking, a tool call, a filtered reply. Asking again may
+            // give one (sampling); if not, the error says what came back.
+            const auto &choice = json["choices"][0];
+            const std::string finish = choice.contains("finish_reason") && choice["finish_reason"].is_string()
+                                           ? choice["finish_reason"].get<std::string>()
+                                           : std::string("none");
+            a.retryable = true;
+            a.problem = std::string("reply without message content (") + (content == message.end() ? "no" : "non-text")
+                        + " 'content', finish_reason " + finish + "): " + excerpt(r.body);
+            return a;
+        }
         a.ok = true;
-        a.content = content.get<std::string>();
+        a.content = content->get<std::string>();
     } catch (const std::exception &e) {
         // A truncated or garbled body can be a passing fault of the server: retry.
         a.retryable = true;
@@ -104,10 +115,29 @@ std::string ChatEndpoint::id() const
     return "endpoint:" + m_config.baseUrl + "#" + m_config.model;
 }
 
+ChatRequest ChatEndpoint::judgeRequest(const nlohmann::json &messages) const
+{
+    ChatRequest request;
+    request.messages = messages;
+    request.temperature = m_config.temperature;
+    request.maxTokens = m_config.maxTokens;
+    return request;
+}
+
 std::vector<std::string> ChatEndpoint::completeBatch(const std::vector<nlohmann::json> &conversations,
                                                      const RunContext &context) const
 {
-    const size_t total = conversations.size();
+    std::vector<ChatRequest> requests;
+    requests.reserve(conversations.size());
+    for (const auto &messages : conversations)
+        requests.push_back(judgeRequest(messages));
+    return completeRequests(requests, context);
+}
+
+std::vector<std::string> ChatEndpoint::completeRequests(const std::vector<ChatRequest> &requests,
+                                                        const RunContext &context) const
+{
+    const size_t total = requests.size();
     std::vector<std::string> out(total);
     std::vector<bool> done(total, false);
     std::atomic<size_t> next{0};
@@ -121,7 +151,7 @@ std::vector<std::string> ChatEndpoint::completeBatch(const std::vector<nlohmann:
             if (failed || context.stopRequested())
                 return;
             try {
-                std::string reply = complete(conversations[i], &context.cancel);
+                std::string reply = complete(requests[i], &context.cancel);
                 std::lock_guard lock(mutex);
                 out[i] = std::move(reply);
                 done[i] = true;
@@ -151,14 +181,28 @@ std::vector<std::string> ChatEndpoint::completeBatch(const std::vector<nlohmann:
     return out;
 }
 
+nlohmann::json ChatEndpoint::requestBody(const ChatRequest &request) const
+{
+    nlohmann::json body = {{"model", m_config.model},
+                           {"messages", request.messages},
+                           {"temperature", request.temperature},
+                           {"max_tokens", request.maxTokens},
+                           {"stream", false}};
+    if (request.topP)
+        body["top_p"] = *request.topP;
+    if (request.seed)
+        body["seed"] = *request.seed;
+    return body;
+}
+
 std::string ChatEndpoint::complete(const nlohmann::json &messages, const CancelToken *cancel) const
 {
-    const nlohmann::json request = {{"model", m_config.model},
-                                    {"messages", messages},
-                                    {"temperature", m_config.temperature},
-                                    {"max_tokens", m_config.maxTokens},
-                                    {"stream", false}};
-    const std::string body = request.dump();
+    return complete(judgeRequest(messages), cancel);
+}
+
+std::string ChatEndpoint::complete(const ChatRequest &request, const CancelToken *cancel) const
+{
+    const std::string body = requestBody(request).dump();
     std::vector<std::string> headers;
     if (!m_config.apiKey.empty())
         headers.push_back("Authorization: Bearer " + m_config.apiKey);

@@ -1,13 +1,18 @@
 // An OpenAI-compatible /v1/chat/completions endpoint (vLLM, SGLang, TGI, llama.cpp
 // server, Ollama): retries with exponential back-off on timeouts, dropped
 // connections, 429 and 5xx; a clear error naming the URL and the cause otherwise.
+// Judges ask with the configured temperature; the pipeline's sample and refine
+// stages ask with their own sampling settings per request (ChatRequest).
 #pragma once
 
 #include "feedback/chat_model.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 namespace rlrf::feedback {
 
@@ -34,6 +39,19 @@ struct EndpointConfig {
 // The full URL of the chat completions route for a base URL.
 std::string chatCompletionsUrl(const std::string &baseUrl);
 
+// One request with its own sampling settings. Only what is set is sent, so a
+// server that does not know top_p or seed is never handed them by a judge.
+struct ChatRequest {
+    nlohmann::json messages;           // [{role, content}, ...]
+    double temperature = 0.0;
+    std::optional<double> topP;
+    int maxTokens = 1024;
+    // vLLM, llama.cpp server and OpenAI take a per-request seed: the same seed
+    // draws the same answer again where the server is deterministic (a resumed
+    // batch). Sent as given; callers keep it below 2^31 (llama.cpp reads 32 bits).
+    std::optional<std::uint64_t> seed;
+};
+
 class ChatEndpoint : public ChatModel {
 public:
     explicit ChatEndpoint(EndpointConfig config);
@@ -48,9 +66,25 @@ public:
     std::vector<std::string> completeBatch(const std::vector<nlohmann::json> &conversations,
                                            const RunContext &context) const override;
 
+    // The same with each request's own sampling settings (config's temperature and
+    // maxTokens are not used). Retries, redaction and errors as for complete().
+    std::string complete(const ChatRequest &request, const CancelToken *cancel = nullptr) const;
+    // In request order, up to config.concurrency in flight; the first failure is
+    // thrown once in-flight requests end; on cancel the finished prefix.
+    std::vector<std::string> completeRequests(const std::vector<ChatRequest> &requests,
+                                              const RunContext &context) const;
+
+    // The request as it goes over the wire (without the API key, which travels
+    // in a header only).
+    nlohmann::json requestBody(const ChatRequest &request) const;
+
     const EndpointConfig &config() const { return m_config; }
+    const std::string &url() const { return m_url; }
 
 private:
+    // A judge's request: config's temperature and maxTokens, no top_p or seed.
+    ChatRequest judgeRequest(const nlohmann::json &messages) const;
+
     EndpointConfig m_config;
     std::string m_url;
 };

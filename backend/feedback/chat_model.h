@@ -1,5 +1,6 @@
 // Anything that answers chat messages: an OpenAI-compatible endpoint, or a local
-// model through its chat template. Judges (and later remote sampling) use this.
+// model through its chat template. Judges use this; remote sampling and refinement
+// use ChatEndpoint directly for its per-request sampling settings.
 #pragma once
 
 #include "core/run_context.h"

@@ -1,6 +1,7 @@
 #include "feedback/judge_factory.h"
 
 #include "core/error.h"
+#include "feedback/endpoint_spec.h"
 #include "feedback/lm_judge.h"
 #include "feedback/local_chat_model.h"
 #include "feedback/rule_judge.h"
@@ -14,12 +15,10 @@ std::unique_ptr<Judge> makeJudge(const std::string &spec, const EndpointConfig &
     const std::string kind = spec.substr(0, colon);
     const std::string rest = colon == std::string::npos ? std::string() : spec.substr(colon + 1);
     if (kind == "endpoint") {
-        const auto hash = rest.rfind('#');
-        if (rest.empty() || hash == std::string::npos || hash == 0 || hash + 1 == rest.size())
-            throw Error("an endpoint judge is written endpoint:URL#MODEL, got '" + spec + "'", {"", 0, "judge"});
+        const auto parsed = parseEndpointSpec(spec, "judge");
         EndpointConfig config = endpoint;
-        config.baseUrl = rest.substr(0, hash);
-        config.model = rest.substr(hash + 1);
+        config.baseUrl = parsed.baseUrl;
+        config.model = parsed.model;
         return std::make_unique<LanguageModelJudge>(std::make_shared<ChatEndpoint>(config));
     }
     if (kind == "model" && !rest.empty())
