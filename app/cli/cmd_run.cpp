@@ -124,7 +124,7 @@ const rlrf::cli::RegisterCommand reg{{
     "run",
     "run the RLRF loop (sample, critique, refine, pairs, DPO, evaluate) for K iterations; resumable",
     "rlrf run FILE --iterations K [--auto-approve] [--baseline] [--prompts N] [--samples N] [--temperature T] "
-    "[--judge SPEC] [--pair-rule R[,R]] [--delta D] [--sft-epochs N] [--sft-source S] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
+    "[--generator SPEC] [--judge SPEC] [--pair-rule R[,R]] [--delta D] [--sft-epochs N] [--sft-source S] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
     "[--eval-n N]",
     rlrf::cli::optionSpecs(rlrf::pipeline::runOptionFields(),
                            {{"new", "", "start a new run even if an unfinished one of the same mode exists"}}),
@@ -136,7 +136,11 @@ const rlrf::cli::RegisterCommand reg{{
     "JSON line with the evaluations goes to stdout (per model: accuracy, overall,\n"
     "aspect/NAME; from M1 on also win_rate against the previous model with its\n"
     "win_rate/wins, win_rate/ties and win_rate/losses). Exit status: 0 done, 1 failed,\n"
-    "3 pairs wait for review, 130 stopped (Ctrl+C).",
+    "3 pairs wait for review, 130 stopped (Ctrl+C).\n"
+    "--generator endpoint:URL#MODEL puts sampling and refinement on an OpenAI-compatible\n"
+    "server (vLLM, llama.cpp server); its API key comes from $RLRF_GENERATOR_API_KEY or\n"
+    "the file named by $RLRF_GENERATOR_API_KEY_FILE. Training and evaluation stay local;\n"
+    "DPO re-tokenizes the server's answers with the project model's tokenizer.",
     runRunCommand,
 }};
 

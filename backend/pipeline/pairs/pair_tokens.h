@@ -4,9 +4,14 @@
 // it when answering, the chosen answer plus EOS, and the rejected answer plus EOS
 // or, when asked, cut after the first line its critique flags (no EOS): what
 // follows a slip is often right given the slip, and DPO would push it down too.
-// Edited pairs stay whole: their critique may describe the old text. Pure: the
-// caller reads the pair and its critique (pipeline/train/stored_pairs.h does it
-// from the store). Torch-free.
+// Edited pairs stay whole: their critique may describe the old text.
+// Everything is re-encoded from stored text with the local policy's tokenizer
+// and chat template (sampled ids are not kept). For an answer from a generator
+// endpoint that means: the prompt as the local template renders it, whatever
+// template the server applied, and the answer as the ids this tokenizer gives
+// its text, which the reference model scores too. Pure: the caller reads the
+// pair and its critique (pipeline/train/stored_pairs.h does it from the store).
+// Torch-free.
 #pragma once
 
 #include "train/dpo_trainer_pairs.h"

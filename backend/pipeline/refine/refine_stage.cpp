@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pipeline/refine/refine_stage.h"
 
-#include "model/policy_prompt.h"
-#include "model/text_model.h"
+#include "pipeline/run/stage_generation.h"
 #include "pipeline/sample/sample_stage.h"
 #include "store/candidate_repository.h"
 #include "store/critique_repository.h"
@@ -50,7 +49,7 @@ Outcome runRefineStage(const StageEnv &env, const std::vector<std::int64_t> &pro
         store::CritiqueRepository critiques(env.project.db());
         store::StageRepository progress(env.project.db());
         std::vector<Selected> selected;
-        std::vector<std::vector<std::int64_t>> inputs;
+        std::vector<prompts::Messages> conversations;
         for (const auto promptId : batch) {
             std::vector<store::CritiqueRecord> rated;
             for (const auto id : progress.items(env.key(stages::kCritique), promptId))
@@ -60,28 +59,17 @@ Outcome runRefineStage(const StageEnv &env, const std::vector<std::int64_t> &pro
                 const auto answer = candidates.byId(c.candidateId).text;
                 const auto feedback = feedback::refinementFeedback(c.critique);
                 selected.push_back({promptId, c.candidateId, c.id});
-                inputs.push_back(model::policyPromptIds(*env.policy, prompts::refinementMessages(prompt.text, answer, feedback)));
+                conversations.push_back(prompts::refinementMessages(prompt.text, answer, feedback));
             }
         }
-        std::vector<model::TextSample> samples;
-        model::GenerationOptions g;
-        g.maxNewTokens = o.maxNewTokens;
-        g.sampling.temperature = o.refineTemperature;
-        g.sampling.topP = o.topP;
-        g.numSamples = o.refinements;
-        g.seed = batchSeed(o.seed, env.iteration, stages::kRefine, batch.front());
-        if (!inputs.empty()) {
-            auto generated = generateBatch(env, inputs, g);
-            if (!generated)
-                return {};
-            samples = std::move(*generated);
-        }
-        const nlohmann::json params = {{"temperature", o.refineTemperature},
-                                       {"top_p", o.topP},
-                                       {"max_new_tokens", o.maxNewTokens},
-                                       {"n", o.refinements},
-                                       {"refinement", true}};
-        return [&env, batch, selected, samples = std::move(samples), params, seed = g.seed]() {
+        const AnswerSettings settings{o.refinements, o.refineTemperature, o.topP, o.maxNewTokens,
+                                      batchSeed(o.seed, env.iteration, stages::kRefine, batch.front())};
+        auto answers = generateAnswers(env, conversations, settings);
+        if (!answers)
+            return {};
+        auto params = storedSamplingParams(env, settings);
+        params["refinement"] = true;
+        return [&env, batch, selected, samples = std::move(*answers), params, seed = settings.seed]() {
             store::CandidateRepository repo(env.project.db());
             store::StageRepository records(env.project.db());
             std::vector<bool> wrote(batch.size(), false);
@@ -90,9 +78,9 @@ Outcome runRefineStage(const StageEnv &env, const std::vector<std::int64_t> &pro
                 store::CandidateRecord c;
                 c.promptId = from.promptId;
                 c.iteration = env.iteration;
-                c.checkpointId = env.checkpointId;
+                c.checkpointId = candidateCheckpoint(env);
                 c.text = s.text;
-                c.tokenCount = static_cast<std::int64_t>(s.ids.size());
+                c.tokenCount = s.tokenCount;
                 c.samplingParamsJson = params.dump();
                 c.seed = static_cast<std::int64_t>(seed);
                 c.parentCandidateId = from.candidateId;

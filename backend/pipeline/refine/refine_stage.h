@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Select and refine (D_z): per prompt the top-k candidates that the judge found
-// imperfect (some applicable aspect below 3) are shown to the policy with the
-// critique of those aspects, and it writes m refinements of each. A prompt whose
+// imperfect (some applicable aspect below 3) are shown to the policy (or the
+// run's generator endpoint) with the critique of those aspects, and it writes m
+// refinements of each. A prompt whose
 // candidates are all perfect gets none. Resumable per prompt. Torch-free.
 #pragma once
 

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/json_io.h"
+#include "feedback/endpoint_spec.h"
 
 #include <algorithm>
 #include <cmath>
@@ -73,6 +74,8 @@ nlohmann::json toJson(const PipelineOptions &o)
             {"greedy_candidate", o.greedyCandidate},
             {"max_new_tokens", o.maxNewTokens},
             {"batch_prompts", o.batchPrompts},
+            {"generator", o.generator},
+            {"generator_requests", o.generatorRequests},
             {"judge", o.judge},
             {"select_top_k", o.selectTopK},
             {"refinements", o.refinements},
@@ -140,6 +143,9 @@ PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std:
     json::readOptional(object, "greedy_candidate", o.greedyCandidate, source);
     json::readOptional(object, "max_new_tokens", o.maxNewTokens, source);
     json::readOptional(object, "batch_prompts", o.batchPrompts, source);
+    // Missing in runs stored before remote generation: the local policy, as they ran.
+    json::readOptional(object, "generator", o.generator, source);
+    json::readOptional(object, "generator_requests", o.generatorRequests, source);
     json::readOptional(object, "judge", o.judge, source);
     json::readOptional(object, "select_top_k", o.selectTopK, source);
     json::readOptional(object, "refinements", o.refinements, source);
@@ -177,6 +183,18 @@ void validate(const PipelineOptions &o, const std::string &source)
     require(std::isfinite(o.topP) && o.topP > 0.0 && o.topP <= 1.0, "must be in (0, 1]", source, "top_p");
     require(o.maxNewTokens >= 1, "must be at least 1", source, "max_new_tokens");
     require(o.batchPrompts >= 1, "must be at least 1", source, "batch_prompts");
+    if (!o.generator.empty()) {
+        require(feedback::isEndpointSpec(o.generator),
+                "unknown generator '" + o.generator + "' (endpoint:URL#MODEL, or empty: the local policy M_i)", source,
+                "generator");
+        try {
+            (void)feedback::parseEndpointSpec(o.generator, "generator");
+        } catch (const Error &e) {
+            throw Error(e.message(), {source, 0, "generator"});
+        }
+    }
+    require(o.generatorRequests >= 1 && o.generatorRequests <= 256, "must be between 1 and 256", source,
+            "generator_requests");
     require(o.selectTopK >= 1, "must be at least 1", source, "select_top_k");
     require(o.refinements >= 1, "must be at least 1", source, "refinements");
     require(std::isfinite(o.refineTemperature) && o.refineTemperature >= 0.0 && o.refineTemperature <= 5.0,

@@ -43,6 +43,15 @@ struct PipelineOptions {
     std::int64_t maxNewTokens = 64;
     std::int64_t batchPrompts = 32;         // prompts per generation call and per store transaction
 
+    // Who writes the samples and the refinements: empty = the local policy M_i;
+    // "endpoint:URL#MODEL" = an OpenAI-compatible server (vLLM, llama.cpp server),
+    // asked with the same conversations and settings (pipeline/run/stage_generation.h).
+    // Training and evaluation stay local, on the project's model. The server
+    // serves one model and a run does not swap it: iterations after the first
+    // sample from it, not from M_i (off-policy pairs).
+    std::string generator;
+    std::int64_t generatorRequests = 8;     // requests in flight at once to the generator endpoint
+
     // critique
     std::string judge;                      // a judge spec; empty = the task's default (rule:arith, verifier:TASK)
 

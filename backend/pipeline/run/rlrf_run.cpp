@@ -10,6 +10,7 @@
 #include "pipeline/critique/critique_stage.h"
 #include "pipeline/pairs/pair_stage.h"
 #include "pipeline/refine/refine_stage.h"
+#include "pipeline/run/endpoint_generation.h"
 #include "pipeline/run/iteration_stats.h"
 #include "pipeline/run/run_setup.h"
 #include "pipeline/sample/sample_stage.h"
@@ -50,6 +51,14 @@ public:
         m_modelDir = resolveModelDir(m_project);
         m_checkpointId = ensureBaseCheckpoint(m_project, m_modelDir);
         m_policyFolder = m_modelDir;
+        m_generator = makeGeneratorEndpoint(m_run.options);
+        if (m_generator)
+            log::get("pipeline")->info(
+                "sampling and refinement go to {} ({} requests in flight); training and evaluation run here on {}{}",
+                m_generator->url(), m_generator->config().concurrency, m_modelDir,
+                m_run.options.iterations > 1 ? "; the server's model is not swapped, so from iteration 1 on it "
+                                               "samples instead of M_i (off-policy pairs)"
+                                             : "");
     }
 
     Outcome evaluate(int modelIteration);
@@ -59,7 +68,7 @@ private:
     StageEnv env(int iteration)
     {
         return StageEnv{m_project, m_run.runId, iteration, m_run.options, m_context, *m_judge, m_rubric,
-                        m_rubricVersionId, m_model.get(), m_checkpointId};
+                        m_rubricVersionId, m_model.get(), m_checkpointId, m_generator.get()};
     }
     const model::TextModel &policy()
     {
@@ -85,6 +94,7 @@ private:
     std::string m_policyFolder;   // M_i
     std::int64_t m_checkpointId = 0;
     std::unique_ptr<model::TextModel> m_model; // M_i once loaded; M_{i+1} once the train stage made it
+    std::unique_ptr<feedback::ChatEndpoint> m_generator; // samples and refines instead of M_i, when set
 };
 
 Outcome Driver::evaluate(int modelIteration)
@@ -161,6 +171,8 @@ Outcome Driver::iterate(int i, PipelineResult &result)
     // Same budget for the baseline: as many answers per prompt as RLRF samples and refines.
     const auto samples = rlrf ? o.samples : o.samples + o.selectTopK * o.refinements;
     store::StageRepository progress(m_project.db());
+    // With a generator endpoint M_i is still loaded here: it is trained in this
+    // iteration, and its tokenizer counts the server's answers as DPO will read them.
     auto needsModel = [&](const char *stage) { return !progress.isDone({m_run.runId, i, stage}); };
     if (needsModel(stages::kSample) || (rlrf && needsModel(stages::kRefine)) || needsModel(stages::kTrain))
         policy();

@@ -112,6 +112,13 @@ std::vector<RunOptionField> makeFields()
                              [](O &o) -> std::int64_t & { return o.maxNewTokens; }));
     f.push_back(integerField("batch-prompts", "batch_prompts", "prompts per generation call and per store transaction",
                              1, kNoLimit, [](O &o) -> std::int64_t & { return o.batchPrompts; }));
+    f.push_back(textField("generator", "SPEC", "generator",
+                          "who samples and refines: endpoint:URL#MODEL, an OpenAI-compatible server (none: the local "
+                          "policy M_i); training and evaluation stay local",
+                          Kind::Text, {}, [](O &o) -> std::string & { return o.generator; }));
+    f.push_back(integerField("generator-requests", "generator_requests",
+                             "requests in flight at once to the generator endpoint", 1, 256,
+                             [](O &o) -> std::int64_t & { return o.generatorRequests; }));
     f.push_back(textField("judge", "SPEC", "judge",
                           "rule:arith, verifier:TASK, model:DIR, endpoint:URL#MODEL (none: the task's)", Kind::Text, {},
                           [](O &o) -> std::string & { return o.judge; }));

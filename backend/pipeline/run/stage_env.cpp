@@ -2,7 +2,6 @@
 #include "pipeline/run/stage_env.h"
 
 #include "core/logging.h"
-#include "model/batched_generation.h"
 #include "store/transaction.h"
 
 #include <algorithm>
@@ -70,13 +69,6 @@ Outcome runPromptBatches(const StageEnv &env, const std::string &stage, const st
     }
     progress.markDone(key);
     return Outcome::Succeeded;
-}
-
-std::optional<std::vector<model::TextSample>> generateBatch(const StageEnv &env,
-                                                            const std::vector<std::vector<std::int64_t>> &inputs,
-                                                            const model::GenerationOptions &options)
-{
-    return model::generateOneBatch(*env.policy, inputs, options, &env.context.cancel);
 }
 
 StageTimer::StageTimer(const StageEnv &env, std::string stage)

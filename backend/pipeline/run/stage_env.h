@@ -4,6 +4,7 @@
 // M_i. Plus the loop all per-prompt stages share: skip a finished stage, skip
 // the prompts that already have output, then batch by batch do the work and
 // record it in one transaction, checking for a stop request between batches.
+// What generates the answers is stage_generation.h.
 // Torch-free.
 #pragma once
 
@@ -24,6 +25,10 @@
 #include <string>
 #include <vector>
 
+
+namespace rlrf::feedback {
+class ChatEndpoint;
+}
 
 namespace rlrf::pipeline {
 
@@ -55,6 +60,9 @@ struct StageEnv {
     std::optional<std::int64_t> rubricVersionId;
     const model::TextModel *policy = nullptr; // M_i, loaded by the driver when a stage needs it
     std::optional<std::int64_t> checkpointId; // M_i's checkpoint record
+    // The server that samples and refines instead of M_i (options.generator);
+    // null: M_i does. Answers come through stage_generation.h either way.
+    const feedback::ChatEndpoint *generator = nullptr;
 
     store::StageKey key(const std::string &stage) const { return {runId, iteration, stage}; }
 };
@@ -73,13 +81,6 @@ using BatchWork = std::function<BatchWriter(const std::vector<std::int64_t> &pro
 /// returns Cancelled with every finished batch kept.
 Outcome runPromptBatches(const StageEnv &env, const std::string &stage, const std::vector<std::int64_t> &promptIds,
                          const BatchWork &work, std::int64_t batchPrompts);
-
-/// The policy's answers to one batch of prompt ids (model/batched_generation),
-/// or none when a stop request cut the generation short: the batch's work then
-/// returns no writer.
-std::optional<std::vector<model::TextSample>> generateBatch(const StageEnv &env,
-                                                            const std::vector<std::vector<std::int64_t>> &inputs,
-                                                            const model::GenerationOptions &options);
 
 /// Marks a stage that is not per prompt (train, evaluate) and times it.
 class StageTimer {

@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "pipeline/sample/sample_stage.h"
 
-#include "model/policy_prompt.h"
-#include "model/text_model.h"
+#include "pipeline/run/stage_generation.h"
 #include "store/candidate_repository.h"
 #include "store/prompt_repository.h"
 #include "types/prompt_formats.h"
@@ -28,21 +27,6 @@ std::uint64_t batchSeed(std::uint64_t runSeed, int iteration, const std::string 
     return h >> 1; // stays a valid signed seed in the store
 }
 
-namespace {
-
-model::GenerationOptions sampling(const PipelineOptions &o, std::int64_t n, double temperature, std::uint64_t seed)
-{
-    model::GenerationOptions g;
-    g.maxNewTokens = o.maxNewTokens;
-    g.sampling.temperature = temperature;
-    g.sampling.topP = o.topP;
-    g.numSamples = n;
-    g.seed = seed;
-    return g;
-}
-
-} // namespace
-
 Outcome runSampleStage(const StageEnv &env, const std::vector<std::int64_t> &promptIds, std::int64_t samplesPerPrompt)
 {
     const auto &o = env.options;
@@ -52,42 +36,37 @@ Outcome runSampleStage(const StageEnv &env, const std::vector<std::int64_t> &pro
     const std::int64_t greedy = o.greedyCandidate ? 1 : 0;
     auto work = [&](const std::vector<std::int64_t> &batch) -> BatchWriter {
         store::PromptRepository prompts(env.project.db());
-        std::vector<std::vector<std::int64_t>> inputs;
+        std::vector<prompts::Messages> conversations;
         for (const auto id : batch)
-            inputs.push_back(model::policyPromptIds(*env.policy, prompts::answerMessages(prompts.byId(id).text)));
+            conversations.push_back(prompts::answerMessages(prompts.byId(id).text));
         const auto seed = batchSeed(o.seed, env.iteration, stages::kSample, batch.front());
         struct Drawn {
-            std::vector<model::TextSample> samples;
+            std::vector<GeneratedAnswer> answers;
             nlohmann::json params;
         };
         std::vector<Drawn> drawn;
-        if (greedy > 0) {
-            auto samples = generateBatch(env, inputs, sampling(o, 1, 0.0, seed));
-            if (!samples)
-                return {};
-            drawn.push_back({std::move(*samples), {{"temperature", 0.0}, {"max_new_tokens", o.maxNewTokens}, {"n", 1}}});
-        }
-        if (samplesPerPrompt > greedy) {
-            auto samples = generateBatch(env, inputs, sampling(o, samplesPerPrompt - greedy, o.temperature, seed));
-            if (!samples)
-                return {};
-            drawn.push_back({std::move(*samples),
-                             {{"temperature", o.temperature},
-                              {"top_p", o.topP},
-                              {"max_new_tokens", o.maxNewTokens},
-                              {"n", samplesPerPrompt - greedy}}});
-        }
+        auto draw = [&](const AnswerSettings &settings) {
+            auto answers = generateAnswers(env, conversations, settings);
+            if (!answers)
+                return false;
+            drawn.push_back({std::move(*answers), storedSamplingParams(env, settings)});
+            return true;
+        };
+        if (greedy > 0 && !draw({1, 0.0, std::nullopt, o.maxNewTokens, seed}))
+            return {};
+        if (samplesPerPrompt > greedy && !draw({samplesPerPrompt - greedy, o.temperature, o.topP, o.maxNewTokens, seed}))
+            return {};
         return [&env, batch, drawn = std::move(drawn), seed]() {
             store::CandidateRepository candidates(env.project.db());
             store::StageRepository progress(env.project.db());
             for (const auto &d : drawn)
-                for (const auto &s : d.samples) {
+                for (const auto &a : d.answers) {
                     store::CandidateRecord c;
-                    c.promptId = batch.at(s.promptIndex);
+                    c.promptId = batch.at(a.promptIndex);
                     c.iteration = env.iteration;
-                    c.checkpointId = env.checkpointId;
-                    c.text = s.text;
-                    c.tokenCount = static_cast<std::int64_t>(s.ids.size());
+                    c.checkpointId = candidateCheckpoint(env);
+                    c.text = a.text;
+                    c.tokenCount = a.tokenCount;
                     c.samplingParamsJson = d.params.dump();
                     c.seed = static_cast<std::int64_t>(seed);
                     progress.record(env.key(stages::kSample), c.promptId, candidates.insert(c));

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Sample (D_y): the policy M_i answers each prompt n times; every answer becomes a
-// candidate of iteration i. Resumable per prompt. Torch-free.
+// Sample (D_y): the policy M_i, or the run's generator endpoint, answers each
+// prompt n times; every answer becomes a candidate of iteration i. Resumable per
+// prompt. Torch-free.
 #pragma once
 
 #include "pipeline/run/stage_env.h"
