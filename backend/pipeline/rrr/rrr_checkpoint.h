@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The resumable checkpoints of a Reflect-Retry-Reward run: "checkpoint-<step>"
 // folders beside the run's final model, each the policy after that many
-// optimizer steps (a model folder) with the AdamW state (optimizer.pt) and
-// trainer_state.json ({"step", "settings"}). A folder is written under a
+// optimizer steps (a model folder, or a PEFT adapter folder when the run
+// trains a LoRA adapter: then the AdamW state holds the adapter's tensors
+// alone) with the AdamW state (optimizer.pt) and trainer_state.json
+// ({"step", "settings"}). A folder is written under a
 // hidden temporary name and renamed when complete, so a kill never leaves a
 // half checkpoint that looks whole; only the newest is kept. Torch-free.
 #pragma once

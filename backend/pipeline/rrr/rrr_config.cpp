@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // One table of (JSON key, field) pairs drives the round trip, so a new setting
-// is added in one place.
+// is added in one place. The LoRA settings and gradient checkpointing sit
+// outside it: they are written only when set (see rrr_config.h).
 #include "pipeline/rrr/rrr_config.h"
 
 #include "core/error.h"
@@ -47,6 +48,32 @@ void require(bool ok, const char *field, const std::string &what, const std::str
         throw Error(std::string(field) + " must be " + what, {source, 0, field});
 }
 
+const char *const kLoraKey = "lora";
+const char *const kCheckpointingKey = "gradient_checkpointing";
+
+// An error of the LoRA settings under the config's key: "lora.lora_alpha".
+Error asLoraField(const Error &e, const std::string &source)
+{
+    const auto &field = e.source().field;
+    const bool named = field == kLoraKey || field.rfind(std::string(kLoraKey) + ".", 0) == 0;
+    return Error(e.message(), {source, 0, named ? field : std::string(kLoraKey) + "." + field});
+}
+
+// train::validate checks alpha, dropout and targets only when the rank is
+// above 0; here they are checked as if it were, so a form or a config file
+// with a bad value is told so before the adapter is switched on.
+void validateLora(const train::LoraSettings &lora, const std::string &source)
+{
+    auto probe = lora;
+    if (probe.rank == 0)
+        probe.rank = 1;
+    try {
+        train::validate(probe, source);
+    } catch (const Error &e) {
+        throw asLoraField(e, source);
+    }
+}
+
 } // namespace
 
 void validate(const RrrConfig &c, const std::string &source)
@@ -75,12 +102,19 @@ void validate(const RrrConfig &c, const std::string &source)
     require(c.generationBatch >= 1, "generation_batch", "at least 1", source);
     require(c.checkpointEvery >= 0, "checkpoint_every", "0 or more (0 = only after the last step)", source);
     require(!c.device.empty(), "device", "cpu, cuda or cuda:N", source);
+    validateLora(c.lora, source);
 }
 
 nlohmann::json toJson(const RrrConfig &config)
 {
     nlohmann::json out = nlohmann::json::object();
     forEachField(config, [&out](const char *key, const auto &value) { out[key] = value; });
+    // Only when set: the stored settings of runs from before these existed
+    // compare equal to what reading them back gives, so those runs resume.
+    if (config.lora.enabled())
+        out[kLoraKey] = train::toJson(config.lora);
+    if (config.gradientCheckpointing)
+        out[kCheckpointingKey] = true;
     return out;
 }
 
@@ -90,7 +124,7 @@ RrrConfig rrrConfigFromJson(const nlohmann::json &object, const std::string &sou
         throw Error("a Reflect-Retry-Reward config must be a JSON object", {source});
     const auto known = toJson(RrrConfig{});
     for (const auto &item : object.items())
-        if (!known.contains(item.key()))
+        if (!known.contains(item.key()) && item.key() != kLoraKey && item.key() != kCheckpointingKey)
             throw Error("unknown setting", {source, 0, item.key()});
     RrrConfig c;
     forEachField(c, [&](const char *key, auto &field) {
@@ -106,6 +140,18 @@ RrrConfig rrrConfigFromJson(const nlohmann::json &object, const std::string &sou
             throw Error("wrong type: " + it->dump(), {source, 0, key});
         field = it->template get<Field>();
     });
+    if (const auto it = object.find(kLoraKey); it != object.end()) {
+        try {
+            c.lora = train::loraSettingsFromJson(*it, source);
+        } catch (const Error &e) {
+            throw asLoraField(e, source);
+        }
+    }
+    if (const auto it = object.find(kCheckpointingKey); it != object.end()) {
+        if (!it->is_boolean())
+            throw Error("wrong type: " + it->dump() + " (true or false)", {source, 0, kCheckpointingKey});
+        c.gradientCheckpointing = it->get<bool>();
+    }
     validate(c, source);
     return c;
 }

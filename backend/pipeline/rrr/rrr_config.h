@@ -5,6 +5,8 @@
 // with the ~1M-parameter arith model. Torch-free.
 #pragma once
 
+#include "types/lora_config.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -50,14 +52,25 @@ struct RrrConfig {
     // from the newest. 0 = only after the last step.
     std::int64_t checkpointEvery = 10;
     std::string device = "cpu";
+    // LoRA (rank 0 = off: every weight trains). With an adapter only its A and B
+    // train, checkpoints and the final model are PEFT adapter folders, and the KL
+    // reference is the same model with the adapter switched off (no second copy).
+    // Stored as "lora" (PEFT's names) only when on, like gradient_checkpointing,
+    // so the stored settings of runs from before these existed still match.
+    train::LoraSettings lora;
+    bool gradientCheckpointing = false; // recompute layer activations in the backward pass
 };
 
-/// Throws rlrf::Error naming the first field out of range (and `source`).
+/// Throws rlrf::Error naming the first field out of range (and `source`). The
+/// LoRA fields are named "lora.r", "lora.lora_alpha", "lora.lora_dropout" and
+/// "lora.target_modules", and checked even with rank 0 (a wrong value is a
+/// mistake whether or not it is used yet).
 void validate(const RrrConfig &config, const std::string &source = "rrr config");
 
 nlohmann::json toJson(const RrrConfig &config);
 /// Unknown keys and wrong types are errors naming the key; missing keys keep
-/// their defaults; the result is validated.
+/// their defaults (so settings stored before a key existed read as they ran);
+/// the result is validated.
 RrrConfig rrrConfigFromJson(const nlohmann::json &object, const std::string &source);
 
 } // namespace rlrf::rrr

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "pipeline/rrr/rrr_task_factory.h"
+#include "types/lora_config.h"
 
 #include <cstdlib>
 
@@ -112,6 +113,38 @@ std::vector<RrrOptionField> makeFields()
                           [](RrrConfig &c) -> double & { return c.retryTemperature; }));
     f.push_back(realField("beta", "B", "beta", "KL coefficient to the reference", 0, false,
                           [](RrrConfig &c) -> double & { return c.beta; }));
+    // LoRA: the keys are the stored config's ("lora.r"), which validate() names.
+    f.push_back(integerField("lora-r", "N", "lora.r",
+                             "train a LoRA adapter of rank N instead of every weight; 0 = off", 0,
+                             [](RrrConfig &c) -> std::int64_t & { return c.lora.rank; }));
+    f.push_back(realField("lora-alpha", "A", "lora.lora_alpha", "LoRA alpha; the update is scaled by alpha / r", 0,
+                          true, [](RrrConfig &c) -> double & { return c.lora.alpha; }));
+    // Below 1 (validate() says so by name): a range here has no exclusive maximum.
+    f.push_back(realField("lora-dropout", "P", "lora.lora_dropout",
+                          "dropout on the adapter's input in training, below 1", 0, false,
+                          [](RrrConfig &c) -> double & { return c.lora.dropout; }));
+    {
+        RrrOptionField targets;
+        targets.flag = "lora-targets";
+        targets.valueName = "LIST";
+        targets.kind = Kind::List;
+        targets.key = "lora.target_modules";
+        targets.help = "layers the adapter adapts, comma-separated, or all-linear";
+        targets.choices = train::loraTargetableModules();
+        targets.get = [](const R &r) { return options::joinList(r.config.lora.targetModules); };
+        targets.set = [](R &r, const std::string &t) { r.config.lora.targetModules = options::splitList(t); };
+        f.push_back(targets);
+    }
+    {
+        RrrOptionField checkpointing;
+        checkpointing.flag = "gradient-checkpointing";
+        checkpointing.kind = Kind::Switch;
+        checkpointing.key = "gradient_checkpointing";
+        checkpointing.help = "recompute each layer's activations in the backward pass (less memory, more compute)";
+        checkpointing.get = [](const R &r) { return std::string(r.config.gradientCheckpointing ? "1" : "0"); };
+        checkpointing.set = [](R &r, const std::string &t) { r.config.gradientCheckpointing = t == "1"; };
+        f.push_back(checkpointing);
+    }
     {
         RrrOptionField device;
         device.flag = "device";
@@ -137,8 +170,12 @@ const std::vector<RrrOptionField> &rrrOptionFields()
 void applyRrrValues(const std::map<std::string, std::string> &values, RrrRunRequest &request,
                     const std::string &source)
 {
+    // PEFT's shorthand for every linear layer reads as the list it stands for.
+    auto given = values;
+    if (const auto it = given.find("lora-targets"); it != given.end() && (it->second == "all-linear" || it->second == "all"))
+        it->second = options::joinList(train::loraTargetableModules());
     try {
-        options::applyValues(rrrOptionFields(), values, request);
+        options::applyValues(rrrOptionFields(), given, request);
     } catch (const Error &e) {
         throw Error(e.message(), {source, 0, e.source().field});
     }

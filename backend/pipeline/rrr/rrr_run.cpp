@@ -7,6 +7,7 @@
 #include "core/logging.h"
 #include "model/text_model.h"
 #include "pipeline/rrr/rrr_checkpoint.h"
+#include "pipeline/rrr/rrr_models.h"
 #include "pipeline/rrr/rrr_task_factory.h"
 #include "pipeline/run/recorded_run.h"
 #include "pipeline/run/run_setup.h"
@@ -39,8 +40,9 @@ std::string resolveModelDir(const RrrRunRequest &request, store::Project &projec
         if (fs::exists(besideProject))
             return besideProject.string();
     }
-    if (!fs::is_regular_file(fs::path(given) / "config.json"))
-        throw Error("not a model folder (no config.json)", {given, 0, "model"});
+    if (!isModelFolder(given))
+        throw Error("not a model folder (no config.json, nor an adapter_config.json of a LoRA adapter)",
+                    {given, 0, "model"});
     return given;
 }
 
@@ -221,28 +223,23 @@ RrrRunResult Runner::run()
     m_settings = toJson(m_config);
     // Input errors (task, data, model) throw before the run's row changes.
     const auto task = makeRrrTask(m_task, m_data);
-    if (!fs::is_regular_file(fs::path(m_modelDir) / "config.json"))
-        throw Error("not a model folder (no config.json)", {m_modelDir, 0, "model"});
-    const model::PolicyOptions options{m_config.device, "float32"};
+    if (!isModelFolder(m_modelDir))
+        throw Error("not a model folder (no config.json, nor an adapter_config.json of a LoRA adapter)",
+                    {m_modelDir, 0, "model"});
     // A continued run's policy starts from its newest step checkpoint, or from
-    // its final model once training is done.
+    // its final model once training is done (adapter folders when it trains a
+    // LoRA adapter: they load with their base).
     std::string start = m_modelDir;
     if (previous) {
         const auto final = (fs::path(m_outputDir) / "final").string();
-        if (store::StageRepository(m_project.db()).isDone({previous->id, 0, stages::kSteps})
-            && fs::is_regular_file(fs::path(final) / "config.json"))
+        if (store::StageRepository(m_project.db()).isDone({previous->id, 0, stages::kSteps}) && isModelFolder(final))
             start = final;
         else if (const auto point = latestRrrCheckpoint(m_outputDir, m_settings))
             start = point->folder;
     }
-    auto policy = model::TextModel::load(start, options);
+    const auto source = previous ? m_request.projectPath + ": run " + std::to_string(previous->id) : "rrr settings";
+    auto models = RrrModels::load(m_config, m_modelDir, start, source);
     m_startFolder = start;
-    // The frozen reference is a second copy only when the KL term reads it (or
-    // the policy no longer is the starting model).
-    std::optional<model::TextModel> ownReference;
-    if (m_config.beta > 0.0 || start != m_modelDir)
-        ownReference = model::TextModel::load(m_modelDir, options);
-    const auto &reference = ownReference ? *ownReference : policy;
 
     if (previous) {
         m_lock.emplace(store::RunLock::acquire(m_request.projectPath, previous->id));
@@ -259,7 +256,7 @@ RrrRunResult Runner::run()
     }
     m_parent = pipeline::checkpointOfFolder(m_project, m_modelDir);
     try {
-        return body(policy, reference, *task);
+        return body(models.policy(), models.reference(), *task);
     } catch (const std::exception &e) {
         m_record->finish(Outcome::Failed, e.what());
         throw;

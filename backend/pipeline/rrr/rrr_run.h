@@ -8,7 +8,9 @@
 // "train") and the checkpoint. Each stage's output and its "done" mark land in
 // one transaction, and the loop leaves resumable checkpoints (policy + AdamW
 // state, rrr_checkpoint.h), so a killed run continues where it stood and ends
-// with the rows an uninterrupted run has. Torch-free facade.
+// with the rows an uninterrupted run has. With config.lora only a LoRA adapter
+// trains (rrr_models.h): checkpoints and the final model are adapter folders.
+// Torch-free facade.
 #pragma once
 
 #include "core/progress.h"

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "pipeline/rrr/rrr_models.h"
+
+#include "core/logging.h"
+#include "model/adapter_folder.h"
+#include "train/lora_setup.h"
+
+#include <filesystem>
+
+namespace fs = std::filesystem;
+
+namespace rlrf::rrr {
+
+bool isModelFolder(const std::string &folder)
+{
+    std::error_code error;
+    return fs::is_regular_file(fs::path(folder) / "config.json", error) || model::isAdapterFolder(folder);
+}
+
+RrrModels::RrrModels(model::TextModel policy, std::optional<model::TextModel> reference)
+    : m_policy(std::move(policy)), m_reference(std::move(reference))
+{
+}
+
+RrrModels RrrModels::load(const RrrConfig &config, const std::string &startModel, const std::string &from,
+                          const std::string &source)
+{
+    // RRR has no dtype setting: float32 throughout, the adapter included.
+    const model::PolicyOptions options{config.device, "float32"};
+    auto policy = model::TextModel::load(from, options);
+    train::prepareLora(policy.policy(), config.lora, config.seed, source);
+    if (config.gradientCheckpointing)
+        // GrpoTrainer has no switch for it yet (and scores in eval mode, where
+        // the decoder never checkpoints); said here so nobody counts on it.
+        log::get("rrr")->warn("gradient checkpointing is not applied to the GRPO updates yet; "
+                              "the run trains without it");
+    if (policy.policy().hasLora()) {
+        const auto lora = policy.policy().lora();
+        log::get("rrr")->info("rrr: training a LoRA adapter (r {}, alpha {}) on {}; the KL reference is the same "
+                              "model with the adapter switched off",
+                              lora.rank, lora.alpha, policy.policy().baseFolder());
+        return RrrModels(std::move(policy), std::nullopt);
+    }
+    if (config.beta > 0.0 || from != startModel)
+        return RrrModels(policy, model::TextModel::load(startModel, options));
+    return RrrModels(std::move(policy), std::nullopt);
+}
+
+} // namespace rlrf::rrr
