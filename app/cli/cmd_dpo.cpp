@@ -3,13 +3,16 @@
 // preference pairs, or the continuation of an interrupted run from its checkpoint.
 #include "cli/command_registry.h"
 #include "cli/lora_args.h"
+#include "cli/memory_check_args.h"
 
 #include "core/json_io.h"
+#include "model/adapter_folder.h"
 #include "model/text_model.h"
 #include "train/dpo_trainer.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -52,6 +55,21 @@ int runDpoCommand(const rlrf::cli::ParsedArgs &args)
         textModel = rlrf::model::TextModel::load(modelFolder, {"cpu", "float32"});
     const auto pairs = rlrf::train::readDpoPairs(pairsFile, textModel ? &*textModel : nullptr);
     textModel.reset();
+    rlrf::train::RunMemoryRequest memory;
+    memory.kind = rlrf::train::PlanKind::Dpo;
+    memory.modelFolder = modelFolder;
+    memory.lora = config.lora;
+    memory.gradientCheckpointing = config.gradientCheckpointing;
+    memory.dtype = config.dtype;
+    memory.device = config.device;
+    memory.microBatch = config.batchSize;
+    memory.gradAccum = config.gradientAccumulation;
+    for (const auto &pair : pairs)
+        memory.maxLength = std::max<std::int64_t>(
+            memory.maxLength, static_cast<std::int64_t>(pair.prompt.size() + std::max(pair.chosen.size(), pair.rejected.size())));
+    const bool lora = config.lora.enabled() || rlrf::model::isAdapterFolder(modelFolder);
+    memory.referenceElsewhere = (args.has("ref") && args.value("ref") != modelFolder) || (args.has("resume") && !lora);
+    rlrf::cli::checkRunMemory(args, memory);
     // One JSON line of TRL-named metrics per optimizer step on stderr, once the step
     // is complete (progress follows a step's metrics).
     rlrf::RunContext context;
@@ -101,7 +119,8 @@ std::vector<rlrf::cli::OptionSpec> dpoOptions()
      {"dtype", "T", "float32 or bfloat16 (bf16 autocast on CUDA)"},
      {"ref-cache", "DIR", "reference log-prob cache folder (default OUT/reference_cache)"},
      {"resume", "CHECKPOINT_DIR", "continue an interrupted run from its checkpoint-N folder (same options and pairs)"},
-     {"gradient-checkpointing", "", "recompute activations in the backward pass: far less memory, ~1/3 more time"}};
+     {"gradient-checkpointing", "", "recompute activations in the backward pass: far less memory, ~1/3 more time"},
+     rlrf::cli::ignoreMemoryPlanOption()};
     for (auto &option : rlrf::cli::loraOptions())
         options.push_back(option);
     return options;

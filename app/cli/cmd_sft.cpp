@@ -4,15 +4,18 @@
 // one JSON line; the exit code is 1 when the run failed or was stopped.
 #include "cli/command_registry.h"
 #include "cli/lora_args.h"
+#include "cli/memory_check_args.h"
 
 #include "core/error.h"
 #include "core/json_io.h"
 #include "model/text_model.h"
 #include "train/sft.h"
+#include "train/available_memory.h"
 #include "train/sft_data.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <csignal>
 #include <iostream>
@@ -62,11 +65,28 @@ nlohmann::json number(double x) { return std::isfinite(x) ? nlohmann::json(x) : 
 int runSftCommand(const rlrf::cli::ParsedArgs &args)
 {
     const auto config = configFrom(args);
+    // Text lines need the tokenizer, which comes with the model: the plan uses the
+    // memory that was free before the model was loaded.
+    rlrf::train::RunMemoryRequest memory;
+    memory.availableBytes = rlrf::train::cpuAvailableBytes();
     const auto model = rlrf::model::TextModel::load(args.required("model"), {config.device, config.dtype});
     rlrf::train::SftData data;
     data.train = rlrf::train::readSftJsonl(args.required("data"), &model);
     if (args.has("validation"))
         data.validation = rlrf::train::readSftJsonl(args.value("validation"), &model);
+    memory.kind = rlrf::train::PlanKind::Sft;
+    memory.modelFolder = args.required("model");
+    memory.lora = config.lora;
+    memory.gradientCheckpointing = config.gradientCheckpointing;
+    memory.dtype = config.dtype;
+    memory.device = config.device;
+    memory.microBatch = config.batchSize;
+    memory.gradAccum = config.gradientAccumulation;
+    for (const auto *examples : {&data.train, &data.validation})
+        for (const auto &e : *examples)
+            memory.maxLength = std::max<std::int64_t>(memory.maxLength,
+                                                      static_cast<std::int64_t>(e.promptIds.size() + e.answerIds.size()));
+    rlrf::cli::checkRunMemory(args, memory);
     rlrf::RunContext context;
     context.onMetric = [](std::int64_t step, const std::string &key, double value) {
         std::cerr << nlohmann::json{{"step", step}, {"metric", key}, {"value", number(value)}}.dump() << std::endl;
@@ -109,6 +129,7 @@ std::vector<rlrf::cli::OptionSpec> sftOptions()
         {"dtype", "T", "float32, bfloat16 or auto (default float32)"},
         {"resume", "", "continue from the newest checkpoint in --out"},
         {"gradient-checkpointing", "", "recompute activations in the backward pass: far less memory, ~1/3 more time"},
+        rlrf::cli::ignoreMemoryPlanOption(),
     };
     for (auto &option : rlrf::cli::loraOptions())
         options.push_back(option);

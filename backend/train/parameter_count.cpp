@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "train/parameter_count.h"
 
+#include "types/lora_config.h"
+
 #include "core/error.h"
 #include "model/model_config.h"
 
@@ -89,9 +91,7 @@ std::int64_t parameterCount(const ModelShape &s)
 
 const std::vector<std::string> &loraTargetNames()
 {
-    static const std::vector<std::string> names{"q_proj", "k_proj", "v_proj", "o_proj",
-                                                "gate_proj", "up_proj", "down_proj"};
-    return names;
+    return loraTargetableModules(); // one list for the adapters and their plan
 }
 
 std::int64_t loraParameterCount(const ModelShape &shape, std::int64_t rank, const std::vector<std::string> &targets)

@@ -128,6 +128,25 @@ private Q_SLOTS:
         QVERIFY(fs::is_directory(fs::path(out) / "reference_cache"));
     }
 
+    // bfloat16 weights: the frozen base is held in bfloat16 (half the memory),
+    // the adapter, its gradients and AdamW state in float32, and it still learns.
+    void aBfloat16BaseTrainsAFloat32Adapter()
+    {
+        const auto pairs = memorisablePairs();
+        auto config = loraDpoConfig();
+        config.dtype = "bfloat16";
+        const auto out = m_dir.filePath(QStringLiteral("dpo-bf16")).toStdString();
+        const auto result = runDpo(config, m_model, {}, pairs, out, {});
+        QVERIFY2(result.outcome == Outcome::Succeeded, result.message.c_str());
+        QVERIFY2(result.metrics.at("dpo/loss") < 0.3, qPrintable(QString::number(result.metrics.at("dpo/loss"))));
+        for (const auto &[name, t] : adapterTensors(out + "/final"))
+            QVERIFY2(t.scalar_type() == torch::kFloat32, name.c_str());
+        const auto trained = model::Policy::load(out + "/final", {"cpu", "bfloat16"});
+        QCOMPARE(trained.dtype(), std::string("bfloat16"));
+        QVERIFY(trained.hasLora());
+        QVERIFY(meanMargin(trained, pairs) > meanMargin(model::Policy::load(m_model, {"cpu", "bfloat16"}), pairs) + 2.0);
+    }
+
     void anInterruptedLoraRunResumesToTheSameAdapter()
     {
         const auto pairs = memorisablePairs();
