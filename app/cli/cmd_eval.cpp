@@ -60,6 +60,7 @@ rlrf::eval::FeedbackFunction feedbackFor(const std::string &task)
 struct ModelAndTask {
     std::string modelDir;
     std::string task;
+    std::string baseModel; // a LoRA run's M_I: the project's model folder, the adapter's base
 };
 
 // FILE --iteration I [--run R]: the project's task and its model M_I.
@@ -76,17 +77,19 @@ ModelAndTask projectModel(const rlrf::cli::ParsedArgs &args)
     if (args.has("run"))
         run = args.intValue("run", 0);
     auto project = rlrf::store::Project::open(args.positional.at(0));
-    return {rlrf::pipeline::modelForIteration(project, static_cast<int>(iteration), run).folder, project.info().task};
+    const auto model = rlrf::pipeline::modelForIteration(project, static_cast<int>(iteration), run);
+    return {model.folder, project.info().task, model.baseModel};
 }
 
 int runEval(const rlrf::cli::ParsedArgs &args)
 {
     const auto options = optionsFrom(args);
-    const auto chosen = args.positional.empty() ? ModelAndTask{args.required("model"), args.required("task")}
+    const auto chosen = args.positional.empty() ? ModelAndTask{args.required("model"), args.required("task"), {}}
                                                 : projectModel(args);
     const std::string &taskName = chosen.task;
     const auto task = rlrf::tasks::makeTask(taskName);
-    const auto model = rlrf::model::TextModel::load(chosen.modelDir, {args.value("device", "cpu"), "float32"});
+    const auto model =
+        rlrf::model::TextModel::load(chosen.modelDir, {args.value("device", "cpu"), "float32", chosen.baseModel});
     const bool json = args.has("json");
     const auto result = rlrf::eval::evaluateOnTask(model, *task, options);
     if (args.has("items"))

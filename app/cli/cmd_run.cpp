@@ -33,6 +33,9 @@ extern "C" void onRunInterrupt(int)
 
 rlrf::pipeline::PipelineOptions optionsFrom(const rlrf::cli::ParsedArgs &args)
 {
+    // Without a rank they would be ignored (as `rlrf sft` and `rlrf dpo` refuse them).
+    if (!args.has("lora-r") && (args.has("lora-alpha") || args.has("lora-dropout") || args.has("lora-targets")))
+        throw UsageError("--lora-alpha, --lora-dropout and --lora-targets need --lora-r N");
     try {
         return rlrf::pipeline::runOptionsFromValues(rlrf::cli::tableValues(rlrf::pipeline::runOptionFields(), args),
                                                     "command line");
@@ -125,7 +128,7 @@ const rlrf::cli::RegisterCommand reg{{
     "run the RLRF loop (sample, critique, refine, pairs, DPO, evaluate) for K iterations; resumable",
     "rlrf run FILE --iterations K [--auto-approve] [--baseline] [--prompts N] [--samples N] [--temperature T] "
     "[--generator SPEC] [--judge SPEC] [--pair-rule R[,R]] [--delta D] [--sft-epochs N] [--sft-source S] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
-    "[--eval-n N]",
+    "[--eval-n N] [--lora-r N [--lora-alpha A] [--lora-dropout P] [--lora-targets LIST]] [--gradient-checkpointing]",
     rlrf::cli::optionSpecs(rlrf::pipeline::runOptionFields(),
                            {{"new", "", "start a new run even if an unfinished one of the same mode exists"}}),
     1,

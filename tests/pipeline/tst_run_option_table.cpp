@@ -147,7 +147,11 @@ private Q_SLOTS:
 
     void rangesAreWhatValidateAccepts()
     {
-        checkRangesMatchValidate(pipeline::runOptionFields(), pipeline::PipelineOptions{},
+        // With an adapter, so validate() checks the LoRA fields too (it ignores
+        // alpha and dropout while the rank is 0).
+        pipeline::PipelineOptions withAdapter;
+        withAdapter.sft.lora.rank = withAdapter.dpo.lora.rank = 4;
+        checkRangesMatchValidate(pipeline::runOptionFields(), withAdapter,
                                  [](const pipeline::PipelineOptions &o) { pipeline::validate(o); });
         checkRangesMatchValidate(rrr::rrrOptionFields(), rrr::RrrRunRequest{},
                                  [](const rrr::RrrRunRequest &r) { rrr::validate(r.config); });

@@ -2,6 +2,7 @@
 #include "pipeline/run/iteration_models.h"
 
 #include "core/error.h"
+#include "model/adapter_folder.h"
 #include "pipeline/run/run_setup.h"
 #include "store/checkpoint_repository.h"
 
@@ -27,7 +28,10 @@ IterationModel modelForIteration(store::Project &project, int iteration, std::op
                         + (runId ? " of run " + std::to_string(*runId) : std::string())
                         + "; train it with `rlrf run FILE --iterations " + std::to_string(iteration) + "`",
                     {project.path(), 0, "checkpoints"});
-    return {found->path, found->id};
+    IterationModel model{found->path, found->id, {}};
+    if (model::isAdapterFolder(model.folder))
+        model.baseModel = resolveModelDir(project);
+    return model;
 }
 
 } // namespace rlrf::pipeline

@@ -15,6 +15,10 @@ namespace rlrf::pipeline {
 struct IterationModel {
     std::string folder;
     std::optional<std::int64_t> checkpointId; // none for M0 when no run registered it yet
+    // A LoRA run's M_i is an adapter folder whose base is the project's model
+    // folder: that folder, to load it with (PolicyOptions::baseModel); empty for
+    // a full model folder.
+    std::string baseModel;
 };
 
 /// Throws rlrf::Error naming the project when no such checkpoint exists.

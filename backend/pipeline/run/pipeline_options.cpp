@@ -117,6 +117,20 @@ train::SftConfig sftFromJson(const nlohmann::json &object, const std::string &so
     return config;
 }
 
+// One adapter is trained through the whole run (the supervised pass and DPO of
+// every iteration), so both trainers must describe the same one.
+void validateLora(const PipelineOptions &o, const std::string &source)
+{
+    const auto &sft = o.sft.lora, &dpo = o.dpo.lora;
+    require(sft.rank == dpo.rank && sft.alpha == dpo.alpha && sft.dropout == dpo.dropout
+                && sft.targetModules == dpo.targetModules && sft.useRslora == dpo.useRslora,
+            "the supervised pass and DPO train one adapter: their LoRA settings must be the same", source,
+            "sft.lora");
+    require(o.sft.gradientCheckpointing == o.dpo.gradientCheckpointing,
+            "the supervised pass and DPO share one gradient_checkpointing setting", source,
+            "sft.gradient_checkpointing");
+}
+
 } // namespace
 
 PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std::string &source)
@@ -218,6 +232,7 @@ void validate(const PipelineOptions &o, const std::string &source)
         train::validate(o.sft, source + " (sft)");
     require(o.sftSource == "pairs" || o.sftSource == "pool", "must be pairs or pool", source, "sft_source");
     train::validate(o.dpo, source + " (dpo)");
+    validateLora(o, source);
 }
 
 } // namespace rlrf::pipeline

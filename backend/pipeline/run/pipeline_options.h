@@ -84,6 +84,12 @@ struct PipelineOptions {
     train::SftConfig sft = defaultSft();
     std::string sftSource = "pool";
     train::DpoConfig dpo = defaultDpo();
+    // LoRA (sft.lora == dpo.lora, validate() holds them equal) and gradient
+    // checkpointing live in the trainers' settings, which store them only when
+    // set: a run stored before them reads back as full fine-tuning, as it ran.
+    // With a rank, iteration 0's supervised pass attaches one adapter to M0 and
+    // every later pass trains that adapter on; each M_i (i >= 1) is a PEFT
+    // adapter folder whose base is M0's folder (pipeline/train/dpo_stage.h).
 
     // evaluate
     std::string evalSplit = "test";

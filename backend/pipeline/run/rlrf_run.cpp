@@ -6,6 +6,7 @@
 #include "eval/project_evaluation.h"
 #include "eval/win_rate.h"
 #include "feedback/judge_factory.h"
+#include "model/adapter_folder.h"
 #include "model/text_model.h"
 #include "pipeline/critique/critique_stage.h"
 #include "pipeline/pairs/pair_stage.h"
@@ -74,8 +75,11 @@ private:
     {
         if (!m_model || m_model->folder() != m_policyFolder) {
             log::get("pipeline")->info("loading {}", m_policyFolder);
+            // M_i of a LoRA run is an adapter folder on M0: its base is the
+            // project's model folder, wherever the adapter says it was.
+            const std::string base = model::isAdapterFolder(m_policyFolder) ? m_modelDir : std::string();
             m_model = std::make_unique<model::TextModel>(model::TextModel::load(
-                m_policyFolder, {m_run.options.dpo.device, m_run.options.dpo.dtype}));
+                m_policyFolder, {m_run.options.dpo.device, m_run.options.dpo.dtype, base}));
         }
         return *m_model;
     }

@@ -2,6 +2,7 @@
 #include "pipeline/run/run_option_table.h"
 
 #include "core/error.h"
+#include "types/lora_config.h"
 
 #include <cstdlib>
 
@@ -195,6 +196,46 @@ std::vector<RunOptionField> makeFields()
         dtype.set = [](O &o, const std::string &t) { o.dpo.dtype = o.sft.dtype = t; };
         f.push_back(dtype);
     }
+    // LoRA: one adapter on M0, trained by the supervised pass and DPO of every
+    // iteration, so each field sets the SFT and the DPO settings together.
+    // Keys as train::validate(LoraSettings) names its fields.
+    f.push_back(integerField("lora-r", "r",
+                             "train a LoRA adapter of rank N on M0 instead of every weight; M1, M2, ... are adapter "
+                             "folders (0 = off)",
+                             0, kNoLimit, [](O &o) -> std::int64_t & { return o.dpo.lora.rank; }));
+    f.back().set = [](O &o, const std::string &t) { o.dpo.lora.rank = o.sft.lora.rank = integer(t); };
+    f.push_back(realField("lora-alpha", "A", "lora_alpha", "LoRA alpha; the update is scaled by alpha / r", 0,
+                          kNoLimit, true, [](O &o) -> double & { return o.dpo.lora.alpha; }));
+    f.back().set = [](O &o, const std::string &t) { o.dpo.lora.alpha = o.sft.lora.alpha = real(t); };
+    // Below 1: the table has no exclusive maximum, validate() says so.
+    f.push_back(realField("lora-dropout", "P", "lora_dropout",
+                          "dropout on the adapter's input while training, below 1", 0, kNoLimit, false,
+                          [](O &o) -> double & { return o.dpo.lora.dropout; }));
+    f.back().set = [](O &o, const std::string &t) { o.dpo.lora.dropout = o.sft.lora.dropout = real(t); };
+    {
+        RunOptionField targets;
+        targets.flag = "lora-targets";
+        targets.valueName = "LIST";
+        targets.kind = Kind::List;
+        targets.key = "target_modules";
+        targets.help = "layers the adapter adapts; comma-separated";
+        targets.choices = train::loraTargetableModules();
+        targets.choices.push_back("all-linear");
+        targets.get = [](const O &o) {
+            const auto &modules = o.dpo.lora.targetModules;
+            return modules == train::loraTargetableModules() ? std::string("all-linear") : options::joinList(modules);
+        };
+        // checkValue() has checked each name against the choices.
+        targets.set = [](O &o, const std::string &t) {
+            o.dpo.lora.targetModules = o.sft.lora.targetModules = train::parseLoraTargets(t, "--lora-targets");
+        };
+        f.push_back(targets);
+    }
+    f.push_back(switchField("gradient-checkpointing", "gradient_checkpointing",
+                            "recompute each layer's activations in the backward pass: a fraction of the memory for "
+                            "about a third more compute",
+                            [](const O &o) { return o.dpo.gradientCheckpointing; },
+                            [](O &o, bool on) { o.dpo.gradientCheckpointing = o.sft.gradientCheckpointing = on; }));
     {
         RunOptionField seed;
         seed.flag = "seed";

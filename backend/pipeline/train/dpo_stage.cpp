@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "model/adapter_folder.h"
 #include "model/text_model.h"
 #include "pipeline/run/recorded_run.h"
 #include "pipeline/train/sft_stage.h"
@@ -71,8 +72,10 @@ std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
 
 bool trainsInPlace(const PipelineOptions &options)
 {
+    // With LoRA the frozen base stays in the asked dtype and only the float32
+    // adapter trains, so the model as loaded is what DPO trains.
     const bool cuda = options.dpo.device.rfind("cuda", 0) == 0;
-    return !cuda || options.dpo.dtype == "float32";
+    return !cuda || options.dpo.dtype == "float32" || options.dpo.lora.enabled();
 }
 
 TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder)
@@ -123,7 +126,10 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
     std::optional<model::Policy> loaded;
     if (!inPlace || (dpoStart != policyFolder && !sft.trainedInPlace)) {
         const bool cuda = config.device.rfind("cuda", 0) == 0;
-        loaded = model::Policy::load(dpoStart, {config.device, cuda ? std::string("float32") : config.dtype});
+        const bool master = cuda && !config.lora.enabled(); // float32 master weights unless only an adapter trains
+        loaded = model::Policy::load(dpoStart, {config.device, master ? std::string("float32") : config.dtype,
+                                                model::isAdapterFolder(dpoStart) ? env.policy->policy().baseFolder()
+                                                                                 : std::string()});
     }
     const model::Policy &start = loaded ? *loaded : *inPlace;
 

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "model/adapter_folder.h"
 #include "model/policy_prompt.h"
 #include "pipeline/pairs/pair_tokens.h"
 #include "pipeline/run/recorded_run.h"
@@ -120,7 +121,9 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
     const auto key = env.key(stages::kSft);
     train::SftData data;
     data.train = examples;
-    if (progress.isDone(key) && fs::exists(fs::path(finalFolder) / "config.json"))
+    // The pass's model: a full model folder, or with LoRA an adapter folder.
+    const bool saved = fs::exists(fs::path(finalFolder) / "config.json") || model::isAdapterFolder(finalFolder);
+    if (progress.isDone(key) && saved)
         return {Outcome::Succeeded, {}, finalFolder, static_cast<std::int64_t>(data.train.size())};
 
     if (data.train.empty()) {

@@ -3,12 +3,15 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "model/adapter_folder.h"
 #include "pipeline/pairs/pair_tokens.h"
+#include "pipeline/train/adapter_reference.h"
 #include "pipeline/run/recorded_run.h"
 #include "store/critique_repository.h"
 #include "store/pair_repository.h"
 #include "store/project_file.h"
 #include "store/prompt_repository.h"
+#include "train/lora_setup.h"
 
 #include <filesystem>
 #include <optional>
@@ -38,11 +41,17 @@ namespace {
 
 // The policy is its own frozen reference when it can be (the same folder, a
 // fresh pass: every reference log-prob is taken before the first update);
-// otherwise the reference folder is loaded.
+// otherwise the reference folder is loaded. With LoRA asked for, a full model
+// gets its adapter first (the run's first pass when no supervised pass ran),
+// and a policy with an adapter is trained against itself as it starts
+// (adapter_reference.h), never against a second copy of its base.
 train::DpoResult trainWithReference(const StoredPairsDpo &job, const model::Policy &policy,
                                     const std::string &resumeFrom, const RunContext &context)
 {
     const auto &config = job.config;
+    train::prepareLora(policy, config.lora, config.seed, "dpo settings");
+    if (policy.hasLora())
+        return trainAdapterAgainstStart(config, policy, job.pairs, job.outputFolder, context, resumeFrom);
     const std::string referenceFolder = job.referenceFolder.empty() ? job.policyFolder : job.referenceFolder;
     if (train::policyServesAsReference(config, job.policyFolder, job.referenceFolder, resumeFrom))
         return train::trainDpo(config, policy, policy, referenceFolder, job.pairs, job.outputFolder, context,
@@ -82,7 +91,8 @@ StoredPairsDpoResult trainOnStoredPairs(store::Project &project, const model::Po
                 run.dropPointsAfter(0);
                 // The refused attempt may have copied some of the checkpoint's
                 // weights already: start over from the folder, not from `policy`.
-                result.trained = model::Policy::load(job.policyFolder, {policy.device(), policy.dtype()});
+                const std::string base = model::isAdapterFolder(job.policyFolder) ? policy.baseFolder() : std::string();
+                result.trained = model::Policy::load(job.policyFolder, {policy.device(), policy.dtype(), base});
                 std::filesystem::remove_all(job.outputFolder);
                 result.training = trainWithReference(job, *result.trained, {}, recording);
             }
