@@ -110,7 +110,7 @@ private Q_SLOTS:
         QVERIFY(back.dpo.gradientCheckpointing);
     }
 
-    void loraSettingsWithoutARankAreRefused()
+    void badLoraSettingsAreRefused()
     {
         try {
             (void)pipeline::runOptionsFromValues({{"lora-targets", "q_proj,x_proj"}}, "command line");
@@ -127,6 +127,11 @@ private Q_SLOTS:
                                      QStringLiteral("--lora-dropout"), QStringLiteral("0.1")});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("need --lora-r N"), r.err.constData());
+        const auto dropout = test::runCli({QStringLiteral("run"), m_dir.path() + QStringLiteral("/none.rlrf"),
+                                           QStringLiteral("--lora-r"), QStringLiteral("4"),
+                                           QStringLiteral("--lora-dropout"), QStringLiteral("1")});
+        QCOMPARE(dropout.exitCode, 2);
+        QVERIFY2(dropout.err.contains("'lora_dropout': must be in [0, 1)"), dropout.err.constData());
     }
 
     void runStoredBeforeLoraReadsAsFullFineTuning()
