@@ -32,6 +32,10 @@ int runRrrCommand(const rlrf::cli::ParsedArgs &args)
         throw rlrf::cli::UsageError("missing required option --task");
     // A value out of range is an error of the run (exit 1), as it always was here.
     rlrf::rrr::applyRrrValues(rlrf::cli::tableValues(rlrf::rrr::rrrOptionFields(), args), request, "command line");
+    // As with sft and dpo: adapter details without a rank would be silently unused.
+    if (!request.config.lora.enabled()
+        && (args.has("lora-alpha") || args.has("lora-dropout") || args.has("lora-targets")))
+        throw rlrf::cli::UsageError("--lora-alpha, --lora-dropout and --lora-targets need --lora-r N");
     // One JSON line of metrics per optimizer step on stderr, when the step is done.
     rlrf::RunContext context;
     auto stepMetrics = std::make_shared<nlohmann::json>(nlohmann::json::object());
@@ -91,7 +95,11 @@ const rlrf::cli::RegisterCommand reg{{
     "\n"
     "Started again on the same project, it continues the newest RRR run of the same task that was killed or\n"
     "stopped, with the settings that run started with, from its newest step checkpoint (--checkpoint-every);\n"
-    "nothing is redone or duplicated. --new starts another.",
+    "nothing is redone or duplicated. --new starts another.\n"
+    "\n"
+    "With --lora-r N only a LoRA adapter trains: the model's weights stay frozen, the KL reference is the\n"
+    "same model with the adapter switched off (no second copy), and the checkpoints and the final model are\n"
+    "PEFT adapter folders that rlrf eval --model and every other --model DIR load with their base.",
     runRrrCommand}};
 
 } // namespace

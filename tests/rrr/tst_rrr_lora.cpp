@@ -12,7 +12,8 @@
 // onto the adapter's tensors), an adapter folder as --model trains its own
 // adapter, and another adapter on top of it is refused before a run is
 // recorded. Also: the settings' JSON, that settings stored before the LoRA
-// keys existed still find their checkpoints, and bad LoRA values named.
+// keys existed still find their checkpoints, bad LoRA values named, and the
+// warning that gradient checkpointing is not applied to GRPO updates yet.
 #include "pipeline/rrr/rrr_checkpoint.h"
 #include "pipeline/rrr/rrr_models.h"
 #include "pipeline/rrr/rrr_option_table.h"
@@ -227,6 +228,31 @@ private Q_SLOTS:
         for (const auto &f : rrr::rrrOptionFields())
             if (f.flag == "lora-r" || f.flag == "lora-targets" || f.flag == "gradient-checkpointing")
                 QVERIFY2(!f.get(defaults).empty(), f.flag.c_str());
+    }
+
+    // Which reference a run gets, and what it says about gradient checkpointing.
+    void modelsOfARun()
+    {
+        auto config = tiny("unused").config;
+        config.gradientCheckpointing = true;
+        takeLog();
+        {
+            auto models = rrr::RrrModels::load(config, m_model, m_model, "test");
+            QVERIFY(models.policy().policy().hasLora());
+            QVERIFY(models.referenceIsPolicy());
+            QCOMPARE(&models.reference(), static_cast<const model::TextModel *>(&models.policy()));
+        }
+        const auto log = takeLog();
+        QCOMPARE(modelLoads(log), 1);
+        QVERIFY2(log.find("gradient checkpointing is not applied to the GRPO updates yet") != std::string::npos,
+                 log.c_str());
+        // Full fine-tuning with a KL term keeps a frozen copy of the start model.
+        config.lora.rank = 0;
+        config.gradientCheckpointing = false;
+        auto full = rrr::RrrModels::load(config, m_model, m_model, "test");
+        QVERIFY(!full.policy().policy().hasLora());
+        QVERIFY(!full.referenceIsPolicy());
+        QCOMPARE(modelLoads(takeLog()), 2);
     }
 
     void loraRunTrainsOnlyTheAdapter()
