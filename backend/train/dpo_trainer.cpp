@@ -339,6 +339,17 @@ DpoResult DpoRun::stop(Outcome outcome, const std::string &message)
     return m_result;
 }
 
+// A hash of an adapter's values (its tensors' bytes, in parameter order).
+std::string adapterFingerprint(const model::LlamaModelImpl &module)
+{
+    std::string bytes;
+    for (const auto &t : model::loraParameters(module)) {
+        const auto cpu = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+        bytes.append(static_cast<const char *>(cpu.data_ptr()), static_cast<std::size_t>(cpu.nbytes()));
+    }
+    return fnv1aHex(bytes);
+}
+
 // The configured cache, else the output folder's; a resumed run whose checkpoint
 // sits in another output folder reads that run's cache, so nothing is recomputed.
 std::string referenceCacheFolder(const DpoConfig &config, const std::string &outputFolder,
@@ -360,12 +371,17 @@ std::string referenceCacheFolder(const DpoConfig &config, const std::string &out
 
 DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const model::Policy &reference,
                    const std::string &referenceFolder, const std::vector<DpoPair> &pairs,
-                   const std::string &outputFolder, const RunContext &context, const std::string &resumeFrom)
+                   const std::string &outputFolder, const RunContext &context, const std::string &resumeFrom,
+                   AdapterReference adapterReference)
 {
     validate(config);
     validatePairs(pairs, policy.config().vocabSize);
     const auto plan = makePlan(config, pairs.size());
-    const auto identity = referenceModelIdentity(referenceFolder, reference.dtype());
+    const bool ownReference = &reference.module() == &policy.module();
+    const bool adapterOn = ownReference && policy.hasLora() && adapterReference == AdapterReference::Start;
+    auto identity = referenceModelIdentity(referenceFolder, reference.dtype());
+    if (adapterOn) // another model than the base: its cache entries must not pass for the base's
+        identity += ";adapter:" + adapterFingerprint(policy.module());
     auto fingerprint = dpoFingerprint(config, pairs, identity);
     std::optional<DpoResumePoint> resume; // checked before the reference log-probs: a refusal costs nothing
     if (!resumeFrom.empty())
@@ -377,7 +393,7 @@ DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const m
     // The policy as its own reference with an adapter: the reference is the base,
     // the adapter switched off (as TRL does with a PEFT model).
     std::optional<model::LoraDisabled> adapterOff;
-    if (&reference.module() == &policy.module())
+    if (ownReference && !adapterOn)
         adapterOff.emplace(policy.module());
     auto referenceValues = referenceLogProbs(reference, identity, pairs,
                                              referenceCacheFolder(config, outputFolder, resumeFrom),

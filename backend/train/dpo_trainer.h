@@ -61,10 +61,23 @@ DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const
 bool policyServesAsReference(const DpoConfig &config, const std::string &policyFolder,
                              const std::string &referenceFolder, const std::string &resumeFrom);
 
+// What a policy carrying a LoRA adapter is as its own reference.
+enum class AdapterReference {
+    // The base with the adapter switched off, as TRL does with a PEFT model:
+    // `rlrf dpo --lora-r N`, whose adapter starts at zero anyway.
+    Base,
+    // The policy as it stands before the first step, adapter on: an RLRF
+    // iteration's DPO against the model it starts from (the adapter trained by
+    // the supervised pass and earlier iterations), as in full fine-tuning.
+    Start,
+};
+
 // The same on already loaded models; `policy` is trained in place. The reference's
-// identity for the cache comes from `referenceFolder`.
+// identity for the cache comes from `referenceFolder` (with AdapterReference::Start
+// also from the adapter's starting values).
 DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const model::Policy &reference,
                    const std::string &referenceFolder, const std::vector<DpoPair> &pairs,
-                   const std::string &outputFolder, const RunContext &context, const std::string &resumeFrom = {});
+                   const std::string &outputFolder, const RunContext &context, const std::string &resumeFrom = {},
+                   AdapterReference adapterReference = AdapterReference::Base);
 
 } // namespace rlrf::train

@@ -147,6 +147,47 @@ private Q_SLOTS:
         QVERIFY(meanMargin(trained, pairs) > meanMargin(model::Policy::load(m_model, {"cpu", "bfloat16"}), pairs) + 2.0);
     }
 
+    // A policy that already carries a trained adapter as its own reference: the
+    // base (adapter off, the default) or itself as it starts (adapter on, what
+    // an RLRF iteration wants); the two get separate cache entries.
+    void theReferenceOfAnAdapterIsTheBaseOrTheStart()
+    {
+        const auto pairs = memorisablePairs();
+        auto config = loraDpoConfig();
+        config.epochs = 1;
+        auto firstRewards = [&](AdapterReference which, const char *name) {
+            auto policy = model::Policy::load(m_model);
+            policy.addLora(lora(8), 3);
+            {
+                torch::NoGradGuard noGrad;
+                torch::manual_seed(4);
+                for (auto &[n, t] : policy.module().lora->tensors)
+                    if (n.find("lora_B") != std::string::npos)
+                        t.normal_(0.0, 0.05);
+            }
+            std::map<std::string, double> first;
+            RunContext context;
+            context.onMetric = [&first](std::int64_t step, const std::string &key, double value) {
+                if (step == 1)
+                    first[key] = value;
+            };
+            const auto out = m_dir.filePath(QString::fromLatin1(name)).toStdString();
+            auto c = config;
+            c.referenceCacheDir = m_dir.filePath(QStringLiteral("shared-cache")).toStdString();
+            const auto result = trainDpo(c, policy, policy, m_model, pairs, out, context, {}, which);
+            if (result.outcome != Outcome::Succeeded)
+                qFatal("%s", result.message.c_str());
+            return std::pair{first.at("dpo/rewards/chosen"), result.referenceComputedPairs};
+        };
+        const auto [startRewards, startComputed] = firstRewards(AdapterReference::Start, "start");
+        const auto [baseRewards, baseComputed] = firstRewards(AdapterReference::Base, "base");
+        QVERIFY2(std::abs(startRewards) < 1e-4, qPrintable(QString::number(startRewards))); // its own reference
+        QVERIFY2(std::abs(baseRewards) > 1e-3, qPrintable(QString::number(baseRewards)));
+        // One cache folder for both: the adapter-on values did not pass for the base's.
+        QCOMPARE(startComputed, std::int64_t(pairs.size()));
+        QCOMPARE(baseComputed, std::int64_t(pairs.size()));
+    }
+
     void anInterruptedLoraRunResumesToTheSameAdapter()
     {
         const auto pairs = memorisablePairs();

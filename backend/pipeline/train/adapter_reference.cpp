@@ -3,7 +3,6 @@
 
 #include "core/error.h"
 #include "model/policy.h"
-#include "train/reference_logprobs.h"
 
 #include <filesystem>
 
@@ -20,17 +19,10 @@ train::DpoResult trainAdapterAgainstStart(train::DpoConfig config, const model::
 {
     if (!policy.hasLora())
         throw Error("DPO against the starting adapter needs a policy with a LoRA adapter", {outputFolder});
-    // A cache folder shared with other passes would hand them these values under
-    // the base's name: always the pass's own.
+    // The pass's own cache folder, as every RLRF pass keeps its reference log-probs.
     config.referenceCacheDir = adapterReferenceCache(outputFolder);
-    const std::string base = policy.baseFolder();
-    // The name trainDpo gives the reference of a policy that is its own
-    // (dpo_trainer.cpp: referenceModelIdentity of the folder, the policy's dtype).
-    const auto identity = train::referenceModelIdentity(base, policy.dtype());
-    context.progress(0, 0, "dpo reference log-probs");
-    train::referenceLogProbs(policy, identity, pairs, config.referenceCacheDir,
-                             static_cast<std::size_t>(config.batchSize));
-    return train::trainDpo(config, policy, policy, base, pairs, outputFolder, context, resumeFrom);
+    return train::trainDpo(config, policy, policy, policy.baseFolder(), pairs, outputFolder, context, resumeFrom,
+                           train::AdapterReference::Start);
 }
 
 } // namespace rlrf::pipeline

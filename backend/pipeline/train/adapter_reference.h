@@ -10,14 +10,12 @@
 // margin the supervised pass and earlier iterations made, and IPO (the run's
 // default) pulls every margin to 1 / 2β, undoing part of what they learned.
 //
-// No second copy of the base is loaded: the reference log-probs are taken from
-// the policy itself, adapter on, before trainDpo runs, into the pass's own cache
-// folder (<output>/reference_cache), under the name trainDpo looks up for the
-// base folder; trainDpo then finds every pair there and computes nothing. The
-// file lives in this pass's output folder only, so no other pass reads it as
-// the base's. A resumed pass starts from the same model (its checkpoint's
-// weights are applied inside trainDpo), so it finds or recomputes the same
-// values. Torch-free.
+// No second copy of the base is loaded: trainDpo takes the reference log-probs
+// from the policy itself, adapter on, before the first step
+// (train::AdapterReference::Start), and keys their cache on the base folder and
+// the adapter's starting values, so they never pass for the bare base's. A
+// resumed pass starts from the same model (its checkpoint's weights are applied
+// inside trainDpo), so it finds the same values in the cache. Torch-free.
 #pragma once
 
 #include "core/run_context.h"
