@@ -81,8 +81,8 @@ torch::Tensor LlamaModelImpl::hiddenStates(const torch::Tensor &inputIds, const 
 
     auto x = model->embed_tokens(inputIds); // [B,T,D]
     const auto [cos, sin] = m_rotary.tables(positions.to(dev), x.scalar_type());
-    const bool checkpointing = m_gradientCheckpointing && cache == nullptr && is_training()
-        && torch::GradMode::is_enabled();
+    // Any forward that builds a graph (GRPO's updates run the decoder in eval mode).
+    const bool checkpointing = m_gradientCheckpointing && cache == nullptr && torch::GradMode::is_enabled();
     if (checkpointing && !x.requires_grad())
         x = x.detach().requires_grad_(true); // frozen embeddings (LoRA): the layers still need a graph
     for (const auto &layer : *model->layers) {

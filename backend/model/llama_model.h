@@ -57,7 +57,7 @@ public:
     KvCache makeCache(std::int64_t capacity = 0) const;
 
     // Recompute each layer's intermediates in the backward pass instead of
-    // keeping them (training without a cache only; checkpointed_layer.h).
+    // keeping them (forwards with gradients and without a cache; checkpointed_layer.h).
     void setGradientCheckpointing(bool on) { m_gradientCheckpointing = on; }
     bool gradientCheckpointing() const { return m_gradientCheckpointing; }
 

@@ -31,6 +31,7 @@ struct GrpoTrainer::Impl {
         optimizerSettings.learningRate = settings.learningRate;
         optimizerSettings.weightDecay = settings.weightDecay;
         optimizer = makeAdamW(policy, optimizerSettings);
+        policy.setGradientCheckpointing(settings.gradientCheckpointing);
     }
 
     GrpoSettings settings;

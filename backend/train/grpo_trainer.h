@@ -28,6 +28,7 @@ struct GrpoSettings {
     std::int64_t totalSteps = 1;
     std::uint64_t seed = 0;   // seeds LibTorch when the trainer is made
     std::size_t rowsPerForward = 16;
+    bool gradientCheckpointing = false; // recompute the layers in the backward pass
 };
 
 struct GrpoUpdate {

@@ -29,11 +29,6 @@ RrrModels RrrModels::load(const RrrConfig &config, const std::string &startModel
     const model::PolicyOptions options{config.device, "float32"};
     auto policy = model::TextModel::load(from, options);
     train::prepareLora(policy.policy(), config.lora, config.seed, source);
-    if (config.gradientCheckpointing)
-        // GrpoTrainer has no switch for it yet (and scores in eval mode, where
-        // the decoder never checkpoints); said here so nobody counts on it.
-        log::get("rrr")->warn("gradient checkpointing is not applied to the GRPO updates yet; "
-                              "the run trains without it");
     if (policy.policy().hasLora()) {
         const auto lora = policy.policy().lora();
         log::get("rrr")->info("rrr: training a LoRA adapter (r {}, alpha {}) on {}; the KL reference is the same "

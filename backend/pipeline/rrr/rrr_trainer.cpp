@@ -106,6 +106,7 @@ train::GrpoSettings RrrLoop::grpoSettings(const RrrConfig &config, std::size_t f
     s.clipEpsilon = config.clipEpsilon;
     s.totalSteps = plannedSteps(config, failureCount);
     s.seed = config.seed;
+    s.gradientCheckpointing = config.gradientCheckpointing;
     return s;
 }
 
