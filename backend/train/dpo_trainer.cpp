@@ -22,6 +22,7 @@
 #include "train/dpo_trainer_step.h"
 #include "train/lora_setup.h"
 #include "train/lr_schedule.h"
+#include "train/precision_rule.h"
 #include "train/reference_logprobs.h"
 #include "types/metric_names.h"
 
@@ -376,6 +377,7 @@ DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const m
 {
     validate(config);
     validatePairs(pairs, policy.config().vocabSize);
+    requireTrainablePrecision(policy, "dpo");
     const auto plan = makePlan(config, pairs.size());
     const bool ownReference = &reference.module() == &policy.module();
     const bool adapterOn = ownReference && policy.hasLora() && adapterReference == AdapterReference::Start;

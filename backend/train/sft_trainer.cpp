@@ -10,6 +10,7 @@
 #include "model/lora.h"
 #include "train/batching.h"
 #include "train/optimizer_factory.h"
+#include "train/precision_rule.h"
 #include "train/sft_plan.h"
 #include "train/stability_guard.h"
 #include "types/metric_names.h"
@@ -257,6 +258,7 @@ void SftLoop::finish(std::int64_t step, double loss)
 SftResult trainSft(const SftJob &job, const SftData &data, const RunContext &context, const SftHooks &hooks)
 {
     validate(job.config);
+    requireTrainablePrecision(job.policy, "sft");
     std::filesystem::create_directories(job.outFolder);
     SftLoop loop(job, data, context, hooks);
     return loop.run();

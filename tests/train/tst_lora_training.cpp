@@ -188,6 +188,31 @@ private Q_SLOTS:
         QCOMPARE(baseComputed, std::int64_t(pairs.size()));
     }
 
+    // bfloat16 weights trained directly would lose most updates to rounding:
+    // refused, with what to use instead; the same model with an adapter trains.
+    void bfloat16WeightsTrainOnlyFrozenUnderAnAdapter()
+    {
+        auto config = loraDpoConfig();
+        config.dtype = "bfloat16";
+        config.lora = {};
+        const auto dpo = [&] { return runDpo(config, m_model, {}, memorisablePairs(), m_dir.filePath(QStringLiteral("bf16-full")).toStdString(), {}); };
+        RLRF_VERIFY_THROWS_WITH(dpo(), "dpo would update bfloat16 weights directly");
+        RLRF_VERIFY_THROWS_WITH(dpo(), "--lora-r N");
+        SftConfig sft;
+        sft.dtype = "bfloat16";
+        sft.maxSteps = 1;
+        const auto model = model::TextModel::load(m_model, {"cpu", "bfloat16"});
+        SftData data;
+        data.train.push_back({model.promptIds("Lily liked to", false), {395, 2}});
+        const auto refused = runSft(sft, model, data, m_dir.filePath(QStringLiteral("bf16-sft")).toStdString(), {});
+        QCOMPARE(int(refused.outcome), int(Outcome::Failed));
+        QVERIFY2(refused.message.find("sft would update bfloat16 weights directly") != std::string::npos,
+                 refused.message.c_str());
+        sft.lora = lora(4);
+        const auto trained = runSft(sft, model, data, m_dir.filePath(QStringLiteral("bf16-sft-lora")).toStdString(), {});
+        QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
+    }
+
     void anInterruptedLoraRunResumesToTheSameAdapter()
     {
         const auto pairs = memorisablePairs();
