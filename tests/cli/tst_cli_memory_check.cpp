@@ -7,6 +7,7 @@
 // fail on the missing weights instead.
 #include "common/cli_runner.h"
 #include "common/stories_fixture.h"
+#include "common/store_fixture.h"
 #include "common/test_paths.h"
 
 #include <QDir>
@@ -82,6 +83,23 @@ private Q_SLOTS:
         QVERIFY2(s.exitCode == 0, s.err.constData());
         QVERIFY2(s.err.contains("memory plan: sft"), s.err.constData());
         QVERIFY2(s.err.contains(", gradient checkpointing") && !s.err.contains("no gradient checkpointing"), s.err.constData());
+    }
+
+    // Reflect-Retry-Reward plans its GRPO updates the same way, before loading.
+    void anRrrRunThatCannotFitIsRefused()
+    {
+        const auto small = QString::fromStdString(rlrf::test::convertStories260K(m_dir.filePath(QStringLiteral("rrr-small"))));
+        const auto project = m_dir.filePath(QStringLiteral("rrr.rlrf"));
+        auto r = runCli({QStringLiteral("project"), QStringLiteral("new"), project, QStringLiteral("--model"), small,
+                         QStringLiteral("--task"), QStringLiteral("arith"), QStringLiteral("--rubric"),
+                         rlrf::test::rubricPath(QStringLiteral("default.json"))});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        r = runCli({QStringLiteral("rrr"), project, QStringLiteral("--task"), QStringLiteral("arith"),
+                    QStringLiteral("--model"), m_big});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("not enough memory for this grpo run"), r.err.constData());
+        QVERIFY2(r.err.contains("--lora-r 16"), r.err.constData());
+        QVERIFY2(!r.err.contains("model.safetensors"), r.err.constData());
     }
 
 private:

@@ -4,6 +4,8 @@
 #include "core/logging.h"
 #include "model/adapter_folder.h"
 #include "train/lora_setup.h"
+#include "train/memory_plan_text.h"
+#include "train/run_memory_check.h"
 
 #include <filesystem>
 
@@ -25,6 +27,22 @@ RrrModels::RrrModels(model::TextModel policy, std::optional<model::TextModel> re
 RrrModels RrrModels::load(const RrrConfig &config, const std::string &startModel, const std::string &from,
                           const std::string &source)
 {
+    // Before anything is loaded: will the GRPO updates fit? A row is the query,
+    // the failed answer, the reflection and the retry (256 tokens allowed for the
+    // query); GrpoTrainer scores 16 rows per forward.
+    train::RunMemoryRequest memory;
+    memory.kind = train::PlanKind::Grpo;
+    memory.modelFolder = from;
+    memory.lora = config.lora;
+    memory.gradientCheckpointing = config.gradientCheckpointing;
+    memory.device = config.device;
+    memory.microBatch = 16;
+    memory.maxLength = 256 + 2 * config.maxAnswerTokens + config.maxReflectionTokens;
+    if (const auto plan = train::planRunMemory(memory)) {
+        log::get("rrr")->info("memory plan:\n{}", train::formatMemoryPlan(*plan));
+        if (!plan->fits)
+            throw train::memoryRefusal(*plan);
+    }
     // RRR has no dtype setting: float32 throughout, the adapter included.
     const model::PolicyOptions options{config.device, "float32"};
     auto policy = model::TextModel::load(from, options);
