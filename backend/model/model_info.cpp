@@ -1,5 +1,6 @@
 #include "model/model_info.h"
 
+#include "model/adapter_folder.h"
 #include "model/chat_template.h"
 #include "model/model_config.h"
 #include "model/safetensors_checkpoint.h"
@@ -11,9 +12,41 @@
 
 namespace rlrf::model {
 
+namespace {
+
+// A LoRA adapter folder: its base described as above, then the adapter.
+nlohmann::ordered_json describeAdapterFolder(const std::string &folder)
+{
+    namespace fs = std::filesystem;
+    const auto settings = readAdapterSettings(folder);
+    const auto base = resolveAdapterBase(folder, settings);
+    auto info = describeModelFolder(base);
+    const auto file = SafetensorsFile::open(adapterWeightsPath(folder));
+    std::int64_t adapterParameters = 0;
+    for (const auto &t : file.tensors())
+        adapterParameters += t.numel();
+    info["folder"] = fs::absolute(folder).string();
+    info["lora_base_model"] = base;
+    info["lora_r"] = settings.rank;
+    info["lora_alpha"] = settings.alpha;
+    info["lora_dropout"] = settings.dropout;
+    info["lora_target_modules"] = settings.targetModules;
+    info["lora_parameters"] = adapterParameters;
+    if (fs::exists(fs::path(folder) / "tokenizer.json")) {
+        const Tokenizer tokenizer = Tokenizer::fromModelDir(folder);
+        info["tokenizer_vocab"] = tokenizer.vocabSize();
+        info["added_tokens"] = tokenizer.addedTokens().size();
+    }
+    return info;
+}
+
+} // namespace
+
 nlohmann::ordered_json describeModelFolder(const std::string &folder)
 {
     namespace fs = std::filesystem;
+    if (isAdapterFolder(folder))
+        return describeAdapterFolder(folder);
     const ModelConfig config = loadModelConfig((fs::path(folder) / "config.json").string());
     const SafetensorsCheckpoint weights = SafetensorsCheckpoint::open(folder);
 

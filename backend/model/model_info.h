@@ -9,7 +9,9 @@
 
 namespace rlrf::model {
 
-// Throws rlrf::Error naming the file at fault (config.json, safetensors, tokenizer).
+// A LoRA adapter folder is described as its base plus lora_* keys (rank, alpha,
+// targets, the adapter's parameter count, the base folder). Throws rlrf::Error
+// naming the file at fault (config.json, safetensors, tokenizer, adapter_config.json).
 nlohmann::ordered_json describeModelFolder(const std::string &folder);
 
 // The same as aligned "key: value" lines for people.

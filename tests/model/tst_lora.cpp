@@ -276,6 +276,25 @@ private Q_SLOTS:
                  qPrintable(QString::number((logitsOf(loaded) - logitsOf(base)).abs().max().item<double>())));
     }
 
+    // `rlrf info` on an adapter folder: its base's facts and the adapter's.
+    void infoDescribesAnAdapterFolder()
+    {
+        auto policy = model::Policy::load(m_base);
+        policy.addLora(settings(4, {"q_proj", "v_proj"}), 2);
+        const auto folder = m_dir.filePath(QStringLiteral("info-adapter"));
+        policy.save(folder.toStdString());
+        const auto run = test::runCli({QStringLiteral("info"), QStringLiteral("--model"), folder, QStringLiteral("--json")});
+        QVERIFY2(run.exitCode == 0, run.err.constData());
+        const auto info = nlohmann::json::parse(run.out.toStdString());
+        QCOMPARE(info["lora_r"].get<int>(), 4);
+        QCOMPARE(info["lora_target_modules"].get<std::vector<std::string>>(), (std::vector<std::string>{"q_proj", "v_proj"}));
+        const auto &c = policy.config();
+        QCOMPARE(info["lora_parameters"].get<std::int64_t>(),
+                 c.numLayers * 4 * (c.hiddenSize + c.numHeads * c.headDim + c.hiddenSize + c.numKvHeads * c.headDim));
+        QCOMPARE(info["layers"].get<std::int64_t>(), c.numLayers);
+        QCOMPARE(info["lora_base_model"].get<std::string>(), fs::absolute(m_base).lexically_normal().string());
+    }
+
     // `rlrf model merge` writes a plain model folder whose outputs are the adapter's.
     void mergingGivesAPlainModelWithTheAdaptersOutputs()
     {
