@@ -5,12 +5,19 @@
 // was written. Then a real one-iteration RLRF run on the shipped demo model
 // (resources/models/arith-demo, arith problems from the task's generator): the
 // win-rate chart shows the M1 value the run wrote, which is recomputed here from
-// the answers it stored, against a reference line at 0.5.
+// the answers it stored, against a reference line at 0.5. Last, "Compare
+// with…" on a project with two runs of known numbers
+// (tests/common/run_comparison_fixture): both runs' values, their differences
+// and the paired counts recounted here from the stored answers, a run without
+// evaluations shown as "not evaluated", the choice kept across reloads, and the
+// single view back once the choice is cleared.
 #include "ui/ui_test_helpers.h"
 #include "views/iterations_page.h"
+#include "views/run_comparison_table.h"
 
 #include "common/pipeline_fixture.h"
 #include "common/review_fixture.h"
+#include "common/run_comparison_fixture.h"
 #include "common/test_paths.h"
 
 #include "core/logging.h"
@@ -20,6 +27,7 @@
 #include "store/pair_repository.h"
 #include "store/run_repository.h"
 
+#include <QComboBox>
 #include <QTableWidget>
 #include <QLabel>
 #include <QTemporaryDir>
@@ -151,6 +159,133 @@ private Q_SLOTS:
         QVERIFY(page.findChild<QLabel *>(QStringLiteral("iterations.status"))->text().contains(QStringLiteral("No iterations")));
         QVERIFY(!page.setProject(m_dir.filePath(QStringLiteral("missing.rlrf"))));
         QVERIFY(page.findChild<QLabel *>(QStringLiteral("iterations.status"))->text().contains(QStringLiteral("missing.rlrf")));
+    }
+
+    void comparesTwoRunsSideBySide()
+    {
+        const QString path = m_dir.filePath(QStringLiteral("two-runs.rlrf"));
+        test::RunComparisonProject ids;
+        {
+            auto project = store::Project::create(path.toStdString(), {"arith", "models/demo", {}, 0});
+            ids = test::buildRunComparisonProject(project);
+        }
+        IterationsPage page;
+        page.resize(1400, 900);
+        QVERIFY(page.setProject(path));
+        QVERIFY(!page.comparing());
+        const int singleRows = page.table()->rowCount();
+        auto *compare = page.findChild<QComboBox *>(QStringLiteral("iterations.compare"));
+        auto *first = page.findChild<QComboBox *>(QStringLiteral("iterations.compareFirst"));
+        QVERIFY(compare && first);
+        QCOMPARE(compare->count(), 4); // nothing, then the three RLRF runs (the DPO pass is not one)
+        QVERIFY(first->isHidden());
+        auto choose = [](QComboBox *combo, std::int64_t run) {
+            const int index = run < 0 ? 0 : combo->findData(QVariant::fromValue<qlonglong>(run));
+            QVERIFY(index >= 0);
+            combo->setCurrentIndex(index);
+            Q_EMIT combo->activated(index); // what a click on the entry does
+        };
+
+        // The baseline beside the run it is held against: the evaluated RLRF run is the first by default.
+        choose(compare, ids.baseline);
+        QVERIFY(page.comparing());
+        QCOMPARE(page.comparedRuns()->first, ids.rlrf);
+        QCOMPARE(page.comparedRuns()->second, ids.baseline);
+        QVERIFY(!first->isHidden());
+        QVERIFY(page.table()->isHidden());
+        auto *table = page.comparisonTable();
+        QVERIFY(!table->isHidden());
+        QCOMPARE(table->horizontalHeaderItem(2)->text(), QStringLiteral("run %1 · RLRF").arg(ids.rlrf));
+        QCOMPARE(table->horizontalHeaderItem(3)->text(), QStringLiteral("run %1 · baseline").arg(ids.baseline));
+        auto cells = [&](int iteration, const QString &measure) {
+            const int row = table->rowOf(iteration, measure);
+            if (row < 0)
+                return QStringList{QStringLiteral("no row ") + measure};
+            return QStringList{table->item(row, 2)->text(), table->item(row, 3)->text(), table->item(row, 4)->text()};
+        };
+        auto L = [](const char *a, const char *b, const char *c) {
+            return QStringList{QString::fromUtf8(a), QString::fromUtf8(b), QString::fromUtf8(c)};
+        };
+        QCOMPARE(cells(0, QStringLiteral("Accuracy")), L("0.500", "0.500", "+0.000"));
+        QCOMPARE(cells(1, QStringLiteral("Accuracy")), L("0.800", "0.500", "-0.300"));
+        QCOMPARE(cells(1, QStringLiteral("Overall score")), L("0.720", "0.625", "-0.095"));
+        QCOMPARE(cells(1, QStringLiteral("Win rate against the previous model")), L("0.750", "0.500", "-0.250"));
+        QCOMPARE(cells(0, QStringLiteral("Win rate against the previous model")), L("—", "—", "—"));
+        QCOMPARE(cells(1, QStringLiteral("Aspect Factuality (1–3)")), L("2.50", "2.25", "-0.25"));
+
+        // The paired counts, recounted here from the answers the store holds.
+        std::int64_t shared = 0, bothRight = 0, firstOnly = 0, secondOnly = 0, bothWrong = 0;
+        {
+            auto project = store::Project::open(path.toStdString());
+            store::EvalAnswerRepository answers(project.db());
+            const auto a = answers.forModel(ids.rlrf, 1, "test");
+            const auto b = answers.forModel(ids.baseline, 1, "test");
+            for (const auto &x : a)
+                for (const auto &y : b)
+                    if (x.promptId == y.promptId) {
+                        ++shared;
+                        const bool rx = x.correct.value_or(false), ry = y.correct.value_or(false);
+                        ++(rx && ry ? bothRight : rx ? firstOnly : ry ? secondOnly : bothWrong);
+                    }
+        }
+        QCOMPARE(shared, 4); // the fifth problem only the RLRF run answered
+        QCOMPARE(cells(1, QStringLiteral("Problems both answered")), (QStringList{QString(), QString(), QString::number(shared)}));
+        QCOMPARE(cells(1, QStringLiteral("Right in this run only")),
+                 (QStringList{QString::number(firstOnly), QString::number(secondOnly),
+                              QString::number(secondOnly - firstOnly)}));
+        QCOMPARE(cells(1, QStringLiteral("Right in this run only")), L("2", "1", "-1"));
+        QCOMPARE(cells(1, QStringLiteral("Right in both / wrong in both"))[2],
+                 QStringLiteral("%1 / %2").arg(bothRight).arg(bothWrong));
+        QCOMPARE(cells(1, QStringLiteral("Paired accuracy difference ± SE"))[2], QStringLiteral("-0.250 ± 0.479"));
+        QCOMPARE(cells(1, QStringLiteral("Paired overall difference ± SE"))[2], QStringLiteral("-0.125 ± 0.189"));
+        QCOMPARE(cells(1, QStringLiteral("Second against first: wins / ties / losses"))[2], QStringLiteral("1 / 1 / 2"));
+
+        // The plots draw both runs, named in their legends, with the runs' kind and settings above them.
+        const QString accuracy = QStringLiteral("accuracy");
+        QCOMPARE(page.seriesCount(accuracy), 2);
+        QCOMPARE(page.valueAt(accuracy, 0, 1).value_or(-1.0), 0.8);
+        QCOMPARE(page.valueAt(accuracy, 1, 1).value_or(-1.0), 0.5);
+        QCOMPARE(page.seriesName(accuracy, 1), QStringLiteral("run %1 · baseline").arg(ids.baseline));
+        QVERIFY(page.legendShown(accuracy));
+        QCOMPARE(page.valueAt(QStringLiteral("winrate"), 1, 1).value_or(-1.0), 0.5);
+        QCOMPARE(page.referenceLine(QStringLiteral("winrate")).value_or(-1.0), 0.5);
+        QCOMPARE(page.seriesCount(QStringLiteral("aspects")), 4); // two models of two runs
+        const auto runs = page.findChild<QLabel *>(QStringLiteral("iterations.compareRuns"))->text();
+        QVERIFY2(runs.contains(QStringLiteral("baseline (reward-only) · 2 iterations × 64 prompts")), qPrintable(runs));
+        test::saveScreenshot(page, QStringLiteral("iterations-compare.png"));
+
+        // A run writes M2's evaluation: the area reads the file again and keeps the choice.
+        {
+            auto project = store::Project::open(path.toStdString());
+            store::RunRepository(project.db()).addEvalResult({0, ids.rlrf, 2, "test", "accuracy", 0.9, 5});
+        }
+        QVERIFY(page.reload());
+        QVERIFY(page.comparing());
+        QCOMPARE(page.comparedRuns()->second, ids.baseline);
+        QCOMPARE(cells(2, QStringLiteral("Accuracy")), L("0.900", "not evaluated", "—"));
+        QCOMPARE(compare->currentData().toLongLong(), qlonglong(ids.baseline));
+
+        // A run that was never evaluated says so, never zeros.
+        choose(first, ids.unevaluated);
+        QCOMPARE(page.comparedRuns()->first, ids.unevaluated);
+        QCOMPARE(cells(1, QStringLiteral("Accuracy")), L("not evaluated", "0.500", "—"));
+        QCOMPARE(cells(1, QStringLiteral("Aspect Factuality (1–3)")), L("not evaluated", "2.25", "—"));
+        QCOMPARE(table->rowOf(1, QStringLiteral("Problems both answered")), -1);
+        for (int row = 0; row < table->rowCount(); ++row)
+            QVERIFY2(!table->item(row, 2)->text().startsWith(QStringLiteral("0.")), qPrintable(table->item(row, 1)->text()));
+        QVERIFY(page.findChild<QLabel *>(QStringLiteral("iterations.status"))->text().contains(QStringLiteral("not evaluated")));
+        QCOMPARE(page.seriesCount(accuracy), 2);
+        QVERIFY(!page.valueAt(accuracy, 0, 1));
+
+        // Nothing chosen: the single view as before.
+        choose(compare, -1);
+        QVERIFY(!page.comparing());
+        QVERIFY(!page.table()->isHidden());
+        QVERIFY(table->isHidden());
+        QVERIFY(first->isHidden());
+        QCOMPARE(page.seriesCount(accuracy), 1);
+        QVERIFY(!page.legendShown(accuracy));
+        QCOMPARE(page.table()->rowCount(), singleRows + 1); // M2 was written meanwhile
     }
 
 private:

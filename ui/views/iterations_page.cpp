@@ -2,11 +2,13 @@
 #include "views/iterations_page.h"
 
 #include "string_convert.h"
+#include "views/run_comparison_table.h"
 
 #include "store/project_file.h"
 
 #include <qcustomplot.h>
 
+#include <QComboBox>
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -57,6 +59,11 @@ IterationsPage::IterationsPage(QWidget *parent)
     , m_time(makePlot(QStringLiteral("time"), tr("DPO training time (s)"), this))
     , m_table(new QTableWidget(0, 8, this))
     , m_status(new QLabel(this))
+    , m_compare(new QComboBox(this))
+    , m_first(new QComboBox(this))
+    , m_firstLabel(new QLabel(tr("against"), this))
+    , m_compareRuns(new QLabel(this))
+    , m_compareTable(new RunComparisonTable(this))
 {
     // A win rate reads against one half: above it M_i beat M_{i-1} more often than not.
     auto *even = new QCPItemStraightLine(m_winRate);
@@ -74,6 +81,22 @@ IterationsPage::IterationsPage(QWidget *parent)
     m_status->setObjectName(QStringLiteral("iterations.status"));
     auto *refresh = new QPushButton(tr("Refresh"), this);
     connect(refresh, &QPushButton::clicked, this, &IterationsPage::reload);
+    m_compare->setObjectName(QStringLiteral("iterations.compare"));
+    m_compare->setToolTip(tr("Put a second RLRF run of this project (an ablation, the reward-only baseline) "
+                             "beside a first: both runs' bars, their values side by side with the difference, "
+                             "and the problems one got right that the other did not."));
+    m_compare->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_first->setObjectName(QStringLiteral("iterations.compareFirst"));
+    m_first->setSizeAdjustPolicy(QComboBox::AdjustToContents);
+    m_compareRuns->setObjectName(QStringLiteral("iterations.compareRuns"));
+    m_compareRuns->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // The lists are rebuilt on every reload, so a pick is read back as a run id, never as a row.
+    connect(m_compare, qOverload<int>(&QComboBox::activated), this, [this] {
+        const auto id = m_compare->currentData();
+        compareWith(id.isValid() ? std::optional<std::int64_t>(id.toLongLong()) : std::nullopt, m_firstRun);
+    });
+    connect(m_first, qOverload<int>(&QComboBox::activated), this,
+            [this] { compareWith(m_secondRun, m_first->currentData().toLongLong()); });
     auto *grid = new QGridLayout;
     grid->addWidget(m_accuracy, 0, 0);
     grid->addWidget(m_aspects, 0, 1, 1, 2);
@@ -83,15 +106,29 @@ IterationsPage::IterationsPage(QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     auto *top = new QHBoxLayout;
     top->addWidget(m_status, 1);
+    top->addWidget(new QLabel(tr("Compare with…"), this));
+    top->addWidget(m_compare);
+    top->addWidget(m_firstLabel);
+    top->addWidget(m_first);
     top->addWidget(refresh);
     layout->addLayout(top);
+    layout->addWidget(m_compareRuns);
     layout->addLayout(grid, 3);
     layout->addWidget(m_table, 1);
+    layout->addWidget(m_compareTable, 1);
+    m_firstLabel->hide();
+    m_first->hide();
+    m_compareRuns->hide();
+    m_compareTable->hide();
 }
 
 bool IterationsPage::setProject(const QString &path)
 {
     m_path = path;
+    // Run ids are the project's own: a choice made in another project means nothing here.
+    m_secondRun.reset();
+    m_firstRun.reset();
+    m_compareNote.clear();
     return reload();
 }
 
@@ -100,10 +137,31 @@ bool IterationsPage::reload()
     try {
         auto project = store::Project::open(toStdString(m_path));
         m_summaries = store::iterationSummaries(project.db());
+        m_runs = pipeline::comparableRuns(project.db());
+        resolveComparison();
+        m_comparison.clear();
+        if (const auto runs = comparedRuns())
+            m_comparison = eval::compareRuns(project.db(), runs->first, runs->second);
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
         return false;
     }
+    fillCompareChoices();
+    if (comparing())
+        showComparison();
+    else
+        showSingle();
+    return true;
+}
+
+void IterationsPage::showSingle()
+{
+    m_firstLabel->hide();
+    m_first->hide();
+    m_compareRuns->hide();
+    m_compareTable->hide();
+    m_table->show();
+    m_yield->clearItems(); // the comparison's "not per run" note
     std::vector<std::pair<double, double>> accuracy, yield, winRate, time;
     for (const auto &s : m_summaries) {
         if (s.accuracy)
@@ -121,15 +179,16 @@ bool IterationsPage::reload()
     plotScalar(m_time, time, tr("seconds"));
     plotAspects();
     fillTable();
-    m_status->setText(m_summaries.empty() ? tr("No iterations yet: run the loop or a DPO iteration.")
-                                          : tr("%1 iterations").arg(m_summaries.size()));
-    return true;
+    m_status->setText(m_compareNote
+                      + (m_summaries.empty() ? tr("No iterations yet: run the loop or a DPO iteration.")
+                                             : tr("%1 iterations").arg(m_summaries.size())));
 }
 
 void IterationsPage::plotScalar(QCustomPlot *plot, const std::vector<std::pair<double, double>> &points,
                                 const QString &axis, std::optional<double> upper)
 {
     plot->clearPlottables();
+    plot->legend->setVisible(false); // one series: the comparison's legend goes
     auto *bars = new QCPBars(plot->xAxis, plot->yAxis);
     bars->setWidth(0.6);
     bars->setBrush(QColor(70, 130, 180, 170));
@@ -219,6 +278,19 @@ std::optional<double> IterationsPage::valueAt(const QString &name, int series, d
     if (it == bars->data()->constEnd() || it->key != key)
         return std::nullopt;
     return it->value;
+}
+
+QString IterationsPage::seriesName(const QString &name, int series) const
+{
+    auto *p = plot(name);
+    auto *plottable = p && series >= 0 && series < p->plottableCount() ? p->plottable(series) : nullptr;
+    return plottable ? plottable->name() : QString();
+}
+
+bool IterationsPage::legendShown(const QString &name) const
+{
+    auto *p = plot(name);
+    return p && p->legend->visible();
 }
 
 std::optional<double> IterationsPage::referenceLine(const QString &name) const
