@@ -89,9 +89,9 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     // head (2.x before 2.5 has no grouped form). The mask is additive with the
     // lowest finite value, as below: a padding query with no allowed key gets a
     // uniform softmax, not NaN that would reach later layers through its values.
-    const auto kvHeads = [&](const torch::Tensor &x) {
-        return groups == 1 ? x : x.unsqueeze(2).expand({b, m_numKvHeads, groups, s, m_headDim})
-                                               .reshape({b, m_numHeads, s, m_headDim});
+    const auto kvHeads = [&](const torch::Tensor &kv) {
+        return groups == 1 ? kv : kv.unsqueeze(2).expand({b, m_numKvHeads, groups, s, m_headDim})
+                                                 .reshape({b, m_numHeads, s, m_headDim});
     };
     const auto mask = torch::zeros({b, 1, t, s}, q.options())
                           .masked_fill(allowed.logical_not().view({b, 1, t, s}), lowestFinite(q.scalar_type()));

@@ -126,7 +126,7 @@ private Q_SLOTS:
             ++inputs;
         }
         // Hostile shapes every target meets first: nothing, one byte, a lone brace.
-        for (const QByteArray bytes : {QByteArray(), QByteArray("\0", 1), QByteArray("{"), QByteArray(4096, '{')})
+        for (const QByteArray &bytes : {QByteArray(), QByteArray("\0", 1), QByteArray("{"), QByteArray(4096, '{')})
             QCOMPARE(run(reinterpret_cast<const std::uint8_t *>(bytes.constData()), std::size_t(bytes.size())), 0);
         QVERIFY2(inputs > 0, qPrintable(QStringLiteral("no seed or regression file for ") + target));
     }

@@ -18,7 +18,7 @@ struct IterationModel {
     // A LoRA run's M_i is an adapter folder whose base is the project's model
     // folder: that folder, to load it with (PolicyOptions::baseModel); empty for
     // a full model folder.
-    std::string baseModel;
+    std::string baseModel{};
 };
 
 /// Throws rlrf::Error naming the project when no such checkpoint exists.
