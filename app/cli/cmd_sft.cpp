@@ -10,7 +10,9 @@
 #include "core/json_io.h"
 #include "model/text_model.h"
 #include "train/sft.h"
+#include "model/adapter_folder.h"
 #include "train/available_memory.h"
+#include "train/precision_rule.h"
 #include "train/sft_data.h"
 
 #include <nlohmann/json.hpp>
@@ -69,7 +71,9 @@ int runSftCommand(const rlrf::cli::ParsedArgs &args)
     // memory that was free before the model was loaded.
     rlrf::train::RunMemoryRequest memory;
     memory.availableBytes = rlrf::train::cpuAvailableBytes();
-    const auto model = rlrf::model::TextModel::load(args.required("model"), {config.device, config.dtype});
+    const bool adapter = config.lora.enabled() || rlrf::model::isAdapterFolder(args.required("model"));
+    const auto model = rlrf::model::TextModel::load(args.required("model"),
+                                                    {config.device, rlrf::train::trainingWeightsDtype(config.dtype, adapter)});
     rlrf::train::SftData data;
     data.train = rlrf::train::readSftJsonl(args.required("data"), &model);
     if (args.has("validation"))

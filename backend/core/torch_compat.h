@@ -68,4 +68,58 @@ private:
     at::ScalarType m_previousDtype = at::kHalf;
 };
 
+// Bfloat16 autocast on the CPU for the scope of the guard: float32 master
+// weights, matrix products in bfloat16. Same version split as above (2.4 made
+// the calls take the device type; before, the CPU has its own functions).
+class CpuBf16Autocast {
+public:
+    explicit CpuBf16Autocast(bool enable) : m_enabled(enable)
+    {
+        if (!m_enabled)
+            return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+        m_wasEnabled = at::autocast::is_autocast_enabled(at::kCPU);
+        m_previousDtype = at::autocast::get_autocast_dtype(at::kCPU);
+        at::autocast::set_autocast_dtype(at::kCPU, at::kBFloat16);
+        at::autocast::set_autocast_enabled(at::kCPU, true);
+#else
+        m_wasEnabled = at::autocast::is_cpu_enabled();
+        m_previousDtype = at::autocast::get_autocast_cpu_dtype();
+        at::autocast::set_autocast_cpu_dtype(at::kBFloat16);
+        at::autocast::set_cpu_enabled(true);
+#endif
+    }
+    ~CpuBf16Autocast()
+    {
+        if (!m_enabled)
+            return;
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+        at::autocast::set_autocast_enabled(at::kCPU, m_wasEnabled);
+        at::autocast::set_autocast_dtype(at::kCPU, m_previousDtype);
+#else
+        at::autocast::set_cpu_enabled(m_wasEnabled);
+        at::autocast::set_autocast_cpu_dtype(m_previousDtype);
+#endif
+        at::autocast::clear_cache();
+    }
+    CpuBf16Autocast(const CpuBf16Autocast &) = delete;
+    CpuBf16Autocast &operator=(const CpuBf16Autocast &) = delete;
+
+private:
+    bool m_enabled = false;
+    bool m_wasEnabled = false;
+    at::ScalarType m_previousDtype = at::kBFloat16;
+};
+
+// Bfloat16 autocast on whichever device the weights are (master weights in
+// float32 for the scope of the guard); does nothing when not enabled.
+class Bf16Autocast {
+public:
+    Bf16Autocast(bool enable, bool cuda) : m_cuda(enable && cuda), m_cpu(enable && !cuda) {}
+
+private:
+    CudaBf16Autocast m_cuda;
+    CpuBf16Autocast m_cpu;
+};
+
 } // namespace rlrf::compat

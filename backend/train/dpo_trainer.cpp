@@ -93,7 +93,11 @@ public:
         m_result.referenceComputedPairs = m_reference.computedPairs;
         m_stepOptions.loss = {preferenceLossFromString(config.lossType), config.beta, config.labelSmoothing};
         m_stepOptions.nllWeight = config.nllWeight;
-        m_stepOptions.cudaBf16Autocast = config.dtype == "bfloat16" && config.device.rfind("cuda", 0) == 0;
+        // bfloat16 asked for and the weights held in float32: they are the master
+        // weights and the passes run under bfloat16 autocast (a LoRA run holds its
+        // frozen base in bfloat16 instead and needs none).
+        m_stepOptions.bf16Autocast = config.dtype == "bfloat16" && policy.dtype() == "float32" && !policy.hasLora();
+        m_stepOptions.autocastOnCuda = config.device.rfind("cuda", 0) == 0;
     }
 
     DpoResult run();
@@ -409,9 +413,9 @@ DpoResult trainDpo(const DpoConfig &config, const model::Policy &policy, const m
 bool policyServesAsReference(const DpoConfig &config, const std::string &policyFolder,
                              const std::string &referenceFolder, const std::string &resumeFrom)
 {
-    const bool cuda = config.device.rfind("cuda", 0) == 0;
+    const bool lora = config.lora.enabled() || model::isAdapterFolder(policyFolder);
     return (referenceFolder.empty() || referenceFolder == policyFolder) && resumeFrom.empty()
-        && (!cuda || config.dtype == "float32");
+        && (config.dtype == "float32" || lora);
 }
 
 DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const std::string &referenceFolder,
@@ -419,13 +423,12 @@ DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const
                  const std::string &resumeFrom)
 {
     validate(config);
-    // On CUDA, bfloat16 means float32 master weights under bf16 autocast; the frozen
-    // reference needs no master copy and is held in bf16 itself.
-    const bool cuda = config.device.rfind("cuda", 0) == 0;
-    // A LoRA run keeps the frozen base in the asked dtype; the adapter is float32.
+    // bfloat16 means float32 master weights under bf16 autocast (CPU and CUDA);
+    // the frozen reference needs no master copy and is held in bf16 itself. A
+    // LoRA run keeps the frozen base in the asked dtype; the adapter is float32.
     const bool lora = config.lora.enabled() || model::isAdapterFolder(policyFolder);
     const model::PolicyOptions referenceOptions{config.device, config.dtype};
-    const model::PolicyOptions policyOptions{config.device, cuda && !lora ? std::string("float32") : config.dtype};
+    const model::PolicyOptions policyOptions{config.device, trainingWeightsDtype(config.dtype, lora)};
     const auto policy = model::Policy::load(policyFolder, policyOptions);
     prepareLora(policy, config.lora, config.seed, "dpo config");
     if (policy.hasLora() && (referenceFolder.empty() || referenceFolder == policyFolder))

@@ -57,7 +57,8 @@ DpoResult runDpo(const DpoConfig &config, const std::string &policyFolder, const
 // copy is loaded: the same folder (an empty `referenceFolder` means the
 // policy's), a fresh run (every reference log-prob is taken before the first
 // update; a resumed policy is no longer the reference), and the same dtype
-// (on CUDA the policy holds float32 master weights).
+// (in bfloat16 the policy holds float32 master weights, unless only an adapter
+// trains on a frozen bfloat16 base).
 bool policyServesAsReference(const DpoConfig &config, const std::string &policyFolder,
                              const std::string &referenceFolder, const std::string &resumeFrom);
 

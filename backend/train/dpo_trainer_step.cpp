@@ -24,7 +24,7 @@ DpoStepSums dpoMicroStep(model::LlamaModelImpl &policy, const DpoMicroBatch &bat
         }
     torch::Tensor loss, sequence, mask;
     {
-        compat::CudaBf16Autocast autocast(options.cudaBf16Autocast);
+        compat::Bf16Autocast autocast(options.bf16Autocast, options.autocastOnCuda);
         const auto logProbs = model::completionLogProbs(policy, prompts, completions);
         sequence = logProbs.logProbs.to(torch::kFloat32).sum(-1); // [2N]
         mask = logProbs.mask;

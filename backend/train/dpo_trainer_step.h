@@ -42,7 +42,8 @@ struct DpoStepOptions {
     PreferenceLossConfig loss;
     double nllWeight = 0.0;
     double gradientScale = 1.0; // this micro-batch's share of the optimizer step
-    bool cudaBf16Autocast = false;
+    bool bf16Autocast = false; // float32 master weights, bfloat16 matrix products
+    bool autocastOnCuda = false;
 };
 
 // loss = mean over pairs of preferenceLoss + nllWeight * (chosen NLL summed over

@@ -105,7 +105,7 @@ bool needsReferenceCopy(const MemoryPlanInput &in)
         return false;
     if (in.kind == PlanKind::Grpo)
         return true;
-    return in.device == PlanDevice::Cuda && in.dtype == PlanDtype::BFloat16;
+    return in.dtype == PlanDtype::BFloat16; // float32 master weights: the bfloat16 reference is a copy
 }
 
 MemoryPlan estimateMemory(const MemoryPlanInput &input)

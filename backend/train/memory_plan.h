@@ -26,9 +26,8 @@ struct MemoryPlanInput {
     PlanKind kind = PlanKind::Sft;
     // bfloat16 is planned as mixed precision: bfloat16 weights and activations
     // for the passes and, when fully trained, a float32 master copy for the
-    // optimizer. On CUDA the trainers hold float32 weights under bfloat16
-    // autocast, which costs the same; on the CPU they train the bfloat16
-    // weights themselves, so there the plan is an upper bound.
+    // optimizer. The trainers hold float32 weights under bfloat16 autocast on
+    // the CPU and CUDA alike, which costs the same.
     PlanDtype dtype = PlanDtype::Float32;
     PlanDevice device = PlanDevice::Cpu;
     std::int64_t loraRank = 0;            // 0 = full fine-tuning
@@ -74,8 +73,8 @@ struct MemoryPlan {
 /// rrr_run.cpp loads it whenever beta > 0, the default). DPO: reference
 /// log-probs are taken once before the first step and cached
 /// (reference_logprobs.h), so the policy is its own reference on a fresh run
-/// from one folder (policyServesAsReference in dpo_trainer.h); it is not on CUDA
-/// in bfloat16 (the policy then holds float32 master weights and the reference
+/// from one folder (policyServesAsReference in dpo_trainer.h); it is not in
+/// bfloat16 (the policy then holds float32 master weights and the reference
 /// is loaded in bfloat16), and runDpo keeps that copy until training ends.
 bool needsReferenceCopy(const MemoryPlanInput &input);
 

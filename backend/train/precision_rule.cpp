@@ -6,6 +6,11 @@
 
 namespace rlrf::train {
 
+std::string trainingWeightsDtype(const std::string &dtype, bool adapter)
+{
+    return dtype == "bfloat16" && !adapter ? std::string("float32") : dtype;
+}
+
 void requireTrainablePrecision(const model::Policy &policy, const std::string &trainer)
 {
     if (policy.hasLora() || policy.dtype() == "float32")
@@ -13,7 +18,8 @@ void requireTrainablePrecision(const model::Policy &policy, const std::string &t
     throw Error(trainer + " would update " + policy.dtype()
                     + " weights directly, and most updates would round away; train a LoRA adapter on the "
                       "frozen " + policy.dtype() + " model (--lora-r N), or train the whole model in float32"
-                    + (trainer == "dpo" ? " (on CUDA, DPO's bfloat16 keeps float32 master weights)" : ""),
+                    + " (--dtype bfloat16 on a whole model loads float32 master weights and trains under bfloat16 "
+                      "autocast)",
                 {"", 0, "dtype"});
 }
 

@@ -6,7 +6,9 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "model/text_model.h"
+#include "model/adapter_folder.h"
 #include "train/lora_setup.h"
+#include "train/precision_rule.h"
 #include "train/sft_trainer.h"
 
 #include <c10/util/Exception.h>
@@ -51,7 +53,9 @@ SftResult runSft(const SftConfig &config, const std::string &modelFolder, const 
     return guarded([&] {
         validate(config);
         const auto from = resumeFolder(outFolder, resume);
-        auto policy = model::Policy::load(from.empty() ? modelFolder : from, {config.device, config.dtype});
+        const auto folder = from.empty() ? modelFolder : from;
+        const bool adapter = config.lora.enabled() || model::isAdapterFolder(folder);
+        auto policy = model::Policy::load(folder, {config.device, trainingWeightsDtype(config.dtype, adapter)});
         prepareLora(policy, config.lora, config.seed, "sft config");
         SftJob job{config, policy, [policy](const std::string &folder) { policy.save(folder); }, outFolder, from};
         return trainSft(job, data, context);
@@ -64,7 +68,10 @@ SftResult runSft(const SftConfig &config, const model::TextModel &model, const S
     return guarded([&] {
         validate(config);
         const auto from = resumeFolder(outFolder, resume);
-        const auto start = from.empty() ? model : model::TextModel::load(from, {config.device, config.dtype});
+        const bool adapter = config.lora.enabled() || (!from.empty() && model::isAdapterFolder(from));
+        const auto start = from.empty() ? model
+                                        : model::TextModel::load(from, {config.device,
+                                                                        trainingWeightsDtype(config.dtype, adapter)});
         prepareLora(start.policy(), config.lora, config.seed, "sft config");
         SftJob job{config, start.policy(), [start](const std::string &folder) { start.save(folder); }, outFolder,
                    from};

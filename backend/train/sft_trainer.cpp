@@ -109,10 +109,16 @@ StepOutcome SftLoop::trainStep(std::int64_t step)
     }
     StepOutcome out;
     m_optimizer->zero_grad();
+    // bfloat16 asked for, float32 weights held: master weights under autocast.
+    const bool autocast = config.dtype == "bfloat16" && m_module.dtype() == torch::kFloat32 && !m_module.lora;
     for (const auto &batch : batches) {
         // Each micro-batch adds its share of the mean over the whole step's answer tokens.
-        const auto loss = maskedNllSum(batchLogits(m_module, batch), batch.targets.to(m_module.device()),
-                                       batch.lossMask.to(m_module.device()))
+        torch::Tensor logits;
+        {
+            compat::Bf16Autocast bf16(autocast, m_module.device().is_cuda());
+            logits = batchLogits(m_module, batch).to(torch::kFloat32);
+        }
+        const auto loss = maskedNllSum(logits, batch.targets.to(m_module.device()), batch.lossMask.to(m_module.device()))
                           / static_cast<double>(answerTokens);
         const double value = loss.item<double>();
         requireFinite(value, "loss", step + 1);

@@ -28,7 +28,7 @@ struct DpoConfig {
     double nllWeight = 0.0;            // mean token NLL of the chosen completion; 0 = off
     std::uint64_t seed = 42;
     std::string device = "cpu";
-    std::string dtype = "float32";     // weights; "bfloat16" autocast is used on CUDA only
+    std::string dtype = "float32";     // "bfloat16": float32 master weights under bf16 autocast, or a bf16 base under LoRA
     std::int64_t checkpointEvery = 0;  // optimizer steps; 0 = final checkpoint only
     std::string referenceCacheDir;     // empty = <output>/reference_cache
     LoraSettings lora;                 // rank 0 = full fine-tuning; else the reference is the base, adapter off

@@ -188,29 +188,46 @@ private Q_SLOTS:
         QCOMPARE(baseComputed, std::int64_t(pairs.size()));
     }
 
-    // bfloat16 weights trained directly would lose most updates to rounding:
-    // refused, with what to use instead; the same model with an adapter trains.
-    void bfloat16WeightsTrainOnlyFrozenUnderAnAdapter()
+    // bfloat16 on a whole model: float32 master weights under bfloat16 autocast
+    // (it learns, and the checkpoint is float32); bfloat16 weights handed to a
+    // trainer to update directly would lose most updates to rounding: refused.
+    void bfloat16WholeModelsTrainFloat32MasterWeights()
     {
+        const auto pairs = memorisablePairs();
         auto config = loraDpoConfig();
         config.dtype = "bfloat16";
         config.lora = {};
-        const auto dpo = [&] { return runDpo(config, m_model, {}, memorisablePairs(), m_dir.filePath(QStringLiteral("bf16-full")).toStdString(), {}); };
-        RLRF_VERIFY_THROWS_WITH(dpo(), "dpo would update bfloat16 weights directly");
-        RLRF_VERIFY_THROWS_WITH(dpo(), "--lora-r N");
+        config.learningRate = 3e-3;
+        const auto out = m_dir.filePath(QStringLiteral("bf16-full")).toStdString();
+        const auto result = runDpo(config, m_model, {}, pairs, out, {});
+        QVERIFY2(result.outcome == Outcome::Succeeded, result.message.c_str());
+        const auto trained = model::Policy::load(out + "/final");
+        QCOMPARE(trained.dtype(), std::string("float32"));
+        const double before = meanMargin(model::Policy::load(m_model), pairs);
+        const double after = meanMargin(trained, pairs);
+        qInfo("bf16 autocast DPO: margin %.3f -> %.3f", before, after);
+        QVERIFY2(after > before + 2.0, qPrintable(QString::number(after)));
+
         SftConfig sft;
         sft.dtype = "bfloat16";
         sft.maxSteps = 1;
-        const auto model = model::TextModel::load(m_model, {"cpu", "bfloat16"});
+        const auto bf16 = model::TextModel::load(m_model, {"cpu", "bfloat16"});
         SftData data;
-        data.train.push_back({model.promptIds("Lily liked to", false), {395, 2}});
-        const auto refused = runSft(sft, model, data, m_dir.filePath(QStringLiteral("bf16-sft")).toStdString(), {});
+        data.train.push_back({bf16.promptIds("Lily liked to", false), {395, 2}});
+        const auto refused = runSft(sft, bf16, data, m_dir.filePath(QStringLiteral("bf16-sft")).toStdString(), {});
         QCOMPARE(int(refused.outcome), int(Outcome::Failed));
         QVERIFY2(refused.message.find("sft would update bfloat16 weights directly") != std::string::npos,
                  refused.message.c_str());
+        RLRF_VERIFY_THROWS_WITH(trainDpo(config, bf16.policy(), bf16.policy(), m_model, pairs,
+                                         m_dir.filePath(QStringLiteral("bf16-direct")).toStdString(), {}),
+                                "dpo would update bfloat16 weights directly");
+        // From a folder, SFT in bfloat16 loads float32 master weights and trains.
+        sft.maxSteps = 3;
+        const auto folderRun = runSft(sft, m_model, data, m_dir.filePath(QStringLiteral("bf16-sft-folder")).toStdString(), {});
+        QVERIFY2(folderRun.outcome == Outcome::Succeeded, folderRun.message.c_str());
         sft.lora = lora(4);
-        const auto trained = runSft(sft, model, data, m_dir.filePath(QStringLiteral("bf16-sft-lora")).toStdString(), {});
-        QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
+        const auto adapted = runSft(sft, bf16, data, m_dir.filePath(QStringLiteral("bf16-sft-lora")).toStdString(), {});
+        QVERIFY2(adapted.outcome == Outcome::Succeeded, adapted.message.c_str());
     }
 
     void anInterruptedLoraRunResumesToTheSameAdapter()

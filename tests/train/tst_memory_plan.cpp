@@ -256,9 +256,9 @@ private Q_SLOTS:
         QVERIFY(!hasLine(estimateMemory(in), "reference"));
         in.kind = PlanKind::Dpo; // a fresh float32 run: the policy is its own reference
         QCOMPARE(lineBytes(estimateMemory(in), "reference"), std::uint64_t(0));
-        in.dtype = PlanDtype::BFloat16;
-        QCOMPARE(lineBytes(estimateMemory(in), "reference"), std::uint64_t(0)); // bfloat16 on the CPU
-        in.device = PlanDevice::Cuda; // float32 policy under autocast, bfloat16 reference
+        in.dtype = PlanDtype::BFloat16; // float32 policy under autocast, bfloat16 reference (CPU and CUDA)
+        QCOMPARE(lineBytes(estimateMemory(in), "reference"), std::uint64_t(494032768) * 2);
+        in.device = PlanDevice::Cuda;
         QCOMPARE(lineBytes(estimateMemory(in), "reference"), std::uint64_t(494032768) * 2);
         in.loraRank = 16; // the base with the adapter off
         QCOMPARE(lineBytes(estimateMemory(in), "reference"), std::uint64_t(0));

@@ -20,6 +20,7 @@
 #include "store/eval_answer_repository.h"
 #include "store/metric_repository.h"
 #include "store/rubric_repository.h"
+#include "train/precision_rule.h"
 #include "store/run_repository.h"
 #include "store/transaction.h"
 
@@ -78,8 +79,12 @@ private:
             // M_i of a LoRA run is an adapter folder on M0: its base is the
             // project's model folder, wherever the adapter says it was.
             const std::string base = model::isAdapterFolder(m_policyFolder) ? m_modelDir : std::string();
-            m_model = std::make_unique<model::TextModel>(model::TextModel::load(
-                m_policyFolder, {m_run.options.dpo.device, m_run.options.dpo.dtype, base}));
+            // The model the stages sample with is the one the passes train in
+            // place: with bfloat16 and no adapter, its float32 master weights.
+            const auto &o = m_run.options;
+            const auto dtype = train::trainingWeightsDtype(o.dpo.dtype, o.dpo.lora.enabled() || !base.empty());
+            m_model = std::make_unique<model::TextModel>(
+                model::TextModel::load(m_policyFolder, {o.dpo.device, dtype, base}));
         }
         return *m_model;
     }

@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "core/logging.h"
+#include "model/adapter_folder.h"
 #include "model/text_model.h"
 #include "pipeline/run/run_setup.h"
 #include "pipeline/train/stored_pairs.h"
@@ -75,9 +76,12 @@ StoreDpoResult runDpoOnApprovedPairs(const StoreDpoRequest &request, const RunCo
     if (result.pairIds.empty())
         throw Error("no approved or edited pairs to train on; review some in the Pairs view first",
                     {request.projectPath, 0, "review_state"});
-    const bool cuda = request.config.device.rfind("cuda", 0) == 0;
+    // bfloat16 trains float32 master weights under autocast (CPU and CUDA), unless
+    // only an adapter trains on a frozen bfloat16 base.
+    const bool master = request.config.dtype == "bfloat16" && !request.config.lora.enabled()
+        && !model::isAdapterFolder(request.policyFolder);
     const auto policyModel = model::TextModel::load(
-        request.policyFolder, {request.config.device, cuda ? std::string("float32") : request.config.dtype});
+        request.policyFolder, {request.config.device, master ? std::string("float32") : request.config.dtype});
     StoredPairsDpo job;
     job.config = request.config;
     for (auto &stored : storedPairs(project.db(), policyModel, result.pairIds, request.cutRejectedAtFlaw))

@@ -73,9 +73,9 @@ std::vector<train::DpoPair> approvedDpoPairs(const StageEnv &env)
 bool trainsInPlace(const PipelineOptions &options)
 {
     // With LoRA the frozen base stays in the asked dtype and only the float32
-    // adapter trains, so the model as loaded is what DPO trains.
-    const bool cuda = options.dpo.device.rfind("cuda", 0) == 0;
-    return !cuda || options.dpo.dtype == "float32" || options.dpo.lora.enabled();
+    // adapter trains, so the model as loaded is what DPO trains; full bfloat16
+    // training holds float32 master weights, which the loaded model is not.
+    return options.dpo.dtype == "float32" || options.dpo.lora.enabled();
 }
 
 TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder)
@@ -125,8 +125,8 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
     // not in place) its folder, loaded as DPO trains it.
     std::optional<model::Policy> loaded;
     if (!inPlace || (dpoStart != policyFolder && !sft.trainedInPlace)) {
-        const bool cuda = config.device.rfind("cuda", 0) == 0;
-        const bool master = cuda && !config.lora.enabled(); // float32 master weights unless only an adapter trains
+        // float32 master weights under bfloat16 autocast, unless only an adapter trains
+        const bool master = config.dtype == "bfloat16" && !config.lora.enabled();
         loaded = model::Policy::load(dpoStart, {config.device, master ? std::string("float32") : config.dtype,
                                                 model::isAdapterFolder(dpoStart) ? env.policy->policy().baseFolder()
                                                                                  : std::string()});
