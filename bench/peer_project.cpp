@@ -180,7 +180,8 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
     const double dpo = best(repeats, [&] {
         optimizer->zero_grad();
         train::DpoStepOptions dpoOptions; // bf16 on CUDA under autocast, as the DPO trainer runs it
-        dpoOptions.cudaBf16Autocast = g_device.is_cuda() && g_dtype == torch::kBFloat16;
+        dpoOptions.bf16Autocast = g_device.is_cuda() && g_dtype == torch::kBFloat16;
+        dpoOptions.autocastOnCuda = g_device.is_cuda();
         train::dpoMicroStep(model, batch, dpoOptions);
         finishStep();
     });
