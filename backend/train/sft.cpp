@@ -53,9 +53,9 @@ SftResult runSft(const SftConfig &config, const std::string &modelFolder, const 
     return guarded([&] {
         validate(config);
         const auto from = resumeFolder(outFolder, resume);
-        const auto folder = from.empty() ? modelFolder : from;
-        const bool adapter = config.lora.enabled() || model::isAdapterFolder(folder);
-        auto policy = model::Policy::load(folder, {config.device, trainingWeightsDtype(config.dtype, adapter)});
+        const auto start = from.empty() ? modelFolder : from;
+        const bool adapter = config.lora.enabled() || model::isAdapterFolder(start);
+        auto policy = model::Policy::load(start, {config.device, trainingWeightsDtype(config.dtype, adapter)});
         prepareLora(policy, config.lora, config.seed, "sft config");
         SftJob job{config, policy, [policy](const std::string &folder) { policy.save(folder); }, outFolder, from};
         return trainSft(job, data, context);
