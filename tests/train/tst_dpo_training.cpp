@@ -7,6 +7,7 @@
 // reference mismatch.
 #include <torch/torch.h>
 
+#include "common/dpo_pairs_fixture.h"
 #include "common/stories_fixture.h"
 #include "core/json_io.h"
 #include "eval/dpo_diagnostics.h"
@@ -29,24 +30,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<DpoPair> memorisablePairs()
-{
-    return {{{1, 403}, {281, 266, 270, 13, 2}, {307, 42, 9, 2}},
-            {{1, 72, 9}, {88, 120, 301, 2}, {44, 45, 46, 2}},
-            {{1, 500}, {33, 7, 19, 2}, {260, 261, 262, 2}},
-            {{1, 330, 331}, {99, 98, 2}, {12, 14, 16, 18, 2}}};
-}
-
-// Mean over pairs of log p(chosen) - log p(rejected), by the model's own scoring.
-double meanMargin(const model::Policy &policy, const std::vector<DpoPair> &pairs)
-{
-    double total = 0;
-    for (const auto &pair : pairs) {
-        const auto rows = policy.scoreCompletions({pair.prompt, pair.prompt}, {pair.chosen, pair.rejected});
-        total += std::accumulate(rows[0].begin(), rows[0].end(), 0.0) - std::accumulate(rows[1].begin(), rows[1].end(), 0.0);
-    }
-    return total / static_cast<double>(pairs.size());
-}
+using test::meanMargin;
+using test::memorisablePairs;
 
 DpoConfig fastConfig()
 {
