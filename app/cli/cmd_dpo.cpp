@@ -55,15 +55,7 @@ int runDpoCommand(const rlrf::cli::ParsedArgs &args)
         textModel = rlrf::model::TextModel::load(modelFolder, {"cpu", "float32"});
     const auto pairs = rlrf::train::readDpoPairs(pairsFile, textModel ? &*textModel : nullptr);
     textModel.reset();
-    rlrf::train::RunMemoryRequest memory;
-    memory.kind = rlrf::train::PlanKind::Dpo;
-    memory.modelFolder = modelFolder;
-    memory.lora = config.lora;
-    memory.gradientCheckpointing = config.gradientCheckpointing;
-    memory.dtype = config.dtype;
-    memory.device = config.device;
-    memory.microBatch = config.batchSize;
-    memory.gradAccum = config.gradientAccumulation;
+    auto memory = rlrf::train::memoryRequestFor(rlrf::train::PlanKind::Dpo, modelFolder, config);
     for (const auto &pair : pairs)
         memory.maxLength = std::max<std::int64_t>(
             memory.maxLength, static_cast<std::int64_t>(pair.prompt.size() + std::max(pair.chosen.size(), pair.rejected.size())));

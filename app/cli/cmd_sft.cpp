@@ -69,8 +69,7 @@ int runSftCommand(const rlrf::cli::ParsedArgs &args)
     const auto config = configFrom(args);
     // Text lines need the tokenizer, which comes with the model: the plan uses the
     // memory that was free before the model was loaded.
-    rlrf::train::RunMemoryRequest memory;
-    memory.availableBytes = rlrf::train::cpuAvailableBytes();
+    const auto freeBeforeLoading = rlrf::train::cpuAvailableBytes();
     const bool adapter = config.lora.enabled() || rlrf::model::isAdapterFolder(args.required("model"));
     const auto model = rlrf::model::TextModel::load(args.required("model"),
                                                     {config.device, rlrf::train::trainingWeightsDtype(config.dtype, adapter)});
@@ -78,14 +77,8 @@ int runSftCommand(const rlrf::cli::ParsedArgs &args)
     data.train = rlrf::train::readSftJsonl(args.required("data"), &model);
     if (args.has("validation"))
         data.validation = rlrf::train::readSftJsonl(args.value("validation"), &model);
-    memory.kind = rlrf::train::PlanKind::Sft;
-    memory.modelFolder = args.required("model");
-    memory.lora = config.lora;
-    memory.gradientCheckpointing = config.gradientCheckpointing;
-    memory.dtype = config.dtype;
-    memory.device = config.device;
-    memory.microBatch = config.batchSize;
-    memory.gradAccum = config.gradientAccumulation;
+    auto memory = rlrf::train::memoryRequestFor(rlrf::train::PlanKind::Sft, args.required("model"), config);
+    memory.availableBytes = freeBeforeLoading;
     for (const auto *examples : {&data.train, &data.validation})
         for (const auto &e : *examples)
             memory.maxLength = std::max<std::int64_t>(memory.maxLength,

@@ -31,6 +31,24 @@ struct RunMemoryRequest {
     std::optional<std::uint64_t> availableBytes;
 };
 
+// The request of a run of `kind` on `modelFolder` with an SftConfig or DpoConfig
+// (their LoRA, checkpointing, dtype, device, batch and accumulation settings);
+// the caller adds the data's longest sequence.
+template <typename Config>
+RunMemoryRequest memoryRequestFor(PlanKind kind, const std::string &modelFolder, const Config &config)
+{
+    RunMemoryRequest r;
+    r.kind = kind;
+    r.modelFolder = modelFolder;
+    r.lora = config.lora;
+    r.gradientCheckpointing = config.gradientCheckpointing;
+    r.dtype = config.dtype;
+    r.device = config.device;
+    r.microBatch = config.batchSize;
+    r.gradAccum = config.gradientAccumulation;
+    return r;
+}
+
 MemoryPlanInput planInputFor(const RunMemoryRequest &request);
 
 // The plan against MemAvailable for a CPU run; nullopt on CUDA (its free memory
