@@ -50,6 +50,13 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
     recipe.data.answers = static_cast<std::size_t>(std::lround(double(recipe.data.answers) * scale));
     recipe.data.refinements = static_cast<std::size_t>(std::lround(double(recipe.data.refinements) * scale));
     recipe.data.reflections = static_cast<std::size_t>(std::lround(double(recipe.data.reflections) * scale));
+    if (args.has("reflection-form")) {
+        try {
+            recipe.data.reflectionForm = rlrf::demo::parseReflectionForm(args.value("reflection-form"));
+        } catch (const std::exception &e) {
+            throw UsageError(std::string("--reflection-form: ") + e.what());
+        }
+    }
     recipe.sft.device = args.value("device", recipe.sft.device);
     recipe.sft2.device = recipe.sft.device;
     return recipe;
@@ -102,7 +109,7 @@ int runTrainDemo(const rlrf::cli::ParsedArgs &args)
 static rlrf::cli::RegisterCommand registerTrainDemo{{
     "train-demo",
     "train the arith demo model from scratch (data, tokenizer, init, SFT)",
-    "rlrf train-demo [--out DIR] [--work DIR] [--steps N] [--steps2 N] [--seed S] [--data-scale X] [--resume] [--dump-data FILE]",
+    "rlrf train-demo [--out DIR] [--work DIR] [--steps N] [--steps2 N] [--seed S] [--data-scale X] [--reflection-form F] [--resume] [--dump-data FILE]",
     {
         {"out", "DIR", "where the finished model goes (default ./arith-demo)"},
         {"work", "DIR", "tokenizer, initial weights and checkpoints (default <out>.work)"},
@@ -110,6 +117,7 @@ static rlrf::cli::RegisterCommand registerTrainDemo{{
         {"steps2", "N", "steps of phase 2, the second pass (default: the recipe's 450; 0 = none)"},
         {"seed", "S", "seed of the data, the init and the shuffling (default 1)"},
         {"data-scale", "X", "multiply the number of generated examples (default 1)"},
+        {"reflection-form", "F", "diagnosis (the shipped arith-demo) or worked (the chain worked out again)"},
         {"device", "DEV", "cpu, cuda, cuda:1 (default cpu)"},
         {"resume", "", "continue from the newest checkpoint in --work"},
         {"dump-data", "FILE", "write the recipe's training examples as rlrf sft JSONL and stop"},

@@ -43,7 +43,7 @@ std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
     for (std::size_t i = 0; i < options.reflections; ++i, ++next) {
         const auto &p = problems[next];
         const std::string attempt = someFlawedAnswer(p, rng);
-        const std::string reflection = arithReflection(p, attempt);
+        const std::string reflection = arithReflection(options.reflectionForm, p, attempt);
         examples.push_back({"reflection", prompts::reflectionMessages(p.prompt, attempt), reflection});
         examples.push_back({"retry", prompts::retryMessages(p.prompt, attempt, reflection), p.canonical()});
     }
@@ -53,12 +53,17 @@ std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
 
 nlohmann::json toJson(const DemoDataOptions &options)
 {
-    return {{"answers", options.answers},
+    nlohmann::json json = {{"answers", options.answers},
             {"refinements", options.refinements},
             {"reflections", options.reflections},
             {"seed", options.seed},
             {"task", {{"min_steps", options.task.minSteps}, {"max_steps", options.task.maxSteps},
                       {"max_value", options.task.maxValue}}}};
+    // Written only for the worked form, so the shipped arith-demo model's
+    // recipe.json (made before the field existed) still describes its recipe.
+    if (options.reflectionForm != ReflectionForm::Diagnosis)
+        json["reflection_form"] = toString(options.reflectionForm);
+    return json;
 }
 
 } // namespace rlrf::demo

@@ -8,6 +8,7 @@
 // Only training-split problems are used. Torch-free.
 #pragma once
 
+#include "tasks/arith/arith_reflection.h"
 #include "tasks/arith/arith_task.h"
 #include "types/prompt_formats.h"
 
@@ -23,6 +24,7 @@ struct DemoDataOptions {
     std::size_t answers = 16000;
     std::size_t refinements = 4000;
     std::size_t reflections = 2000; // each gives a reflection and a retry example
+    ReflectionForm reflectionForm = ReflectionForm::Diagnosis;
     std::uint64_t seed = 1;
     tasks::ArithConfig task;
 };

@@ -4,6 +4,7 @@
 // reflections name the step and the kind without the corrected number, the
 // feedback in refinement prompts never carries the true answer, the mix is
 // deterministic, and only training-split problems are used.
+#include "core/error.h"
 #include "demo/demo_data.h"
 #include "tasks/arith/arith_flaws.h"
 #include "tasks/arith/arith_mistakes.h"
@@ -87,6 +88,49 @@ private Q_SLOTS:
         QVERIFY2(reflection.find("arithmetic slip") != std::string::npos, reflection.c_str());
         QVERIFY2(!containsNumber(reflection, 14), reflection.c_str());
         QVERIFY2(!containsNumber(reflection, 28), reflection.c_str());
+    }
+
+    void workedReflectionNamesTheStepAndWorksTheChainAgain()
+    {
+        const auto p = tasks::ArithTask::problemFromPrompt(
+            "Mia has 12 apples. She buys 5 more apples at the shop. She sells 3 apples to Tom. "
+            "She buys enough to have 2 times as many apples as before. How many apples does Mia have now?");
+        const std::string attempt = "12 + 5 = 17\n17 - 3 = 15\n15 * 2 = 30\nAnswer: 30";
+        QCOMPARE(demo::arithWorkedReflection(p, attempt),
+                 std::string("I made a mistake in step 2: arithmetic slip. Worked again:\n"
+                             "12 + 5 = 17\n17 - 3 = 14\n14 * 2 = 28"));
+        // No Answer line: the reflect request asks not to give the answer yet.
+        QVERIFY(demo::arithWorkedReflection(p, attempt).find("Answer") == std::string::npos);
+        // An attempt the finder sees nothing wrong in still gets the chain.
+        const std::string noFault = demo::arithWorkedReflection(p, p.canonical());
+        QVERIFY2(noFault.rfind("My answer did not match the story. Worked again:\n12 + 5 = 17", 0) == 0, noFault.c_str());
+        QCOMPARE(demo::parseReflectionForm("worked"), demo::ReflectionForm::Worked);
+        QCOMPARE(demo::parseReflectionForm("diagnosis"), demo::ReflectionForm::Diagnosis);
+        QVERIFY_THROWS_EXCEPTION(rlrf::Error, demo::parseReflectionForm("long"));
+    }
+
+    void workedMixRetriesAfterTheWorkedReflection()
+    {
+        demo::DemoDataOptions options;
+        options.answers = 10;
+        options.refinements = 10;
+        options.reflections = 40;
+        options.reflectionForm = demo::ReflectionForm::Worked;
+        int retries = 0;
+        for (const auto &e : demo::makeDemoExamples(options)) {
+            if (e.kind != "retry")
+                continue;
+            ++retries;
+            // The retry is the canonical answer; the reflection before it holds
+            // the same steps, so following the reflection is the way to it.
+            const std::string reflection = e.messages.at(3).at("content").get<std::string>();
+            const std::string steps = e.completion.substr(0, e.completion.find("Answer:"));
+            QVERIFY2(reflection.find("Worked again:\n" + steps.substr(0, steps.size() - 1)) != std::string::npos,
+                     reflection.c_str());
+        }
+        QCOMPARE(retries, 40);
+        QCOMPARE(demo::toJson(options).value("reflection_form", ""), std::string("worked"));
+        QVERIFY(!demo::toJson(demo::DemoDataOptions{}).contains("reflection_form"));
     }
 
     void mixIsDeterministicAndKeepsTheAnswerOutOfTheFeedback()
