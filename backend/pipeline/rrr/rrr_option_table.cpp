@@ -95,6 +95,20 @@ std::vector<RrrOptionField> makeFields()
                              [](RrrConfig &c) -> std::int64_t & { return c.mineSamples; }));
     f.push_back(integerField("test-queries", "N", "test_queries", "held-out queries for before/after", 1,
                              [](RrrConfig &c) -> std::int64_t & { return c.testQueries; }));
+    {
+        RrrOptionField testSeed;
+        testSeed.flag = "test-seed";
+        testSeed.valueName = "S";
+        testSeed.kind = Kind::Integer;
+        testSeed.key = "test_seed";
+        testSeed.help = "seed of the held-out queries, the same for every --seed so runs compare";
+        testSeed.minimum = 0;
+        testSeed.get = [](const R &r) { return std::to_string(r.config.testSeed); };
+        testSeed.set = [](R &r, const std::string &t) {
+            r.config.testSeed = static_cast<std::uint64_t>(std::strtoll(t.c_str(), nullptr, 10));
+        };
+        f.push_back(testSeed);
+    }
     f.push_back(integerField("group-size", "G", "group_size", "reflections per failed attempt", 2,
                              [](RrrConfig &c) -> std::int64_t & { return c.groupSize; }));
     f.push_back(integerField("failures-per-step", "N", "failures_per_step", "failed attempts per optimizer step", 1,
@@ -111,6 +125,9 @@ std::vector<RrrOptionField> makeFields()
     f.push_back(realField("retry-temperature", "T", "retry_temperature",
                           "sampling temperature of the retries; 0 = greedy", 0, false,
                           [](RrrConfig &c) -> double & { return c.retryTemperature; }));
+    f.push_back(integerField("max-reflection-tokens", "N", "max_reflection_tokens",
+                             "longest reflection, in tokens (training and evaluation)", 1,
+                             [](RrrConfig &c) -> std::int64_t & { return c.maxReflectionTokens; }));
     f.push_back(realField("beta", "B", "beta", "KL coefficient to the reference", 0, false,
                           [](RrrConfig &c) -> double & { return c.beta; }));
     // LoRA: the keys are the stored config's ("lora.r"), which validate() names.
