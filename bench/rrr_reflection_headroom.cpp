@@ -5,12 +5,17 @@
 //   model     the model's own greedy reflection (what evaluation uses);
 //   none      an empty reflection;
 //   generic   "I made a mistake. I will solve it again step by step.";
-//   oracle    the rule judge's reflection: the first wrong step and its kind;
+//   oracle    the task's perfect reflection: the first wrong step and its kind,
+//             then the chain worked out again (demo::arithWorkedReflection);
+//   diagnosis the first wrong step and its kind alone (the form the shipped
+//             arith-demo model learned);
 //   sampled   G reflections sampled at temperature 1, each with a greedy retry:
 //             their mean, and the share where at least one of the G works.
 // If the oracle row is far above the model row, better reflections are worth
 // learning; the sampled rows say how often GRPO can see a reflection that works.
-// Usage: [SHOW=K] bench_rrr_reflection_headroom MODEL_DIR [N=500] [G=8] [TEST_SEED=0]
+// The last line is JSON for scripts: {"oracle": a, "own": b, "n": N}, the
+// oracle's and the model's own (greedy) share of the N first-try failures.
+// Usage: [SHOW=K] bench_rrr_reflection_headroom MODEL_DIR [N=500] [G=8] [TEST_SEED=0] [REFLECTION_TOKENS=64]
 #include "model/text_model.h"
 #include "pipeline/rrr/policy_sampler.h"
 #include "tasks/arith/arith_reflection.h"
@@ -64,12 +69,13 @@ double solvedShare(const rrr::PolicySampler &sampler, const tasks::ArithTask &ta
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: %s MODEL_DIR [N=500] [G=8] [TEST_SEED=0]\n", argv[0]);
+        std::fprintf(stderr, "usage: %s MODEL_DIR [N=500] [G=8] [TEST_SEED=0] [REFLECTION_TOKENS=64]\n", argv[0]);
         return 2;
     }
     const std::size_t n = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 500;
     const std::int64_t g = argc > 3 ? std::strtol(argv[3], nullptr, 10) : 8;
     const std::uint64_t seed = argc > 4 ? std::strtoull(argv[4], nullptr, 10) : 0;
+    const std::int64_t reflectionTokens = argc > 5 ? std::strtol(argv[5], nullptr, 10) : 64;
     const auto policy = model::TextModel::load(argv[1]);
     const rrr::PolicySampler sampler(policy, 64);
     const tasks::ArithTask task;
@@ -87,23 +93,28 @@ int main(int argc, char **argv)
     std::vector<prompts::Messages> reflect;
     for (const auto &f : failures)
         reflect.push_back(prompts::reflectionMessages(f.problem.prompt, f.attempt));
-    const auto greedy = sampler.sample(reflect, {1, 0.0, 64, 0});
-    const auto sampled = sampler.sample(reflect, {g, 1.0, 64, 1});
+    const auto greedy = sampler.sample(reflect, {1, 0.0, reflectionTokens, 0});
+    const auto sampled = sampler.sample(reflect, {g, 1.0, reflectionTokens, 1});
 
-    std::vector<std::string> own, none(failures.size()), generic(failures.size()), oracle;
+    std::vector<std::string> own, none(failures.size()), generic(failures.size()), oracle, diagnosis;
     for (std::size_t i = 0; i < failures.size(); ++i) {
         own.push_back(greedy[i].text);
         generic[i] = "I made a mistake. I will solve it again step by step.";
-        oracle.push_back(demo::arithReflection(tasks::ArithTask::problemFromPrompt(failures[i].problem.prompt),
-                                               failures[i].attempt));
+        const auto problem = tasks::ArithTask::problemFromPrompt(failures[i].problem.prompt);
+        oracle.push_back(demo::arithWorkedReflection(problem, failures[i].attempt));
+        diagnosis.push_back(demo::arithReflection(problem, failures[i].attempt));
     }
     std::printf("model %s: %zu held-out problems, %zu failed at the first (greedy) try\n\n", argv[1], problems.size(),
                 failures.size());
     std::printf("%-34s %s\n", "reflection in the retry's context", "failures solved by the greedy retry");
-    std::printf("%-34s %.3f\n", "model (greedy)", solvedShare(sampler, task, failures, own, "own"));
+    const double ownShare = solvedShare(sampler, task, failures, own, "own");
+    std::printf("%-34s %.3f\n", "model (greedy)", ownShare);
     std::printf("%-34s %.3f\n", "none (empty)", solvedShare(sampler, task, failures, none, "none"));
     std::printf("%-34s %.3f\n", "generic", solvedShare(sampler, task, failures, generic, "generic"));
-    std::printf("%-34s %.3f\n", "oracle (rule judge's)", solvedShare(sampler, task, failures, oracle, "oracle"));
+    std::printf("%-34s %.3f\n", "diagnosis (step and kind only)",
+                solvedShare(sampler, task, failures, diagnosis, "diagnosis"));
+    const double oracleShare = solvedShare(sampler, task, failures, oracle, "oracle");
+    std::printf("%-34s %.3f\n", "oracle (chain worked again)", oracleShare);
 
     // Sampled reflections: one greedy retry each.
     std::vector<Failure> repeated;
@@ -131,5 +142,6 @@ int main(int argc, char **argv)
                 static_cast<double>(solved) / (f * static_cast<double>(g)));
     std::printf("%-34s %.3f\n", ("sampled (T 1), any of " + std::to_string(g)).c_str(), static_cast<double>(anySolved) / f);
     std::printf("%-34s %.3f\n", "groups with reward spread", static_cast<double>(spread) / f);
+    std::printf("{\"oracle\": %.3f, \"own\": %.3f, \"n\": %zu}\n", oracleShare, ownShare, failures.size());
     return 0;
 }
