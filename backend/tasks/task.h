@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,18 @@ public:
 
     /// Whether `response` solves `problem`; never throws on any response text.
     virtual Verdict verify(const Problem &problem, const std::string &response) const = 0;
+
+    /// A perfect reflection on `failedAttempt`: what a reflection that knows the
+    /// solution would say before the retry (Reflect-Retry-Reward's headroom: how
+    /// much better the retry could do with it than with the model's own). Nothing
+    /// when the task cannot write one cheaply and deterministically. Never throws.
+    virtual std::optional<std::string> oracleReflection(const Problem &problem,
+                                                        const std::string &failedAttempt) const
+    {
+        (void)problem;
+        (void)failedAttempt;
+        return std::nullopt;
+    }
 };
 
 } // namespace rlrf::tasks

@@ -2,8 +2,10 @@
 // The arith demo task: the generator is deterministic per seed, its splits are
 // disjoint in texts and in chains of numbers (10,000 problems each), its problems keep to the promised ranges, the
 // stories read back into the same steps, and the verifier accepts exactly the
-// documented "Answer: N" forms. All fixtures are generated or written here.
+// documented "Answer: N" forms; the oracle reflection works the chain again.
+// All fixtures are generated or written here.
 #include "tasks/answer_line.h"
+#include "tasks/arith/arith_reflection.h"
 #include "tasks/arith/arith_task.h"
 
 #include "core/error.h"
@@ -187,6 +189,26 @@ private Q_SLOTS:
                                 "arith/train/1/2-9/100/0", "arith/train/1/2-4/5/0", "arith/train/1/2-4/100/12345678",
                                 "arith/train/-1/2-4/100/0"})
             QVERIFY_THROWS_EXCEPTION(rlrf::Error, ArithTask::problemFromId(bad));
+    }
+
+    // The oracle reflection is the worked one: it works every step of the
+    // problem again; a prompt outside the story templates has none.
+    void oracleReflectionWorksTheChainAgain()
+    {
+        const ArithTask task;
+        for (const auto &p : task.problems(Split::Test, 20, 7)) {
+            const std::string attempt = "1 + 1 = 3\nAnswer: 3";
+            const auto oracle = task.oracleReflection(p, attempt);
+            QVERIFY(oracle.has_value());
+            const auto problem = ArithTask::problemFromPrompt(p.prompt);
+            QCOMPARE(*oracle, rlrf::demo::arithWorkedReflection(problem, attempt));
+            for (const auto &step : problem.steps) {
+                const auto line = std::to_string(step.left) + " " + symbol(step.op) + " " + std::to_string(step.right)
+                                  + " = " + std::to_string(step.result);
+                QVERIFY2(oracle->find(line) != std::string::npos, (line + " not in: " + *oracle).c_str());
+            }
+        }
+        QVERIFY(!task.oracleReflection({"x", "What is the capital of France?", "Paris", ""}, "Answer: 3"));
     }
 
     void canonicalAnswersVerify()

@@ -5,7 +5,9 @@
 // shared/data/countdown/countdown_cd3_test.jsonl (from dllm-reasoning/d1) as the
 // test split: the file is read here with Qt's JSON reader, independently of the
 // task, and the test split must be exactly its rows. Bad settings, bad files and
-// foreign prompts each fail with a named error or a false verdict.
+// foreign prompts each fail with a named error or a false verdict. The oracle
+// reflection's equation (countdown_solver.h) passes the same verifier.
+#include "tasks/countdown/countdown_solver.h"
 #include "tasks/countdown/countdown_task.h"
 
 #include "common/error_assert.h"
@@ -86,6 +88,42 @@ private Q_SLOTS:
                 QVERIFY2(verdict.correct, (p.canonical + ": " + verdict.reason).c_str());
             }
         }
+    }
+
+    // The oracle reflection ends with an equation the independent verifier
+    // accepts, on generated puzzles and on every real one it solves; a puzzle
+    // with no solution, or too big to search, has no oracle.
+    void oracleReflectionsHoldASolution()
+    {
+        const std::string lead = "One that does: ";
+        int solved = 0;
+        const auto check = [&](const CountdownTask &task, const std::vector<Problem> &problems) {
+            solved = 0;
+            for (const auto &p : problems) {
+                const auto oracle = task.oracleReflection(p, "Answer: 1 + 2");
+                if (!oracle)
+                    continue;
+                const auto at = oracle->find(lead);
+                QVERIFY2(at != std::string::npos, oracle->c_str());
+                const auto equation = oracle->substr(at + lead.size());
+                const auto verdict = verifyCountdownEquation(CountdownTask::problemFromPrompt(p.prompt), equation);
+                QVERIFY2(verdict.correct, (equation + ": " + verdict.reason).c_str());
+                QCOMPARE(task.oracleReflection(p, "another attempt"), oracle); // deterministic
+                ++solved;
+            }
+        };
+        const CountdownTask generated;
+        const auto problems = generated.problems(Split::Test, 100, 5);
+        check(generated, problems);
+        QCOMPARE(solved, 100); // generated puzzles always have a solution
+        const CountdownTask real({3, 3, 100, 100, realFile().toStdString()});
+        check(real, real.problems(Split::Test, 256, 0));
+        QVERIFY2(solved > 200, qPrintable(QString::number(solved)));
+
+        QVERIFY(!solveCountdown({{1, 1, 1}, 97}));
+        QVERIFY(!solveCountdown({{1, 2, 3, 4, 5, 6}, 21})); // more numbers than the search takes
+        QCOMPARE(solveCountdown({{3, 5, 4}, 32}), std::optional<std::string>("4 * (3 + 5)"));
+        QVERIFY(!generated.oracleReflection({"x", "not a countdown prompt", "1", ""}, "1"));
     }
 
     void splitsAreDisjointAndSeeded()

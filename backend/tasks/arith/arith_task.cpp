@@ -5,6 +5,7 @@
 #include "tasks/arith/arith_task.h"
 
 #include "tasks/answer_line.h"
+#include "tasks/arith/arith_reflection.h"
 #include "tasks/arith/arith_story.h"
 #include "tasks/split_mix.h"
 
@@ -143,6 +144,15 @@ Verdict ArithTask::verify(const Problem &problem, const std::string &response) c
     if (given == problem.answer)
         return {true, "answer " + given + " is right"};
     return {false, "answer " + given + " is wrong"};
+}
+
+std::optional<std::string> ArithTask::oracleReflection(const Problem &problem, const std::string &failedAttempt) const
+{
+    try {
+        return demo::arithWorkedReflection(problemFromPrompt(problem.prompt), failedAttempt);
+    } catch (const std::exception &) {
+        return std::nullopt; // a prompt not in the story templates: no chain to work again
+    }
 }
 
 Split ArithTask::splitOf(const ArithProblem &problem)

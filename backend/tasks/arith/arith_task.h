@@ -40,6 +40,10 @@ public:
 
     /// Correct when the one "Answer: N" line (see answer_line.h) equals the truth.
     Verdict verify(const Problem &problem, const std::string &response) const override;
+    /// The worked reflection (arith_reflection.h): the first mistake named, then
+    /// the whole chain worked again; nothing for a prompt it cannot read.
+    std::optional<std::string> oracleReflection(const Problem &problem,
+                                                const std::string &failedAttempt) const override;
 
     /// The split a problem belongs to (by its canonical answer).
     static Split splitOf(const ArithProblem &problem);

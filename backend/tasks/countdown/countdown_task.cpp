@@ -3,6 +3,7 @@
 #include "tasks/countdown/countdown_task.h"
 
 #include "core/error.h"
+#include "tasks/countdown/countdown_solver.h"
 #include "tasks/split_mix.h"
 
 #include <algorithm>
@@ -232,6 +233,18 @@ Verdict CountdownTask::verify(const Problem &problem, const std::string &respons
         return verifyCountdown(problemFromPrompt(problem.prompt), response);
     } catch (const Error &e) {
         return {false, e.message()};
+    }
+}
+
+std::optional<std::string> CountdownTask::oracleReflection(const Problem &problem, const std::string &) const
+{
+    try {
+        const auto solution = solveCountdown(problemFromPrompt(problem.prompt));
+        if (!solution)
+            return std::nullopt;
+        return "My equation did not reach the target with each number used once. One that does: " + *solution;
+    } catch (const std::exception &) {
+        return std::nullopt; // a prompt in another form
     }
 }
 

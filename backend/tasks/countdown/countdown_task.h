@@ -44,6 +44,11 @@ public:
 
     /// Reads the numbers and target back from the prompt, then verifyCountdown.
     Verdict verify(const Problem &problem, const std::string &response) const override;
+    /// "My equation did not reach the target ... One that does: (a + b) * c" from
+    /// a small exhaustive search (countdown_solver.h); nothing when the puzzle has
+    /// no solution or more numbers than the search takes.
+    std::optional<std::string> oracleReflection(const Problem &problem,
+                                                const std::string &failedAttempt) const override;
 
     /// The prompt text for a puzzle, and its inverse (throws rlrf::Error, field
     /// "prompt", for text in another form).
