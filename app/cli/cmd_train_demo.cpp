@@ -31,6 +31,11 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
 {
     using rlrf::cli::UsageError;
     rlrf::demo::DemoRecipe recipe;
+    try {
+        recipe = rlrf::demo::demoRecipe(args.value("recipe", "arith-demo"));
+    } catch (const std::exception &e) {
+        throw UsageError(std::string("--recipe: ") + e.what());
+    }
     const long long steps = args.intValue("steps", recipe.sft.maxSteps);
     if (steps <= 0) throw UsageError("--steps must be positive");
     recipe.sft.maxSteps = steps;
@@ -44,7 +49,8 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
         recipe.sft.seed = static_cast<std::uint64_t>(seed) + 10;
         recipe.sft2.seed = static_cast<std::uint64_t>(seed) + 22;
     }
-    recipe.initSeed = static_cast<std::uint64_t>(seed) + 6;
+    if (args.has("seed"))
+        recipe.initSeed = static_cast<std::uint64_t>(seed) + 6;
     const double scale = args.doubleValue("data-scale", 1.0);
     if (!(scale > 0.0)) throw UsageError("--data-scale must be positive");
     recipe.data.answers = static_cast<std::size_t>(std::lround(double(recipe.data.answers) * scale));
@@ -79,7 +85,8 @@ int runTrainDemo(const rlrf::cli::ParsedArgs &args)
     const auto recipe = recipeFrom(args);
     if (args.has("dump-data"))
         return dumpData(recipe, args.value("dump-data"));
-    const std::string out = args.value("out", "arith-demo");
+    const std::string out = args.value("out", recipe.name);
+    const std::string from = args.value("from", recipe.startsFrom.empty() ? "" : "resources/models/" + recipe.startsFrom);
     const std::string work = args.value("work", out + ".work");
     rlrf::RunContext context;
     context.onMetric = [](std::int64_t step, const std::string &key, double value) {
@@ -88,7 +95,7 @@ int runTrainDemo(const rlrf::cli::ParsedArgs &args)
     };
     g_cancel = &context.cancel;
     std::signal(SIGINT, onTrainDemoInterrupt);
-    const auto result = rlrf::demo::trainDemoModel(recipe, out, work, context, args.has("resume"));
+    const auto result = rlrf::demo::trainDemoModel(recipe, out, work, context, args.has("resume"), from);
     std::signal(SIGINT, SIG_DFL);
     g_cancel = nullptr;
     std::cout << nlohmann::json{{"outcome", rlrf::toString(result.outcome)},
@@ -109,9 +116,11 @@ int runTrainDemo(const rlrf::cli::ParsedArgs &args)
 static rlrf::cli::RegisterCommand registerTrainDemo{{
     "train-demo",
     "train the arith demo model from scratch (data, tokenizer, init, SFT)",
-    "rlrf train-demo [--out DIR] [--work DIR] [--steps N] [--steps2 N] [--seed S] [--data-scale X] [--reflection-form F] [--resume] [--dump-data FILE]",
+    "rlrf train-demo [--recipe NAME] [--from DIR] [--out DIR] [--work DIR] [--steps N] [--steps2 N] [--seed S] [--data-scale X] [--reflection-form F] [--resume] [--dump-data FILE]",
     {
-        {"out", "DIR", "where the finished model goes (default ./arith-demo)"},
+        {"recipe", "NAME", "arith-demo (from scratch, the default) or arith-reflect-demo (fine-tunes arith-demo)"},
+        {"from", "DIR", "arith-reflect-demo: the arith-demo model it starts from (default resources/models/arith-demo)"},
+        {"out", "DIR", "where the finished model goes (default ./NAME)"},
         {"work", "DIR", "tokenizer, initial weights and checkpoints (default <out>.work)"},
         {"steps", "N", "SFT optimizer steps of phase 1 (default: the recipe's 900)"},
         {"steps2", "N", "steps of phase 2, the second pass (default: the recipe's 450; 0 = none)"},
@@ -126,6 +135,7 @@ static rlrf::cli::RegisterCommand registerTrainDemo{{
     0,
     "The recipe (backend/demo/demo_recipe.h) is written next to the model as\n"
     "recipe.json. With the defaults this rebuilds resources/models/arith-demo;\n"
+    "--recipe arith-reflect-demo rebuilds resources/models/arith-reflect-demo from it.\n"
     "then `rlrf eval --model DIR --task arith --split test --n 500` measures it.\n"
     "Ctrl+C stops after the current step with a checkpoint that --resume continues.\n",
     runTrainDemo,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "demo/demo_data.h"
 
+#include "core/error.h"
 #include "tasks/arith/arith_flaws.h"
 #include "tasks/arith/arith_reflection.h"
 #include "tasks/arith/arith_rule_judge.h"
@@ -20,7 +21,26 @@ std::vector<tasks::ArithProblem> trainProblems(const DemoDataOptions &options, s
     return tasks::ArithTask(options.task).generate(tasks::Split::Train, count, options.seed);
 }
 
+std::string retryCompletion(RetryForm form, const tasks::ArithProblem &problem)
+{
+    return form == RetryForm::AnswerLine ? "Answer: " + std::to_string(problem.answer()) : problem.canonical();
+}
+
 } // namespace
+
+const char *toString(RetryForm form)
+{
+    return form == RetryForm::AnswerLine ? "answer-line" : "full";
+}
+
+RetryForm parseRetryForm(const std::string &text)
+{
+    if (text == "full")
+        return RetryForm::Full;
+    if (text == "answer-line")
+        return RetryForm::AnswerLine;
+    throw Error("retry form must be full or answer-line, got '" + text + "'");
+}
 
 std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
 {
@@ -45,7 +65,8 @@ std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
         const std::string attempt = someFlawedAnswer(p, rng);
         const std::string reflection = arithReflection(options.reflectionForm, p, attempt);
         examples.push_back({"reflection", prompts::reflectionMessages(p.prompt, attempt), reflection});
-        examples.push_back({"retry", prompts::retryMessages(p.prompt, attempt, reflection), p.canonical()});
+        examples.push_back({"retry", prompts::retryMessages(p.prompt, attempt, reflection),
+                            retryCompletion(options.retryForm, p)});
     }
     std::shuffle(examples.begin(), examples.end(), rng);
     return examples;
@@ -63,6 +84,8 @@ nlohmann::json toJson(const DemoDataOptions &options)
     // recipe.json (made before the field existed) still describes its recipe.
     if (options.reflectionForm != ReflectionForm::Diagnosis)
         json["reflection_form"] = toString(options.reflectionForm);
+    if (options.retryForm != RetryForm::Full)
+        json["retry_form"] = toString(options.retryForm);
     return json;
 }
 

@@ -20,11 +20,21 @@
 
 namespace rlrf::demo {
 
+/// What a retry example's completion is: the whole canonical answer, or only its
+/// Answer line (after a worked reflection the steps are already written, and a
+/// retry that must repeat them re-solves the story instead of following them).
+enum class RetryForm { Full, AnswerLine };
+
+const char *toString(RetryForm form);
+/// Throws rlrf::Error naming the text for anything but "full" or "answer-line".
+RetryForm parseRetryForm(const std::string &text);
+
 struct DemoDataOptions {
     std::size_t answers = 16000;
     std::size_t refinements = 4000;
     std::size_t reflections = 2000; // each gives a reflection and a retry example
     ReflectionForm reflectionForm = ReflectionForm::Diagnosis;
+    RetryForm retryForm = RetryForm::Full;
     std::uint64_t seed = 1;
     tasks::ArithConfig task;
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "demo/demo_recipe.h"
 
+#include "core/error.h"
+
 namespace rlrf::demo {
 
 train::SftConfig DemoRecipe::defaultSftConfig()
@@ -34,6 +36,49 @@ train::SftConfig DemoRecipe::secondPhaseConfig()
     c.groupByLength = true;
     c.seed = 23;
     return c;
+}
+
+namespace {
+
+DemoRecipe reflectDemoRecipe()
+{
+    DemoRecipe r;
+    r.name = "arith-reflect-demo";
+    r.startsFrom = "arith-demo";
+    // Reflections and retries dominate the mix; answers and refinements stay so
+    // that the first try and RLRF's refinement are not forgotten.
+    r.data.answers = 4000;
+    r.data.refinements = 1500;
+    r.data.reflections = 6000;
+    r.data.seed = 2;
+    r.data.reflectionForm = ReflectionForm::Worked;
+    r.data.retryForm = RetryForm::AnswerLine;
+    train::SftConfig c = DemoRecipe::defaultSftConfig();
+    c.learningRate = 5e-4;
+    c.warmupSteps = 20;
+    c.maxSteps = 400;
+    c.seed = 13;
+    c.checkpointEvery = 100;
+    r.sft = c;
+    r.sft2.maxSteps = 0;
+    return r;
+}
+
+} // namespace
+
+const std::vector<std::string> &demoRecipeNames()
+{
+    static const std::vector<std::string> names{"arith-demo", "arith-reflect-demo"};
+    return names;
+}
+
+DemoRecipe demoRecipe(const std::string &name)
+{
+    if (name == "arith-demo")
+        return DemoRecipe{};
+    if (name == "arith-reflect-demo")
+        return reflectDemoRecipe();
+    throw Error("unknown demo recipe '" + name + "': choose arith-demo or arith-reflect-demo");
 }
 
 const std::vector<std::string> &demoSpecialTokens()
@@ -74,7 +119,7 @@ model::ModelConfig demoModelConfig(const DemoRecipe &recipe, std::int64_t vocabS
 
 nlohmann::json toJson(const DemoRecipe &recipe)
 {
-    return {{"data", toJson(recipe.data)},
+    nlohmann::json json = {{"data", toJson(recipe.data)},
             {"tokenizer", {{"vocab_size", recipe.vocabSize}, {"documents", recipe.tokenizerDocuments},
                            {"split_digits", true}}},
             {"model", {{"hidden_size", recipe.hiddenSize}, {"intermediate_size", recipe.intermediateSize},
@@ -84,6 +129,17 @@ nlohmann::json toJson(const DemoRecipe &recipe)
             {"validation_examples", recipe.validationExamples},
             {"sft", train::toJson(recipe.sft)},
             {"sft_phase2", train::toJson(recipe.sft2)}};
+    // Named only off the first recipe, whose recipe.json predates the names.
+    if (recipe.name != "arith-demo")
+        json["name"] = recipe.name;
+    if (!recipe.startsFrom.empty()) {
+        json["starts_from"] = recipe.startsFrom;
+        // The tokenizer and architecture are the start model's, not these.
+        json.erase("tokenizer");
+        json.erase("model");
+        json.erase("sft_phase2");
+    }
+    return json;
 }
 
 } // namespace rlrf::demo

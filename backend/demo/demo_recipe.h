@@ -1,7 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Everything that defines the shipped demo model (resources/models/arith-demo):
-// the data mix, the tokenizer, the architecture and the SFT settings. `rlrf
-// train-demo` reproduces the model from this recipe alone. Torch-free.
+// Everything that defines a shipped demo model: the data mix, the tokenizer, the
+// architecture and the SFT settings. `rlrf train-demo` reproduces the model from
+// its recipe alone. Two recipes:
+//   arith-demo         (resources/models/arith-demo) from scratch: tokenizer,
+//                      random init, two SFT phases; reflections of the diagnosis
+//                      form;
+//   arith-reflect-demo (resources/models/arith-reflect-demo) one SFT phase from
+//                      arith-demo on a mix rich in worked reflections whose retry
+//                      is the Answer line: the model for Reflect, Retry, Reward,
+//                      where a better reflection makes a better retry.
+// Torch-free.
 #pragma once
 
 #include "demo/demo_data.h"
@@ -16,6 +24,10 @@
 namespace rlrf::demo {
 
 struct DemoRecipe {
+    std::string name = "arith-demo";
+    // Empty: trained from scratch. Otherwise the name of the shipped model this
+    // recipe fine-tunes with `sft` alone (the tokenizer and architecture are its).
+    std::string startsFrom;
     DemoDataOptions data;
     std::size_t vocabSize = 640;         // specials + 256 bytes + merges (digits stay single)
     std::size_t tokenizerDocuments = 8000;
@@ -35,6 +47,11 @@ struct DemoRecipe {
     static train::SftConfig defaultSftConfig();
     static train::SftConfig secondPhaseConfig();
 };
+
+/// "arith-demo" and "arith-reflect-demo".
+const std::vector<std::string> &demoRecipeNames();
+/// The recipe of that name; throws rlrf::Error listing the names for another.
+DemoRecipe demoRecipe(const std::string &name);
 
 /// The special tokens, in id order: end of turn (also EOS), user, assistant.
 const std::vector<std::string> &demoSpecialTokens();

@@ -68,7 +68,7 @@ void copyModelFiles(const std::string &from, const std::string &to)
 } // namespace
 
 TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outFolder, const std::string &workFolder,
-                               const RunContext &context, bool resume)
+                               const RunContext &context, bool resume, const std::string &startFolder)
 {
     const auto started = std::chrono::steady_clock::now();
     auto log = log::get("demo");
@@ -79,8 +79,12 @@ TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outF
         const std::size_t heldOut = std::min(recipe.validationExamples, examples.size() / 10);
         if (examples.size() - heldOut < 2)
             throw Error("the recipe makes only " + std::to_string(examples.size()) + " examples");
-        const std::string base = (fs::path(workFolder) / "base").string();
-        if (!resume || !fs::exists(fs::path(base) / "model.safetensors")) {
+        if (!recipe.startsFrom.empty() && startFolder.empty())
+            throw Error("the " + recipe.name + " recipe fine-tunes the " + recipe.startsFrom +
+                        " model: give its folder (resources/models/" + recipe.startsFrom + ")");
+        const std::string base =
+            recipe.startsFrom.empty() ? (fs::path(workFolder) / "base").string() : startFolder;
+        if (recipe.startsFrom.empty() && (!resume || !fs::exists(fs::path(base) / "model.safetensors"))) {
             log->info("writing the tokenizer and the initial weights to {}", base);
             writeBaseModel(recipe, examples, base);
         }

@@ -25,8 +25,10 @@ struct TrainDemoResult {
 
 /// Intermediate files (tokenizer, initial weights, SFT checkpoints) go to
 /// `workFolder`; with `resume`, SFT continues from its newest checkpoint there.
-/// The finished model (with recipe.json) is written to `outFolder`.
+/// The finished model (with recipe.json) is written to `outFolder`. A recipe that
+/// starts from another model (recipe.startsFrom) fine-tunes `startFolder`, which
+/// must hold that model; an empty one fails naming what is needed.
 TrainDemoResult trainDemoModel(const DemoRecipe &recipe, const std::string &outFolder, const std::string &workFolder,
-                               const RunContext &context, bool resume = false);
+                               const RunContext &context, bool resume = false, const std::string &startFolder = {});
 
 } // namespace rlrf::demo

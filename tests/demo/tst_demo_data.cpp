@@ -130,6 +130,15 @@ private Q_SLOTS:
         }
         QCOMPARE(retries, 40);
         QCOMPARE(demo::toJson(options).value("reflection_form", ""), std::string("worked"));
+        // The answer-line retry: only the Answer line, the steps being in the reflection.
+        options.retryForm = demo::RetryForm::AnswerLine;
+        for (const auto &e : demo::makeDemoExamples(options))
+            if (e.kind == "retry")
+                QVERIFY2(e.completion.rfind("Answer: ", 0) == 0 && e.completion.find('\n') == std::string::npos,
+                         e.completion.c_str());
+        QCOMPARE(demo::toJson(options).value("retry_form", ""), std::string("answer-line"));
+        QCOMPARE(demo::parseRetryForm("answer-line"), demo::RetryForm::AnswerLine);
+        QVERIFY_THROWS_EXCEPTION(rlrf::Error, demo::parseRetryForm("short"));
         QVERIFY(!demo::toJson(demo::DemoDataOptions{}).contains("reflection_form"));
     }
 

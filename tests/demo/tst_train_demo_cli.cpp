@@ -89,6 +89,45 @@ private Q_SLOTS:
         QVERIFY2(r.exitCode == 0, r.err.constData());
     }
 
+    // The second recipe fine-tunes the first model on its worked-reflection mix:
+    // same tokenizer and architecture, retries that are the Answer line alone.
+    void reflectRecipeFineTunesTheFirstModel()
+    {
+        const QString out = m_tmp.filePath(QStringLiteral("reflect"));
+        auto r = runCli({QStringLiteral("train-demo"), QStringLiteral("--recipe"), QStringLiteral("arith-reflect-demo"),
+                         QStringLiteral("--from"), m_model, QStringLiteral("--out"), out, QStringLiteral("--steps"),
+                         QStringLiteral("2"), QStringLiteral("--data-scale"), QStringLiteral("0.01")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(lastJsonLine(r.out)["steps"].get<int>(), 2); // one phase only
+        QFile recipeFile(out + QStringLiteral("/recipe.json"));
+        QVERIFY(recipeFile.open(QIODevice::ReadOnly));
+        const auto recipe = nlohmann::json::parse(recipeFile.readAll().toStdString());
+        QCOMPARE(recipe.at("name").get<std::string>(), std::string("arith-reflect-demo"));
+        QCOMPARE(recipe.at("starts_from").get<std::string>(), std::string("arith-demo"));
+        QCOMPARE(recipe.at("data").at("reflection_form").get<std::string>(), std::string("worked"));
+        QCOMPARE(recipe.at("data").at("retry_form").get<std::string>(), std::string("answer-line"));
+        QVERIFY(!recipe.contains("tokenizer")); // the start model's
+        QCOMPARE(QFile(out + QStringLiteral("/tokenizer.json")).size(), QFile(m_model + QStringLiteral("/tokenizer.json")).size());
+        // The first recipe's recipe.json is as it always was: no name, no forms.
+        QFile first(m_model + QStringLiteral("/recipe.json"));
+        QVERIFY(first.open(QIODevice::ReadOnly));
+        const auto firstRecipe = nlohmann::json::parse(first.readAll().toStdString());
+        QVERIFY(!firstRecipe.contains("name") && !firstRecipe.at("data").contains("reflection_form"));
+
+        r = runCli({QStringLiteral("train-demo"), QStringLiteral("--recipe"), QStringLiteral("arith-reflect-demo"),
+                    QStringLiteral("--from"), m_tmp.filePath(QStringLiteral("nowhere")), QStringLiteral("--out"),
+                    m_tmp.filePath(QStringLiteral("r2")), QStringLiteral("--steps"), QStringLiteral("1"),
+                    QStringLiteral("--data-scale"), QStringLiteral("0.01")});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains("nowhere"), r.err.constData());
+        r = runCli({QStringLiteral("train-demo"), QStringLiteral("--recipe"), QStringLiteral("chess")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("arith-reflect-demo"), r.err.constData());
+        r = runCli({QStringLiteral("train-demo"), QStringLiteral("--reflection-form"), QStringLiteral("long")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("diagnosis or worked"), r.err.constData());
+    }
+
     void evalPrintsTheContractLine()
     {
         const QStringList base{QStringLiteral("eval"), QStringLiteral("--model"), m_model, QStringLiteral("--task"),
