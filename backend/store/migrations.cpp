@@ -227,6 +227,31 @@ CREATE TABLE eval_answers (
 );
 )sql";
 
+// Version 6: every held-out query of a Reflect-Retry-Reward run's evaluations,
+// before and after training: the first try, the model's own reflection and its
+// retry, and the retry after the task's perfect reflection (empty where the task
+// has none), so the RRR area can show the reflection headroom per failure. One
+// row per (run, phase, position): an evaluation written again replaces its
+// rows instead of adding to them. Runs evaluated before this have no rows.
+const char *const kSchemaV6 = R"sql(
+CREATE TABLE rrr_eval_queries (
+    run_id            INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    phase             TEXT NOT NULL CHECK (phase IN ('before', 'after')),
+    position          INTEGER NOT NULL CHECK (position >= 0),
+    problem_id        TEXT NOT NULL,
+    prompt            TEXT NOT NULL,
+    first_attempt     TEXT NOT NULL,
+    first_correct     INTEGER NOT NULL CHECK (first_correct IN (0, 1)),
+    own_reflection    TEXT NOT NULL,
+    own_retry         TEXT NOT NULL,
+    own_correct       INTEGER NOT NULL CHECK (own_correct IN (0, 1)),
+    oracle_reflection TEXT NOT NULL,
+    oracle_retry      TEXT NOT NULL,
+    oracle_correct    INTEGER NOT NULL CHECK (oracle_correct IN (0, 1)),
+    UNIQUE (run_id, phase, position)
+);
+)sql";
+
 #undef RLRF_NOW
 
 void checkItIsOurs(Database &db)
@@ -249,6 +274,7 @@ const std::vector<Migration> &migrations()
         {3, "pipeline stage progress per run and iteration", kSchemaV3},
         {4, "Reflect-Retry-Reward failures and reflections", kSchemaV4},
         {5, "judged answers of every evaluation", kSchemaV5},
+        {6, "Reflect-Retry-Reward evaluation queries with the reflection headroom", kSchemaV6},
     };
     return list;
 }

@@ -27,7 +27,8 @@ std::int64_t indexCount(store::Database &db)
 
 // Indexes of the latest schema: 12 from version 2, 1 from version 3 (pipeline
 // progress), 2 from version 4 (Reflect-Retry-Reward). Version 5's eval_answers
-// has only the index of its UNIQUE key, which SQLite names sqlite_autoindex_*.
+// and version 6's rrr_eval_queries have only the index of their UNIQUE key,
+// which SQLite names sqlite_autoindex_*.
 constexpr int kIndexCount = 15;
 
 } // namespace
@@ -47,7 +48,7 @@ private Q_SLOTS:
         for (const char *table : {"project_meta", "rubric_versions", "prompt_sets", "prompts", "candidates",
                                   "critiques", "critique_aspects", "pairs", "pair_history", "runs",
                                   "metric_points", "eval_results", "checkpoints", "stage_states", "stage_items",
-                                  "rrr_failures", "rrr_reflections", "eval_answers"})
+                                  "rrr_failures", "rrr_reflections", "eval_answers", "rrr_eval_queries"})
             QVERIFY2(db.scalar(std::string("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '")
                                + table + "'") == 1, table);
         QCOMPARE(indexCount(db), kIndexCount);
