@@ -16,9 +16,34 @@
 
 namespace {
 
+// "first" and "second" as they always were; "headroom" beside them once the
+// evaluation's queries are recorded: of the failed first tries, the share the
+// retry solved after the model's own reflection and after a perfect one (null
+// where the task has none).
 nlohmann::json accuracyJson(const rlrf::rrr::TwoTryAccuracy &a)
 {
-    return {{"first", a.first}, {"second", a.second}};
+    nlohmann::json out = {{"first", a.first}, {"second", a.second}};
+    if (!a.recorded)
+        return out;
+    const auto failures = a.failures();
+    out["headroom"] = {{"failures", failures},
+                       {"own_solved", a.ownSolved()},
+                       {"own_share", failures > 0 ? static_cast<double>(a.ownSolved()) / static_cast<double>(failures) : 0.0},
+                       {"oracle_available", a.oracleAvailable},
+                       {"oracle_solved", a.oracleSolved},
+                       {"oracle_share", a.oracleAvailable > 0 ? nlohmann::json(static_cast<double>(a.oracleSolved)
+                                                                               / static_cast<double>(a.oracleAvailable))
+                                                              : nlohmann::json(nullptr)}};
+    return out;
+}
+
+std::string headroomLine(const char *label, const rlrf::rrr::TwoTryAccuracy &a)
+{
+    if (!a.recorded)
+        return "";
+    return std::string(label) + " headroom: of " + std::to_string(a.failures()) + " failures, own reflection "
+           + std::to_string(a.ownSolved()) + " solved, perfect reflection " + std::to_string(a.oracleSolved)
+           + " (of " + std::to_string(a.oracleAvailable) + " with one)\n";
 }
 
 int runRrrCommand(const rlrf::cli::ParsedArgs &args)
@@ -71,6 +96,7 @@ int runRrrCommand(const rlrf::cli::ParsedArgs &args)
                   << "failures mined: " << result.failures << " from " << result.minedQueries << " queries\n"
                   << "before: first try " << result.before.first << ", second try " << result.before.second << "\n"
                   << "after:  first try " << result.after.first << ", second try " << result.after.second << "\n"
+                  << headroomLine("before", result.before) << headroomLine("after", result.after)
                   << "model: " << (result.checkpoint.empty() ? "(not saved)" : result.checkpoint) << std::endl;
     }
     return result.outcome == rlrf::Outcome::Succeeded ? 0 : 1;
@@ -84,13 +110,16 @@ const rlrf::cli::RegisterCommand reg{{
         rlrf::rrr::rrrOptionFields(),
         {{"config", "FILE", "settings as JSON (rrr_config keys); the options above override it"},
          {"new", "", "start a new run even if an unfinished one of the same task exists"},
-         {"json", "", "end with a JSON summary line and {\"before\": {\"first\", \"second\"}, \"after\": {...}}"}}),
+         {"json", "",
+          "end with a JSON summary line and {\"before\": {\"first\", \"second\", \"headroom\"}, \"after\": {...}}"}}),
     1, 1,
     "The run: first- and second-try accuracy (greedy) on held-out test queries; each training query sampled\n"
     "--mine-samples times, failed attempts kept; per step G reflections per failed attempt, one retry each,\n"
     "reward 1 when the retry passes the verifier, group-normalised advantages, clipped policy-gradient loss\n"
     "on the reflection tokens only plus KL to the starting model; accuracy again after training. The run,\n"
     "its metrics, failures, reflections, results and the trained model are recorded in the project FILE.\n"
+    "Each failed first try of the evaluations also gets a retry after the task's perfect reflection (arith,\n"
+    "countdown): the headroom, what a better reflection could do next to the model's own.\n"
     "Each step's metrics go to stderr as one JSON line.\n"
     "\n"
     "Started again on the same project, it continues the newest RRR run of the same task that was killed or\n"

@@ -2,9 +2,10 @@
 // `rlrf rrr` end to end on a project whose model is the real stories260K model
 // (converted here): a tiny run on the arith task and one on the 256 real
 // Countdown problems (shared/data/countdown) finish, end with the documented
-// before/after JSON line, and leave the run, its failures, reflections,
-// results, metrics and trained model in the project file, read back through the
-// store. Usage mistakes exit 2; bad input exits 1 naming the cause.
+// before/after JSON line (with the reflection headroom), and leave the run, its
+// failures, reflections, evaluation queries, results, metrics and trained model
+// in the project file, read back through the store. Usage mistakes exit 2; bad
+// input exits 1 naming the cause.
 #include "common/cli_runner.h"
 #include "common/stories_fixture.h"
 #include "common/store_fixture.h"
@@ -14,6 +15,7 @@
 #include "store/checkpoint_repository.h"
 #include "store/metric_repository.h"
 #include "store/project_file.h"
+#include "store/rrr_eval_repository.h"
 #include "store/rrr_repository.h"
 #include "store/run_repository.h"
 
@@ -174,6 +176,19 @@ private Q_SLOTS:
             if (e.metric == "first_try_accuracy")
                 QCOMPARE(e.value, last.value(QLatin1String(e.iteration == 0 ? "before" : "after"))
                                       .toObject().value(QStringLiteral("first")).toDouble());
+        }
+        // The headroom beside first and second: what the stored queries add up to.
+        rlrf::store::RrrEvalRepository queries(project.db());
+        for (const char *phase : {rlrf::store::kRrrPhaseBefore, rlrf::store::kRrrPhaseAfter}) {
+            const auto json = last.value(QLatin1String(phase)).toObject().value(QStringLiteral("headroom")).toObject();
+            const auto stored = queries.headroom(run.id, phase);
+            QVERIFY2(stored.has_value(), phase);
+            QCOMPARE(json.value(QStringLiteral("failures")).toInt(), static_cast<int>(stored->failures));
+            QCOMPARE(json.value(QStringLiteral("own_solved")).toInt(), static_cast<int>(stored->ownSolved));
+            QCOMPARE(json.value(QStringLiteral("oracle_solved")).toInt(), static_cast<int>(stored->oracleSolved));
+            QCOMPARE(json.value(QStringLiteral("oracle_available")).toInt(), static_cast<int>(stored->failures));
+            QCOMPARE(json.value(QStringLiteral("own_share")).toDouble(), stored->ownShare());
+            QCOMPARE(stored->queries, std::int64_t{3});
         }
         rlrf::store::RrrRepository rrr(project.db());
         const auto failures = rrr.failures(run.id);

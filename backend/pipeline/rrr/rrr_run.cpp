@@ -6,12 +6,14 @@
 #include "core/error.h"
 #include "core/logging.h"
 #include "model/text_model.h"
+#include "pipeline/rrr/eval_records.h"
 #include "pipeline/rrr/rrr_checkpoint.h"
 #include "pipeline/rrr/rrr_models.h"
 #include "pipeline/rrr/rrr_task_factory.h"
 #include "pipeline/run/recorded_run.h"
 #include "pipeline/run/run_setup.h"
 #include "store/project_file.h"
+#include "store/rrr_eval_repository.h"
 #include "store/rrr_repository.h"
 #include "store/run_lock.h"
 #include "store/stage_repository.h"
@@ -263,11 +265,12 @@ RrrRunResult Runner::run()
     }
 }
 
-// Runs the evaluation unless it is done; its results and its "done" mark land
-// together. False when cancelled.
+// Runs the evaluation unless it is done; its results, its queries and its
+// "done" mark land together. False when cancelled.
 bool Runner::evaluate(const PolicySampler &sampler, const tasks::Task &task, const std::vector<tasks::Problem> &test,
                       int iteration, const char *stage, const char *stageKey, TwoTryAccuracy &out)
 {
+    const char *phase = iteration == 0 ? store::kRrrPhaseBefore : store::kRrrPhaseAfter;
     if (isDone(stageKey)) {
         std::map<std::string, double> values;
         for (const auto &r : m_runs.evalResults(m_result.runId))
@@ -275,6 +278,7 @@ bool Runner::evaluate(const PolicySampler &sampler, const tasks::Task &task, con
                 values[r.metric] = r.value;
                 out.queries = r.n;
             }
+        restoreRecords(out, store::RrrEvalRepository(m_project.db()).queries(m_result.runId, phase));
         out.first = values["first_try_accuracy"];
         out.second = values["second_try_accuracy"];
         out.reflectionTokens = values["reflection_tokens"];
@@ -288,10 +292,16 @@ bool Runner::evaluate(const PolicySampler &sampler, const tasks::Task &task, con
         return false;
     store::Transaction tx(m_project.db());
     storeAccuracy(m_runs, m_result.runId, iteration, out);
+    // The queries land with the accuracies they add up to, before anything shows them.
+    store::RrrEvalRepository(m_project.db()).replace(m_result.runId, phase, toStoreRecords(out.records));
     clock.done();
     tx.commit();
     log::get("rrr")->info("{}: first try {:.3f}, second try {:.3f} on {} held-out queries", stage, out.first,
                           out.second, out.queries);
+    if (out.failures() > 0)
+        log::get("rrr")->info("{}: of {} failures, the model's own reflection led to a right retry in {}, "
+                              "a perfect reflection in {} (of {} with one)",
+                              stage, out.failures(), out.ownSolved(), out.oracleSolved, out.oracleAvailable);
     return true;
 }
 

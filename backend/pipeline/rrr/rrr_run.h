@@ -4,8 +4,9 @@
 // the GRPO loop on reflection tokens, accuracy after, the trained model saved.
 // Everything is persisted in the project file: the run (kind "rrr") with its
 // settings, each step's metrics, the failures and reflections, the before/after
-// results (iteration 0 / 1, split "test"), the mining counts (iteration 0, split
-// "train") and the checkpoint. Each stage's output and its "done" mark land in
+// results (iteration 0 / 1, split "test") with each evaluation's queries and
+// their reflection headroom (rrr_eval_repository.h, phase "before" / "after"),
+// the mining counts (iteration 0, split "train") and the checkpoint. Each stage's output and its "done" mark land in
 // one transaction, and the loop leaves resumable checkpoints (policy + AdamW
 // state, rrr_checkpoint.h), so a killed run continues where it stood and ends
 // with the rows an uninterrupted run has. With config.lora only a LoRA adapter

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The records of a two-try evaluation as the store keeps them
+// (store/rrr_eval_repository.h), and back: what a continued run reads when its
+// evaluation was done before it stopped. Torch-free.
+#pragma once
+
+#include "pipeline/rrr/two_try_eval.h"
+#include "store/rrr_eval_repository.h"
+
+#include <vector>
+
+namespace rlrf::rrr {
+
+std::vector<store::RrrEvalQueryRecord> toStoreRecords(const std::vector<TwoTryRecord> &records);
+
+/// Fills `accuracy`'s records, counts and headroom from stored rows; leaves it
+/// as it is when there are none (a run evaluated before they were kept).
+void restoreRecords(TwoTryAccuracy &accuracy, const std::vector<store::RrrEvalQueryRecord> &rows);
+
+} // namespace rlrf::rrr
