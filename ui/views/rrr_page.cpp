@@ -2,6 +2,7 @@
 #include "views/rrr_page.h"
 
 #include "plots/metric_chart.h"
+#include "views/rrr_headroom.h"
 #include "string_convert.h"
 
 #include "store/metric_repository.h"
@@ -16,6 +17,7 @@
 #include <QListWidget>
 #include <QPlainTextEdit>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -45,6 +47,7 @@ RrrPage::RrrPage(QWidget *parent)
     , m_reflection(readOnlyText(QStringLiteral("reflection"), this))
     , m_retry(readOnlyText(QStringLiteral("retry"), this))
     , m_reward(new QLabel(this))
+    , m_headroom(new RrrHeadroomView(this))
     , m_status(new QLabel(this))
 {
     m_status->setObjectName(QStringLiteral("rrr.status"));
@@ -78,9 +81,17 @@ RrrPage::RrrPage(QWidget *parent)
     chartLayout->setContentsMargins(0, 0, 0, 0);
     chartLayout->addWidget(m_metric);
     chartLayout->addWidget(m_chart, 1);
+    // The training's reflections and the evaluations' headroom share the lower part.
+    auto *training = new QSplitter(Qt::Vertical, this);
+    training->addWidget(m_table);
+    training->addWidget(texts);
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(QStringLiteral("rrr.tabs"));
+    tabs->addTab(training, tr("Training reflections"));
+    tabs->addTab(m_headroom, tr("Headroom"));
     right->addWidget(chartBox);
-    right->addWidget(m_table);
-    right->addWidget(texts);
+    right->addWidget(tabs);
+    right->setStretchFactor(1, 2);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
     splitter->addWidget(m_runs);
     splitter->addWidget(right);
@@ -158,6 +169,7 @@ void RrrPage::showRun()
     if (row < 0) {
         showMetric();
         setAttempts({});
+        m_headroom->clear();
         return;
     }
     try {
@@ -174,6 +186,8 @@ void RrrPage::showRun()
                 m_metric->setCurrentIndex(reward);
         }
         setAttempts(m_loader ? m_loader(project.db(), m_shownRun) : std::vector<RrrAttemptRow>{});
+        m_headroom->clear(); // another run, or the same id in another project
+        m_headroom->showRun(project.db(), m_shownRun);
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
     }
@@ -206,6 +220,7 @@ void RrrPage::extendShownRun()
                     m_table->setCurrentCell(selected, 0);
             }
         }
+        m_headroom->showRun(project.db(), m_shownRun); // the "after" rows come when training ends
     } catch (const std::exception &e) {
         m_status->setText(QString::fromUtf8(e.what()));
     }

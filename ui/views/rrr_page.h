@@ -2,7 +2,9 @@
 // The Reflect-Retry-Reward area: the project's RRR runs with their metric curves
 // from the store, and per run the failed attempts with the reflection written
 // after each, the retry and its reward, one row per reflection and the four texts
-// side by side for the selected one.
+// side by side for the selected one. Beside them, the run's reflection headroom
+// (rrr_headroom.h): what the model's own reflections and perfect ones led to
+// in the evaluations before and after training.
 //
 // The attempt rows come from an AttemptLoader: the RRR artefact tables belong to
 // the RRR trainer's part of the store, so the loader is the one place that reads
@@ -29,6 +31,7 @@ class Database;
 namespace rlrf::ui {
 
 class MetricChart;
+class RrrHeadroomView;
 
 struct RrrAttemptRow {
     qint64 step = 0;          // the optimizer step that used the reflection
@@ -65,6 +68,7 @@ public:
     void setAttempts(std::vector<RrrAttemptRow> rows);
     void selectAttempt(int row);
     MetricChart *chart() const { return m_chart; }
+    RrrHeadroomView *headroom() const { return m_headroom; }
     QTableWidget *attempts() const { return m_table; }
     QString shownText(const QString &part) const; // "attempt", "reflection", "retry", "reward"
 
@@ -87,6 +91,7 @@ private:
     QTableWidget *m_table;
     QPlainTextEdit *m_attempt, *m_reflection, *m_retry;
     QLabel *m_reward;
+    RrrHeadroomView *m_headroom;
     QLabel *m_status;
 };
 
