@@ -20,6 +20,9 @@ QPlainTextEdit *readOnlyText(const QString &name, QWidget *parent)
     auto *text = new QPlainTextEdit(parent);
     text->setReadOnly(true);
     text->setObjectName(QStringLiteral("rrr.headroom.") + name);
+    // Two lines at least: six of them stacked must not make the window taller
+    // than the other areas need.
+    text->setMinimumHeight(2 * text->fontMetrics().lineSpacing() + 12);
     return text;
 }
 
@@ -66,8 +69,13 @@ RrrHeadroomView::RrrHeadroomView(QWidget *parent)
     m_totals->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_table->setObjectName(QStringLiteral("rrr.headroom.failures"));
     m_table->setHorizontalHeaderLabels(
-        {tr("Phase"), tr("Prompt"), tr("Failed attempt"), tr("Own reflection → retry"), tr("Perfect reflection → retry")});
-    m_table->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
+        {tr("Phase"), tr("Prompt"), tr("Failed attempt"), tr("Own → retry"), tr("Perfect → retry")});
+    auto *header = m_table->horizontalHeader();
+    for (int column : {0, 3, 4})
+        header->setSectionResizeMode(column, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(1, QHeaderView::Stretch);
+    header->setSectionResizeMode(2, QHeaderView::Stretch);
+    m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
