@@ -5,10 +5,11 @@
 // of queries. Checked: every query comes back as a record, each failure with the
 // task's oracle reflection and the greedy retry after it; the counts add up to
 // the records; a task without an oracle leaves the oracle fields empty and
-// changes nothing else; a cancelled evaluation returns no records; runRrr
-// persists the records of both evaluations ("before" / "after") and they read
-// back as they were; a run stopped after its "before" evaluation and continued
-// reads those rows back instead of writing them again.
+// changes nothing else; an evaluation cancelled before it starts or at its
+// retries returns no records; runRrr persists the records of both evaluations
+// ("before" / "after") and they read back as they were; a run stopped after its
+// "before" evaluation and continued reads those rows back instead of writing
+// them again.
 #include "pipeline/rrr/eval_records.h"
 #include "pipeline/rrr/rrr_run.h"
 #include "pipeline/rrr/two_try_eval.h"
@@ -36,6 +37,22 @@ public:
     {
         return std::nullopt;
     }
+};
+
+// The arith task whose oracle asks the evaluation to stop: the retries that
+// follow are cancelled, as a Stop pressed there would cancel them.
+class StoppingOracle : public tasks::ArithTask {
+public:
+    explicit StoppingOracle(CancelToken &cancel) : m_cancel(cancel) {}
+    std::optional<std::string> oracleReflection(const tasks::Problem &problem,
+                                                const std::string &attempt) const override
+    {
+        m_cancel.requestStop();
+        return ArithTask::oracleReflection(problem, attempt);
+    }
+
+private:
+    CancelToken &m_cancel;
 };
 
 std::string demoModel()
@@ -158,6 +175,13 @@ private Q_SLOTS:
         QVERIFY(a.cancelled);
         QVERIFY(!a.recorded);
         QVERIFY(a.records.empty());
+
+        CancelToken late;
+        const StoppingOracle stopping(late);
+        const auto b = rrr::evaluateTwoTries(rrr::PolicySampler(*m_model, 64), stopping, m_test, {}, &late);
+        QVERIFY(late.stopRequested());
+        QVERIFY(b.cancelled);
+        QVERIFY(!b.recorded && b.records.empty());
     }
 
     // A run stopped while mining (its "before" evaluation done and stored) and
