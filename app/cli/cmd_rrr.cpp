@@ -23,6 +23,10 @@ namespace {
 nlohmann::json accuracyJson(const rlrf::rrr::TwoTryAccuracy &a)
 {
     nlohmann::json out = {{"first", a.first}, {"second", a.second}};
+    // Mean length of the greedy reflections written on the failures: whether
+    // training made them longer.
+    if (a.queries > a.firstCorrect)
+        out["reflection_tokens"] = a.reflectionTokens;
     if (!a.recorded)
         return out;
     const auto failures = a.failures();
@@ -41,7 +45,9 @@ std::string headroomLine(const char *label, const rlrf::rrr::TwoTryAccuracy &a)
 {
     if (!a.recorded)
         return "";
-    return std::string(label) + " headroom: of " + std::to_string(a.failures()) + " failures, own reflection "
+    const auto failures = a.failures();
+    return std::string(label) + " headroom: of " + std::to_string(failures) + (failures == 1 ? " failure" : " failures")
+           + ", own reflection "
            + std::to_string(a.ownSolved()) + " solved, perfect reflection " + std::to_string(a.oracleSolved)
            + " (of " + std::to_string(a.oracleAvailable) + " with one)\n";
 }

@@ -189,7 +189,7 @@ private Q_SLOTS:
         QCOMPARE(table->item(2, 0)->text(), QStringLiteral("after"));
         QCOMPARE(table->item(2, 4)->text(), QStringLiteral("—"));
         QVERIFY(headroom->totalsText().contains(QStringLiteral(
-            "After training: of 1 failures, the model's own reflection led to a right retry in 0; the task has no "
+            "After training: of 1 failure, the model's own reflection led to a right retry in 0; the task has no "
             "perfect reflection.")));
     }
 

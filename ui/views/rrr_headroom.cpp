@@ -38,7 +38,9 @@ QString phaseTotals(const QString &phase, const std::vector<store::RrrEvalQueryR
     const auto h = store::headroomOf(queries);
     if (h.failures == 0)
         return RrrHeadroomView::tr("%1: no failures among %2 queries.").arg(phase).arg(h.queries);
-    QString text = RrrHeadroomView::tr("%1: of %2 failures, the model's own reflection led to a right retry in %3")
+    QString text = (h.failures == 1
+                        ? RrrHeadroomView::tr("%1: of %2 failure, the model's own reflection led to a right retry in %3")
+                        : RrrHeadroomView::tr("%1: of %2 failures, the model's own reflection led to a right retry in %3"))
                        .arg(phase)
                        .arg(h.failures)
                        .arg(h.ownSolved);
