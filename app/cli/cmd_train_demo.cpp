@@ -56,6 +56,7 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
     recipe.data.answers = static_cast<std::size_t>(std::lround(double(recipe.data.answers) * scale));
     recipe.data.refinements = static_cast<std::size_t>(std::lround(double(recipe.data.refinements) * scale));
     recipe.data.reflections = static_cast<std::size_t>(std::lround(double(recipe.data.reflections) * scale));
+    recipe.data.extraRetries = static_cast<std::size_t>(std::lround(double(recipe.data.extraRetries) * scale));
     if (args.has("reflection-form")) {
         try {
             recipe.data.reflectionForm = rlrf::demo::parseReflectionForm(args.value("reflection-form"));

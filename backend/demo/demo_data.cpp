@@ -44,11 +44,11 @@ RetryForm parseRetryForm(const std::string &text)
 
 std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
 {
-    const std::size_t total = options.answers + options.refinements + options.reflections;
+    const std::size_t total = options.answers + options.refinements + options.reflections + options.extraRetries;
     const auto problems = trainProblems(options, total);
     std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + 17);
     std::vector<DemoExample> examples;
-    examples.reserve(options.answers + options.refinements + 2 * options.reflections);
+    examples.reserve(options.answers + options.refinements + 2 * options.reflections + options.extraRetries);
     std::size_t next = 0;
     for (std::size_t i = 0; i < options.answers; ++i, ++next) {
         const auto &p = problems[next];
@@ -68,6 +68,15 @@ std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
         examples.push_back({"retry", prompts::retryMessages(p.prompt, attempt, reflection),
                             retryCompletion(options.retryForm, p)});
     }
+    // The retry's part (follow the reflection) can take longer to learn than the
+    // reflection's; these weigh it more without more reflections.
+    for (std::size_t i = 0; i < options.extraRetries; ++i, ++next) {
+        const auto &p = problems[next];
+        const std::string attempt = someFlawedAnswer(p, rng);
+        const std::string reflection = arithReflection(options.reflectionForm, p, attempt);
+        examples.push_back({"retry", prompts::retryMessages(p.prompt, attempt, reflection),
+                            retryCompletion(options.retryForm, p)});
+    }
     std::shuffle(examples.begin(), examples.end(), rng);
     return examples;
 }
@@ -84,6 +93,8 @@ nlohmann::json toJson(const DemoDataOptions &options)
     // recipe.json (made before the field existed) still describes its recipe.
     if (options.reflectionForm != ReflectionForm::Diagnosis)
         json["reflection_form"] = toString(options.reflectionForm);
+    if (options.extraRetries != 0)
+        json["extra_retries"] = options.extraRetries;
     if (options.retryForm != RetryForm::Full)
         json["retry_form"] = toString(options.retryForm);
     return json;

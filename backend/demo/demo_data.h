@@ -33,6 +33,7 @@ struct DemoDataOptions {
     std::size_t answers = 16000;
     std::size_t refinements = 4000;
     std::size_t reflections = 2000; // each gives a reflection and a retry example
+    std::size_t extraRetries = 0;   // retry examples alone, each on a problem of its own
     ReflectionForm reflectionForm = ReflectionForm::Diagnosis;
     RetryForm retryForm = RetryForm::Full;
     std::uint64_t seed = 1;
