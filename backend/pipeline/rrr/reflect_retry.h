@@ -38,7 +38,7 @@ struct ReflectRetrySettings {
     std::int64_t groupSize = 8;
     double reflectionTemperature = 1.0;
     double retryTemperature = 0.0;
-    std::int64_t maxReflectionTokens = 64;
+    std::int64_t maxReflectionTokens = 96;
     std::int64_t maxAnswerTokens = 96;
     std::uint64_t seed = 0;
 };

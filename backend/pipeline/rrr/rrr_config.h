@@ -35,7 +35,9 @@ struct RrrConfig {
     // turns "this reflection sometimes helps" into a reward difference.
     double retryTemperature = 0.7;
     std::int64_t maxAnswerTokens = 96;
-    std::int64_t maxReflectionTokens = 64;
+    // The worked reflections of arith-reflect-demo run to 70 tokens (one in
+    // twenty is over 64); a cut reflection has no last result for the retry.
+    std::int64_t maxReflectionTokens = 96;
     // Loss and optimizer (paper: KL 0.001, cosine with 3 % warm-up).
     double beta = 0.001;                  // KL to the reference (k3 estimator)
     double clipEpsilon = 0.2;             // PPO-style ratio clip

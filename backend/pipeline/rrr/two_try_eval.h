@@ -56,7 +56,7 @@ struct TwoTryAccuracy {
 
 struct TwoTrySettings {
     std::int64_t maxAnswerTokens = 96;
-    std::int64_t maxReflectionTokens = 64;
+    std::int64_t maxReflectionTokens = 96;
 };
 
 /// Greedy throughout, so the same model gives the same result. Returns with
