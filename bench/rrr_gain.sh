@@ -16,7 +16,7 @@
 # The last line is JSON: {"second_gain", "second_gain_se", "first_change", "seeds"}.
 set -eu
 
-rlrf=$1
+rlrf=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 model=$(cd "$2" && pwd)
 out=$3
 here=$(cd "$(dirname "$0")/.." && pwd)
