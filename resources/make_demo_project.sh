@@ -26,6 +26,8 @@ rm -f "$out" "$out-wal" "$out-shm"
 echo "==> two short RLRF iterations and a short Reflect-Retry-Reward run (about a minute on 2 cores)"
 "$rlrf" run "$out" --iterations 2 --auto-approve --prompts 64 --eval-n 100 > /dev/null
 # Its per-step metric lines are kept out of the console unless the run fails.
-"$rlrf" rrr "$out" --task arith --train-queries 64 --mine-samples 2 --test-queries 50 --group-size 4 \
+# The Reflect-Retry-Reward run trains arith-reflect-demo, the model whose retry
+# follows its reflection, so the RRR area's Headroom tab has a gap to show.
+"$rlrf" rrr "$out" --task arith --model "$here/resources/models/arith-reflect-demo" --train-queries 64 --mine-samples 2 --test-queries 50 --group-size 4 \
         --failures-per-step 4 --max-steps 6 > /dev/null 2> "$tmp/rrr.log" || { cat "$tmp/rrr.log" >&2; exit 1; }
 echo "==> demo project: $out"
