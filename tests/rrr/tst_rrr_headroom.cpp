@@ -10,7 +10,6 @@
 // ("before" / "after") and they read back as they were; a run stopped after its
 // "before" evaluation and continued reads those rows back instead of writing
 // them again.
-#include "pipeline/rrr/eval_records.h"
 #include "pipeline/rrr/rrr_run.h"
 #include "pipeline/rrr/two_try_eval.h"
 
@@ -137,7 +136,7 @@ private Q_SLOTS:
         QCOMPARE(a.second, static_cast<double>(firstCorrect + ownSolved) / static_cast<double>(m_test.size()));
 
         // The store's aggregate of the same records is the same.
-        const auto headroom = store::headroomOf(rrr::toStoreRecords(a.records));
+        const auto headroom = store::headroomOf(a.records);
         QCOMPARE(headroom.failures, a.failures());
         QCOMPARE(headroom.ownSolved, ownSolved);
         QCOMPARE(headroom.oracleAvailable, oracleAvailable);
@@ -162,7 +161,7 @@ private Q_SLOTS:
             QVERIFY(r.oracleReflection.empty() && r.oracleRetry.empty() && !r.oracleCorrect);
             QCOMPARE(r.ownRetry, m_withOracle.records[i].ownRetry); // greedy: the same as with an oracle
         }
-        const auto headroom = store::headroomOf(rrr::toStoreRecords(a.records));
+        const auto headroom = store::headroomOf(a.records);
         QVERIFY(!headroom.oracleShare().has_value());
         QCOMPARE(headroom.failures, m_withOracle.failures());
     }
@@ -207,7 +206,7 @@ private Q_SLOTS:
             QCOMPARE(before.size(), std::size_t{6});
             QVERIFY(repo.queries(first.runId, store::kRrrPhaseAfter).empty());
             QVERIFY(!repo.headroom(first.runId, store::kRrrPhaseAfter).has_value());
-            const auto expected = rrr::toStoreRecords(first.before.records);
+            const auto expected = first.before.records;
             for (std::size_t i = 0; i < before.size(); ++i) {
                 QCOMPARE(before[i].position, std::int64_t(i));
                 QCOMPARE(before[i].firstAttempt, expected[i].firstAttempt);

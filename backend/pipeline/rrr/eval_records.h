@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The records of a two-try evaluation as the store keeps them
-// (store/rrr_eval_repository.h), and back: what a continued run reads when its
-// evaluation was done before it stopped. Torch-free.
+// A two-try evaluation from its stored records (store/rrr_eval_repository.h):
+// what a continued run reads when its evaluation was done before it stopped.
+// Torch-free.
 #pragma once
 
 #include "pipeline/rrr/two_try_eval.h"
@@ -10,8 +10,6 @@
 #include <vector>
 
 namespace rlrf::rrr {
-
-std::vector<store::RrrEvalQueryRecord> toStoreRecords(const std::vector<TwoTryRecord> &records);
 
 /// Fills `accuracy`'s records, counts and headroom from stored rows; leaves it
 /// as it is when there are none (a run evaluated before they were kept).

@@ -293,7 +293,7 @@ bool Runner::evaluate(const PolicySampler &sampler, const tasks::Task &task, con
     store::Transaction tx(m_project.db());
     storeAccuracy(m_runs, m_result.runId, iteration, out);
     // The queries land with the accuracies they add up to, before anything shows them.
-    store::RrrEvalRepository(m_project.db()).replace(m_result.runId, phase, toStoreRecords(out.records));
+    store::RrrEvalRepository(m_project.db()).replace(m_result.runId, phase, out.records);
     clock.done();
     tx.commit();
     log::get("rrr")->info("{}: first try {:.3f}, second try {:.3f} on {} held-out queries", stage, out.first,

@@ -9,7 +9,7 @@ namespace {
 
 // Greedy retries of the failures `which` with their reflections in context, in
 // one sample call; nothing when cancelled.
-std::optional<std::vector<Sample>> greedyRetries(const PolicySampler &sampler, const std::vector<TwoTryRecord> &records,
+std::optional<std::vector<Sample>> greedyRetries(const PolicySampler &sampler, const std::vector<store::RrrEvalQueryRecord> &records,
                                                  const std::vector<std::size_t> &which,
                                                  const std::vector<std::string> &reflections, std::int64_t maxTokens,
                                                  const CancelToken *cancel)
@@ -38,9 +38,10 @@ TwoTryAccuracy evaluateTwoTries(const PolicySampler &sampler, const tasks::Task 
         out.cancelled = true;
         return out;
     }
-    std::vector<TwoTryRecord> records(queries.size());
+    std::vector<store::RrrEvalQueryRecord> records(queries.size());
     std::vector<std::size_t> failed;
     for (std::size_t i = 0; i < queries.size(); ++i) {
+        records[i].position = static_cast<std::int64_t>(i);
         records[i].problemId = queries[i].id;
         records[i].prompt = queries[i].prompt;
         records[i].firstAttempt = attempts[i].text;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include "pipeline/rrr/policy_sampler.h"
+#include "store/rrr_eval_repository.h"
 #include "tasks/task.h"
 
 #include <cstdint>
@@ -16,22 +17,6 @@
 #include <vector>
 
 namespace rlrf::rrr {
-
-/// One held-out query of an evaluation. The reflection and retry fields stay
-/// empty (and their verdicts false) when the first try was right; the oracle's
-/// also when the task has no oracle reflection for it.
-struct TwoTryRecord {
-    std::string problemId;
-    std::string prompt;
-    std::string firstAttempt;
-    bool firstCorrect = false;
-    std::string ownReflection;
-    std::string ownRetry;
-    bool ownCorrect = false;
-    std::string oracleReflection;
-    std::string oracleRetry;
-    bool oracleCorrect = false;
-};
 
 struct TwoTryAccuracy {
     double first = 0.0;
@@ -47,7 +32,10 @@ struct TwoTryAccuracy {
     /// Whether the records (and so the headroom) exist: a run evaluated before
     /// they were kept has the accuracies only.
     bool recorded = false;
-    std::vector<TwoTryRecord> records; // one per query, in query order
+    // One per query, in query order, as the store keeps them (position = index).
+    // Reflection and retry fields stay empty (verdicts false) where the first
+    // try was right; the oracle's also where the task has no perfect reflection.
+    std::vector<store::RrrEvalQueryRecord> records;
     bool cancelled = false;
 
     std::int64_t failures() const { return queries - firstCorrect; }
