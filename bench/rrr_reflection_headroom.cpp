@@ -5,8 +5,8 @@
 //   model     the model's own greedy reflection (what evaluation uses);
 //   none      an empty reflection;
 //   generic   "I made a mistake. I will solve it again step by step.";
-//   oracle    the task's perfect reflection: the first wrong step and its kind,
-//             then the chain worked out again (demo::arithWorkedReflection);
+//   oracle    the task's perfect reflection (Task::oracleReflection): the first
+//             wrong step and its kind, then the chain worked out again;
 //   diagnosis the first wrong step and its kind alone (the form the shipped
 //             arith-demo model learned);
 //   sampled   G reflections sampled at temperature 1, each with a greedy retry:
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
         own.push_back(greedy[i].text);
         generic[i] = "I made a mistake. I will solve it again step by step.";
         const auto problem = tasks::ArithTask::problemFromPrompt(failures[i].problem.prompt);
-        oracle.push_back(demo::arithWorkedReflection(problem, failures[i].attempt));
+        oracle.push_back(task.oracleReflection(failures[i].problem, failures[i].attempt).value_or(""));
         diagnosis.push_back(demo::arithReflection(problem, failures[i].attempt));
     }
     std::printf("model %s: %zu held-out problems, %zu failed at the first (greedy) try\n\n", argv[1], problems.size(),

@@ -60,20 +60,15 @@ std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
         const std::string feedback = feedback::refinementFeedback(feedback::judgeArith(p, draft));
         examples.push_back({"refinement", prompts::refinementMessages(p.prompt, draft, feedback), p.canonical()});
     }
-    for (std::size_t i = 0; i < options.reflections; ++i, ++next) {
+    // Each reflection problem gives a reflection and a retry example; the extra
+    // retries after them give the retry alone: following the reflection can take
+    // longer to learn than writing it, and they weigh it more.
+    for (std::size_t i = 0; i < options.reflections + options.extraRetries; ++i, ++next) {
         const auto &p = problems[next];
         const std::string attempt = someFlawedAnswer(p, rng);
         const std::string reflection = arithReflection(options.reflectionForm, p, attempt);
-        examples.push_back({"reflection", prompts::reflectionMessages(p.prompt, attempt), reflection});
-        examples.push_back({"retry", prompts::retryMessages(p.prompt, attempt, reflection),
-                            retryCompletion(options.retryForm, p)});
-    }
-    // The retry's part (follow the reflection) can take longer to learn than the
-    // reflection's; these weigh it more without more reflections.
-    for (std::size_t i = 0; i < options.extraRetries; ++i, ++next) {
-        const auto &p = problems[next];
-        const std::string attempt = someFlawedAnswer(p, rng);
-        const std::string reflection = arithReflection(options.reflectionForm, p, attempt);
+        if (i < options.reflections)
+            examples.push_back({"reflection", prompts::reflectionMessages(p.prompt, attempt), reflection});
         examples.push_back({"retry", prompts::retryMessages(p.prompt, attempt, reflection),
                             retryCompletion(options.retryForm, p)});
     }
