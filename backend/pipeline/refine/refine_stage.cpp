@@ -43,7 +43,7 @@ struct Selected {
 Outcome runRefineStage(const StageEnv &env, const std::vector<std::int64_t> &promptIds)
 {
     const auto &o = env.options;
-    auto work = [&](const std::vector<std::int64_t> &batch) -> BatchWriter {
+    auto work = [&](const std::vector<std::int64_t> &batch) -> BatchGeneration {
         store::PromptRepository prompts(env.project.db());
         store::CandidateRepository candidates(env.project.db());
         store::CritiqueRepository critiques(env.project.db());
@@ -64,37 +64,40 @@ Outcome runRefineStage(const StageEnv &env, const std::vector<std::int64_t> &pro
         }
         const AnswerSettings settings{o.refinements, o.refineTemperature, o.topP, o.maxNewTokens,
                                       batchSeed(o.seed, env.iteration, stages::kRefine, batch.front())};
-        auto answers = generateAnswers(env, conversations, settings);
-        if (!answers)
-            return {};
-        auto params = storedSamplingParams(env, settings);
-        params["refinement"] = true;
-        return [&env, batch, selected, samples = std::move(*answers), params, seed = settings.seed]() {
-            store::CandidateRepository repo(env.project.db());
-            store::StageRepository records(env.project.db());
-            std::vector<bool> wrote(batch.size(), false);
-            for (const auto &s : samples) {
-                const auto &from = selected.at(s.promptIndex);
-                store::CandidateRecord c;
-                c.promptId = from.promptId;
-                c.iteration = env.iteration;
-                c.checkpointId = candidateCheckpoint(env);
-                c.text = s.text;
-                c.tokenCount = s.tokenCount;
-                c.samplingParamsJson = params.dump();
-                c.seed = static_cast<std::int64_t>(seed);
-                c.parentCandidateId = from.candidateId;
-                c.critiqueUsedId = from.critiqueId;
-                records.record(env.key(stages::kRefine), c.promptId, repo.insert(c));
-                const auto at = std::find(batch.begin(), batch.end(), c.promptId) - batch.begin();
-                wrote[static_cast<std::size_t>(at)] = true;
-            }
-            for (std::size_t i = 0; i < batch.size(); ++i)
-                if (!wrote[i])
-                    records.record(env.key(stages::kRefine), batch[i], std::nullopt); // nothing to refine
+        return [&env, batch, selected = std::move(selected), conversations = std::move(conversations),
+                settings]() -> BatchWriter {
+            auto answers = generateAnswers(env, conversations, settings);
+            if (!answers)
+                return {};
+            auto params = storedSamplingParams(env, settings);
+            params["refinement"] = true;
+            return [&env, batch, selected, samples = std::move(*answers), params, seed = settings.seed]() {
+                store::CandidateRepository repo(env.project.db());
+                store::StageRepository records(env.project.db());
+                std::vector<bool> wrote(batch.size(), false);
+                for (const auto &s : samples) {
+                    const auto &from = selected.at(s.promptIndex);
+                    store::CandidateRecord c;
+                    c.promptId = from.promptId;
+                    c.iteration = env.iteration;
+                    c.checkpointId = candidateCheckpoint(env);
+                    c.text = s.text;
+                    c.tokenCount = s.tokenCount;
+                    c.samplingParamsJson = params.dump();
+                    c.seed = static_cast<std::int64_t>(seed);
+                    c.parentCandidateId = from.candidateId;
+                    c.critiqueUsedId = from.critiqueId;
+                    records.record(env.key(stages::kRefine), c.promptId, repo.insert(c));
+                    const auto at = std::find(batch.begin(), batch.end(), c.promptId) - batch.begin();
+                    wrote[static_cast<std::size_t>(at)] = true;
+                }
+                for (std::size_t i = 0; i < batch.size(); ++i)
+                    if (!wrote[i])
+                        records.record(env.key(stages::kRefine), batch[i], std::nullopt); // nothing to refine
+            };
         };
     };
-    return runPromptBatches(env, stages::kRefine, promptIds, work, o.batchPrompts);
+    return runPromptBatchesSideBySide(env, stages::kRefine, promptIds, work, o.batchPrompts);
 }
 
 } // namespace rlrf::pipeline

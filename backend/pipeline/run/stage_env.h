@@ -82,6 +82,20 @@ using BatchWork = std::function<BatchWriter(const std::vector<std::int64_t> &pro
 Outcome runPromptBatches(const StageEnv &env, const std::string &stage, const std::vector<std::int64_t> &promptIds,
                          const BatchWork &work, std::int64_t batchPrompts);
 
+/// A batch's work in three parts, so that batches can generate side by side: the
+/// work reads the store (calling thread) and returns the generation; the
+/// generation (any thread; it touches only env.policy and what it captured)
+/// returns the writer; the writers run in batch order on the calling thread.
+using BatchGeneration = std::function<BatchWriter()>;
+using SplitBatchWork = std::function<BatchGeneration(const std::vector<std::int64_t> &promptIds)>;
+
+/// runPromptBatches with several batches generating at once when the policy
+/// generates on a CPU (model::concurrentBatches); the same rows, seeds and
+/// records, written in the same order.
+Outcome runPromptBatchesSideBySide(const StageEnv &env, const std::string &stage,
+                                   const std::vector<std::int64_t> &promptIds, const SplitBatchWork &work,
+                                   std::int64_t batchPrompts);
+
 /// Marks a stage that is not per prompt (train, evaluate) and times it.
 class StageTimer {
 public:

@@ -34,46 +34,49 @@ Outcome runSampleStage(const StageEnv &env, const std::vector<std::int64_t> &pro
     // and promising answers speak about what the model actually says, not only
     // about slips that sampling makes and greedy decoding never would.
     const std::int64_t greedy = o.greedyCandidate ? 1 : 0;
-    auto work = [&](const std::vector<std::int64_t> &batch) -> BatchWriter {
+    auto work = [&](const std::vector<std::int64_t> &batch) -> BatchGeneration {
         store::PromptRepository prompts(env.project.db());
         std::vector<prompts::Messages> conversations;
         for (const auto id : batch)
             conversations.push_back(prompts::answerMessages(prompts.byId(id).text));
         const auto seed = batchSeed(o.seed, env.iteration, stages::kSample, batch.front());
-        struct Drawn {
-            std::vector<GeneratedAnswer> answers;
-            nlohmann::json params;
-        };
-        std::vector<Drawn> drawn;
-        auto draw = [&](const AnswerSettings &settings) {
-            auto answers = generateAnswers(env, conversations, settings);
-            if (!answers)
-                return false;
-            drawn.push_back({std::move(*answers), storedSamplingParams(env, settings)});
-            return true;
-        };
-        if (greedy > 0 && !draw({1, 0.0, std::nullopt, o.maxNewTokens, seed}))
-            return {};
-        if (samplesPerPrompt > greedy && !draw({samplesPerPrompt - greedy, o.temperature, o.topP, o.maxNewTokens, seed}))
-            return {};
-        return [&env, batch, drawn = std::move(drawn), seed]() {
-            store::CandidateRepository candidates(env.project.db());
-            store::StageRepository progress(env.project.db());
-            for (const auto &d : drawn)
-                for (const auto &a : d.answers) {
-                    store::CandidateRecord c;
-                    c.promptId = batch.at(a.promptIndex);
-                    c.iteration = env.iteration;
-                    c.checkpointId = candidateCheckpoint(env);
-                    c.text = a.text;
-                    c.tokenCount = a.tokenCount;
-                    c.samplingParamsJson = d.params.dump();
-                    c.seed = static_cast<std::int64_t>(seed);
-                    progress.record(env.key(stages::kSample), c.promptId, candidates.insert(c));
-                }
+        return [&env, &o, greedy, samplesPerPrompt, batch, conversations = std::move(conversations), seed]() -> BatchWriter {
+            struct Drawn {
+                std::vector<GeneratedAnswer> answers;
+                nlohmann::json params;
+            };
+            std::vector<Drawn> drawn;
+            auto draw = [&](const AnswerSettings &settings) {
+                auto answers = generateAnswers(env, conversations, settings);
+                if (!answers)
+                    return false;
+                drawn.push_back({std::move(*answers), storedSamplingParams(env, settings)});
+                return true;
+            };
+            if (greedy > 0 && !draw({1, 0.0, std::nullopt, o.maxNewTokens, seed}))
+                return {};
+            if (samplesPerPrompt > greedy
+                && !draw({samplesPerPrompt - greedy, o.temperature, o.topP, o.maxNewTokens, seed}))
+                return {};
+            return [&env, batch, drawn = std::move(drawn), seed]() {
+                store::CandidateRepository candidates(env.project.db());
+                store::StageRepository progress(env.project.db());
+                for (const auto &d : drawn)
+                    for (const auto &a : d.answers) {
+                        store::CandidateRecord c;
+                        c.promptId = batch.at(a.promptIndex);
+                        c.iteration = env.iteration;
+                        c.checkpointId = candidateCheckpoint(env);
+                        c.text = a.text;
+                        c.tokenCount = a.tokenCount;
+                        c.samplingParamsJson = d.params.dump();
+                        c.seed = static_cast<std::int64_t>(seed);
+                        progress.record(env.key(stages::kSample), c.promptId, candidates.insert(c));
+                    }
+            };
         };
     };
-    return runPromptBatches(env, stages::kSample, promptIds, work, o.batchPrompts);
+    return runPromptBatchesSideBySide(env, stages::kSample, promptIds, work, o.batchPrompts);
 }
 
 } // namespace rlrf::pipeline
