@@ -14,9 +14,15 @@ namespace rlrf::model {
 
 namespace {
 
+#if defined(__GNUC__)
+#define RLRF_INLINE inline __attribute__((always_inline))
+#else
+#define RLRF_INLINE inline
+#endif
+
 // Eight independent partial sums, so the compiler can keep them in one vector
 // register without reordering a single sum.
-inline float dot(const float *a, const float *b, std::int64_t n)
+RLRF_INLINE float dot(const float *a, const float *b, std::int64_t n)
 {
     float partial[8] = {};
     std::int64_t i = 0;
@@ -31,11 +37,84 @@ inline float dot(const float *a, const float *b, std::int64_t n)
     return sum;
 }
 
-inline void axpy(float w, const float *x, float *y, std::int64_t n)
+RLRF_INLINE void axpy(float w, const float *x, float *y, std::int64_t n)
 {
     for (std::int64_t i = 0; i < n; ++i)
         y[i] += w * x[i];
 }
+
+struct Operands {
+    const float *q;       // [B,H,T,K] contiguous
+    const float *k;       // [B,Hk,S,K] strided
+    const float *v;       // [B,Hk,S,K] strided
+    const bool *allowed;  // [B,T,S] contiguous
+    float *out;           // [B,T,H*K] contiguous
+    std::int64_t h, t, dim, s, groups;
+    std::int64_t kStride0, kStride1, kStride2, vStride0, vStride1, vStride2;
+    float scale;
+};
+
+// The (row, head) pairs [begin, end): one pass over their cached keys and values
+// each. Written once and compiled twice, for any x86-64 and for AVX2 with FMA.
+RLRF_INLINE void attend(const Operands &o, std::int64_t begin, std::int64_t end, float *weights)
+{
+    for (std::int64_t bh = begin; bh < end; ++bh) {
+        const auto row = bh / o.h, head = bh % o.h, kvHead = head / o.groups;
+        const float *keys = o.k + row * o.kStride0 + kvHead * o.kStride1;
+        const float *values = o.v + row * o.vStride0 + kvHead * o.vStride1;
+        for (std::int64_t query = 0; query < o.t; ++query) {
+            const float *qv = o.q + ((row * o.h + head) * o.t + query) * o.dim;
+            const bool *mask = o.allowed + (row * o.t + query) * o.s;
+            float *dst = o.out + (row * o.t + query) * o.h * o.dim + head * o.dim;
+            float top = -std::numeric_limits<float>::infinity();
+            for (std::int64_t j = 0; j < o.s; ++j)
+                if (mask[j]) {
+                    weights[j] = dot(qv, keys + j * o.kStride2, o.dim) * o.scale;
+                    top = std::max(top, weights[j]);
+                }
+            if (top == -std::numeric_limits<float>::infinity()) { // no allowed key
+                for (std::int64_t j = 0; j < o.s; ++j)
+                    axpy(1.f / static_cast<float>(o.s), values + j * o.vStride2, dst, o.dim);
+                continue;
+            }
+            float total = 0.f;
+            for (std::int64_t j = 0; j < o.s; ++j) {
+                weights[j] = mask[j] ? std::exp(weights[j] - top) : 0.f;
+                total += weights[j];
+            }
+            const float inverse = 1.f / total;
+            for (std::int64_t j = 0; j < o.s; ++j)
+                if (weights[j] != 0.f)
+                    axpy(weights[j] * inverse, values + j * o.vStride2, dst, o.dim);
+        }
+    }
+}
+
+void attendPortable(const Operands &o, std::int64_t begin, std::int64_t end, float *weights)
+{
+    attend(o, begin, end, weights);
+}
+
+#if defined(__GNUC__) && defined(__x86_64__)
+// Debian builds for any x86-64: the wide version is chosen when the processor runs
+// it. A head of 32 or 64 floats is then 4 or 8 fused multiply-adds per key.
+__attribute__((target("avx2,fma"))) void attendAvx2(const Operands &o, std::int64_t begin, std::int64_t end,
+                                                    float *weights)
+{
+    attend(o, begin, end, weights);
+}
+
+using AttendFunction = void (*)(const Operands &, std::int64_t, std::int64_t, float *);
+
+AttendFunction chooseAttend()
+{
+    __builtin_cpu_init();
+    return (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) ? attendAvx2 : attendPortable;
+}
+#else
+using AttendFunction = void (*)(const Operands &, std::int64_t, std::int64_t, float *);
+AttendFunction chooseAttend() { return attendPortable; }
+#endif
 
 } // namespace
 
@@ -55,50 +134,17 @@ torch::Tensor cachedAttention(const torch::Tensor &qIn, const torch::Tensor &k, 
     const auto allowed = allowedIn.to(torch::kBool).contiguous(); // [B,T,S]
     const auto b = q.size(0), h = q.size(1), t = q.size(2), dim = q.size(3);
     const auto hk = k.size(1), s = k.size(2);
-    const auto groups = h / hk;
     auto out = torch::zeros({b, t, h * dim}, q.options()); // [B,T,H*K]
-    const float *qData = q.data_ptr<float>();
-    const float *kData = k.data_ptr<float>();
-    const float *vData = v.data_ptr<float>();
-    const bool *allowedData = allowed.data_ptr<bool>();
-    float *outData = out.data_ptr<float>();
-    const auto kStride0 = k.stride(0), kStride1 = k.stride(1), kStride2 = k.stride(2);
-    const auto vStride0 = v.stride(0), vStride1 = v.stride(1), vStride2 = v.stride(2);
-    const float fscale = static_cast<float>(scale);
+    const Operands o{q.data_ptr<float>(), k.data_ptr<float>(), v.data_ptr<float>(), allowed.data_ptr<bool>(),
+                     out.data_ptr<float>(), h, t, dim, s, h / hk,
+                     k.stride(0), k.stride(1), k.stride(2), v.stride(0), v.stride(1), v.stride(2),
+                     static_cast<float>(scale)};
+    static const AttendFunction run = chooseAttend();
     // A grain that gives each thread several (row, head) pairs, not one each.
     const std::int64_t grain = std::max<std::int64_t>(1, 32768 / std::max<std::int64_t>(1, s * dim));
     at::parallel_for(0, b * h, grain, [&](std::int64_t begin, std::int64_t end) {
         std::vector<float> weights(static_cast<size_t>(s));
-        for (std::int64_t bh = begin; bh < end; ++bh) {
-            const auto row = bh / h, head = bh % h, kvHead = head / groups;
-            const float *keys = kData + row * kStride0 + kvHead * kStride1;
-            const float *values = vData + row * vStride0 + kvHead * vStride1;
-            for (std::int64_t query = 0; query < t; ++query) {
-                const float *qv = qData + ((row * h + head) * t + query) * dim;
-                const bool *mask = allowedData + (row * t + query) * s;
-                float *dst = outData + (row * t + query) * h * dim + head * dim;
-                float top = -std::numeric_limits<float>::infinity();
-                for (std::int64_t j = 0; j < s; ++j)
-                    if (mask[j]) {
-                        weights[j] = dot(qv, keys + j * kStride2, dim) * fscale;
-                        top = std::max(top, weights[j]);
-                    }
-                if (top == -std::numeric_limits<float>::infinity()) { // no allowed key
-                    for (std::int64_t j = 0; j < s; ++j)
-                        axpy(1.f / static_cast<float>(s), values + j * vStride2, dst, dim);
-                    continue;
-                }
-                float total = 0.f;
-                for (std::int64_t j = 0; j < s; ++j) {
-                    weights[j] = mask[j] ? std::exp(weights[j] - top) : 0.f;
-                    total += weights[j];
-                }
-                const float inverse = 1.f / total;
-                for (std::int64_t j = 0; j < s; ++j)
-                    if (weights[j] != 0.f)
-                        axpy(weights[j] * inverse, values + j * vStride2, dst, dim);
-            }
-        }
+        run(o, begin, end, weights.data());
     });
     return out;
 }

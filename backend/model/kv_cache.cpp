@@ -5,6 +5,9 @@
 
 #include "core/error.h"
 
+#include <algorithm>
+#include <cstring>
+
 namespace rlrf::model {
 
 KvCache::KvCache(std::int64_t numLayers, std::int64_t capacity)
@@ -68,11 +71,57 @@ void KvCache::repeatRows(std::int64_t times)
     }
 }
 
+namespace {
+
+// True when every row of `t` [B,Hk,C,K] holds its heads at one stride and each
+// head's positions one after the other, on the CPU: the layout compactRows reads.
+bool compactable(const torch::Tensor &t)
+{
+    return t.device().is_cpu() && t.dim() == 4 && t.stride(3) == 1 && t.stride(2) == t.size(3);
+}
+
+// Moves row keep[i] to row i for each i, the first `length` positions only, and
+// drops the rows after the kept ones. keep is increasing, so a row is read before
+// anything overwrites it.
+torch::Tensor compactRows(const torch::Tensor &t, const std::vector<std::int64_t> &keep, std::int64_t length)
+{
+    auto *base = static_cast<char *>(t.data_ptr());
+    const auto element = static_cast<std::int64_t>(t.element_size());
+    const auto rowStride = t.stride(0) * element, headStride = t.stride(1) * element;
+    const auto bytes = static_cast<std::size_t>(length * t.size(3) * element);
+    for (std::size_t i = 0; i < keep.size(); ++i) {
+        const auto from = keep[i], to = static_cast<std::int64_t>(i);
+        if (from == to)
+            continue;
+        for (std::int64_t head = 0; head < t.size(1); ++head)
+            std::memcpy(base + to * rowStride + head * headStride, base + from * rowStride + head * headStride, bytes);
+    }
+    return t.narrow(0, 0, static_cast<std::int64_t>(keep.size()));
+}
+
+} // namespace
+
 void KvCache::selectRows(const torch::Tensor &rows)
 {
+    // Rows leave the batch as their sequences end, many times per batch: on the
+    // CPU the kept rows move up in place over the filled positions only, instead
+    // of a gather that copies every row's whole capacity.
+    const auto keepTensor = rows.to(torch::kCPU, torch::kInt64).contiguous();
+    const std::vector<std::int64_t> keep(keepTensor.data_ptr<std::int64_t>(),
+                                         keepTensor.data_ptr<std::int64_t>() + keepTensor.numel());
+    bool inPlace = std::is_sorted(keep.begin(), keep.end())
+        && std::adjacent_find(keep.begin(), keep.end()) == keep.end()
+        && (keep.empty() || (keep.front() >= 0 && keep.back() < batchSize()));
+    for (size_t i = 0; i < m_keys.size() && inPlace; ++i)
+        inPlace = !m_keys[i].defined() || (compactable(m_keys[i]) && compactable(m_values[i]));
     for (size_t i = 0; i < m_keys.size(); ++i) {
         if (!m_keys[i].defined())
             continue;
+        if (inPlace) {
+            m_keys[i] = compactRows(m_keys[i], keep, m_length);
+            m_values[i] = compactRows(m_values[i], keep, m_length);
+            continue;
+        }
         const auto index = rows.to(m_keys[i].device());
         m_keys[i] = m_keys[i].index_select(0, index);
         m_values[i] = m_values[i].index_select(0, index);

@@ -17,6 +17,8 @@ namespace rlrf::model {
 
 namespace {
 
+thread_local bool t_insideJob = false;
+
 struct Slot {
     Job job;
     JobFinish finish;
@@ -31,8 +33,7 @@ struct Slot {
 class Workers {
 public:
     explicit Workers(std::size_t count)
-        : m_savedThreads(at::get_num_threads())
-        , m_differentiableOnly(DifferentiableOpsOnly::active())
+        : m_differentiableOnly(DifferentiableOpsOnly::active())
     {
         for (std::size_t i = 0; i < count; ++i)
             m_threads.emplace_back([this] { work(); });
@@ -48,9 +49,6 @@ public:
         m_wake.notify_all();
         for (auto &t : m_threads)
             t.join();
-        // The workers lowered LibTorch's process-wide count; this thread's own
-        // (OpenMP's, per thread) never changed.
-        at::set_num_threads(m_savedThreads);
     }
 
     void push(const std::shared_ptr<Slot> &slot)
@@ -71,7 +69,8 @@ public:
 private:
     void work()
     {
-        at::set_num_threads(1);
+        t_insideJob = true;
+        at::set_num_threads(1); // already the process-wide count: sets this thread's own
         std::optional<DifferentiableOpsOnly> sameOps;
         if (m_differentiableOnly)
             sameOps.emplace();
@@ -103,7 +102,7 @@ private:
         }
     }
 
-    const int m_savedThreads;
+    const SingleIntraOpThread m_oneThread; // before the threads start, after they end
     const bool m_differentiableOnly;
     std::mutex m_mutex;
     std::condition_variable m_wake;
@@ -155,9 +154,22 @@ void runJobsInOrder(std::size_t workers, const NextJob &next)
 
 std::size_t concurrentBatches(const std::string &device)
 {
-    if (device.rfind("cpu", 0) != 0)
+    if (device.rfind("cpu", 0) != 0 || t_insideJob)
         return 1;
     return static_cast<std::size_t>(std::max(1, at::get_num_threads()));
+}
+
+SingleIntraOpThread::SingleIntraOpThread()
+    : m_saved(at::get_num_threads())
+{
+    if (m_saved != 1)
+        at::set_num_threads(1);
+}
+
+SingleIntraOpThread::~SingleIntraOpThread()
+{
+    if (m_saved != 1)
+        at::set_num_threads(m_saved);
 }
 
 } // namespace rlrf::model

@@ -30,7 +30,23 @@ using NextJob = std::function<std::optional<Job>()>;
 void runJobsInOrder(std::size_t workers, const NextJob &next);
 
 /// How many batches of generation to run side by side on a model on `device`:
-/// the intra-op thread count on a CPU, one elsewhere (a GPU runs one batch best).
+/// the intra-op thread count on a CPU, one elsewhere (a GPU runs one batch best)
+/// and inside a job (its thread already is one of the side-by-side ones).
 std::size_t concurrentBatches(const std::string &device);
+
+/// One intra-op thread for LibTorch while it lives (the count before comes back
+/// after). Work that runs jobs side by side holds it for as long as it does:
+/// OpenMP threads of the calling thread that spin between its own operations
+/// would take the cores from the jobs, and wait for each other when they lose them.
+class SingleIntraOpThread {
+public:
+    SingleIntraOpThread();
+    ~SingleIntraOpThread();
+    SingleIntraOpThread(const SingleIntraOpThread &) = delete;
+    SingleIntraOpThread &operator=(const SingleIntraOpThread &) = delete;
+
+private:
+    int m_saved;
+};
 
 } // namespace rlrf::model

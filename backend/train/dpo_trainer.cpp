@@ -13,6 +13,7 @@
 #include "model/adapter_folder.h"
 #include "model/llama_model.h"
 #include "model/lora.h"
+#include "model/ordered_jobs.h"
 #include "model/policy.h"
 #include "model/safetensors_reader.h"
 #include "model/torch_tensor_views.h"
@@ -24,6 +25,7 @@
 #include "train/lr_schedule.h"
 #include "train/precision_rule.h"
 #include "train/reference_logprobs.h"
+#include "train/sharded_backward.h"
 #include "types/metric_names.h"
 
 #include <algorithm>
@@ -219,6 +221,10 @@ DpoResult DpoRun::run()
     if (m_resume)
         restore(*m_resume);
     const auto start = dpoPlanPosition(m_step, m_plan.stepsPerEpoch, m_config.gradientAccumulation);
+    m_stepOptions.shards = trainingShards(m_policy.module().device());
+    std::optional<model::SingleIntraOpThread> oneThread;
+    if (m_stepOptions.shards > 1)
+        oneThread.emplace();
     for (std::int64_t epoch = start.epoch; epoch < m_config.epochs; ++epoch) {
         const auto batches = epochBatches(epoch);
         for (std::int64_t first = epoch == start.epoch ? start.microBatch : 0; first < m_plan.microPerEpoch;

@@ -44,6 +44,7 @@ struct DpoStepOptions {
     double gradientScale = 1.0; // this micro-batch's share of the optimizer step
     bool bf16Autocast = false; // float32 master weights, bfloat16 matrix products
     bool autocastOnCuda = false;
+    std::size_t shards = 1;     // the most a micro-batch is split into (sharded_backward.h)
 };
 
 // loss = mean over pairs of preferenceLoss + nllWeight * (chosen NLL summed over

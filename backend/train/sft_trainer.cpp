@@ -8,10 +8,12 @@
 #include "core/torch_compat.h"
 #include "model/llama_model.h"
 #include "model/lora.h"
+#include "model/ordered_jobs.h"
 #include "train/batching.h"
 #include "train/optimizer_factory.h"
 #include "train/precision_rule.h"
 #include "train/sft_plan.h"
+#include "train/sharded_backward.h"
 #include "train/stability_guard.h"
 #include "types/metric_names.h"
 
@@ -19,6 +21,7 @@
 #include <cmath>
 #include <filesystem>
 #include <limits>
+#include <optional>
 
 namespace rlrf::train {
 
@@ -80,6 +83,7 @@ private:
     const SftHooks &m_hooks;
     model::LlamaModelImpl &m_module;
     SftPlan m_plan;
+    std::size_t m_shards = 1; // the most a micro-batch is split into (sharded_backward.h)
     std::unique_ptr<torch::optim::AdamW> m_optimizer;
     SftResult m_result;
 };
@@ -101,30 +105,49 @@ StepOutcome SftLoop::trainStep(std::int64_t step)
     const auto &config = m_job.config;
     const auto vocab = m_module.config().vocabSize;
     const auto maxLength = m_module.config().maxPositionEmbeddings;
-    std::vector<SftBatch> batches;
+    // Each micro-batch is split into shards that train side by side on a CPU
+    // (sharded_backward.h); each shard adds its share of the mean over the whole
+    // step's answer tokens.
+    std::vector<std::vector<std::vector<std::size_t>>> shardsOfBatch;
     std::int64_t answerTokens = 0;
     for (const auto &indices : m_plan.step(step)) {
-        batches.push_back(makeSftBatch(m_data.train, indices, vocab, maxLength));
-        answerTokens += batches.back().answerTokens;
+        const auto shards = std::max<std::size_t>(1, std::min(m_shards, indices.size()));
+        auto &parts = shardsOfBatch.emplace_back();
+        for (std::size_t s = 0; s < shards; ++s) {
+            const auto [begin, end] = shardRange(indices.size(), shards, s);
+            parts.emplace_back(indices.begin() + static_cast<std::ptrdiff_t>(begin),
+                               indices.begin() + static_cast<std::ptrdiff_t>(end));
+            for (const auto i : parts.back())
+                answerTokens += static_cast<std::int64_t>(m_data.train[i].answerIds.size());
+        }
     }
     StepOutcome out;
     m_optimizer->zero_grad();
     // bfloat16 asked for, float32 weights held: master weights under autocast.
     const bool autocast = config.dtype == "bfloat16" && m_module.dtype() == torch::kFloat32 && !m_module.lora;
-    for (const auto &batch : batches) {
-        // Each micro-batch adds its share of the mean over the whole step's answer tokens.
-        torch::Tensor logits;
-        {
-            compat::Bf16Autocast bf16(autocast, m_module.device().is_cuda());
-            logits = batchLogits(m_module, batch).to(torch::kFloat32);
+    const auto parameters = model::trainableParameters(m_module);
+    for (const auto &parts : shardsOfBatch) {
+        std::vector<double> losses(parts.size(), 0.0);
+        std::vector<std::int64_t> tokens(parts.size(), 0);
+        backwardInShards(parameters, parts.size(), [&](std::size_t s) {
+            const auto batch = makeSftBatch(m_data.train, parts[s], vocab, maxLength);
+            torch::Tensor logits;
+            {
+                compat::Bf16Autocast bf16(autocast, m_module.device().is_cuda());
+                logits = batchLogits(m_module, batch).to(torch::kFloat32);
+            }
+            const auto loss = maskedNllSum(logits, batch.targets.to(m_module.device()),
+                                           batch.lossMask.to(m_module.device()))
+                              / static_cast<double>(answerTokens);
+            losses[s] = loss.item<double>();
+            requireFinite(losses[s], "loss", step + 1);
+            tokens[s] = batch.keyMask.sum().item<std::int64_t>() + static_cast<std::int64_t>(batch.keyMask.size(0));
+            return loss;
+        });
+        for (std::size_t s = 0; s < parts.size(); ++s) {
+            out.loss += losses[s];
+            out.tokens += tokens[s];
         }
-        const auto loss = maskedNllSum(logits, batch.targets.to(m_module.device()), batch.lossMask.to(m_module.device()))
-                          / static_cast<double>(answerTokens);
-        const double value = loss.item<double>();
-        requireFinite(value, "loss", step + 1);
-        loss.backward();
-        out.loss += value;
-        out.tokens += batch.keyMask.sum().item<std::int64_t>() + static_cast<std::int64_t>(batch.keyMask.size(0));
     }
     const double maxNorm = config.maxGradNorm > 0 ? config.maxGradNorm : std::numeric_limits<double>::infinity();
     out.gradNorm = compat::clipGradNorm(model::trainableParameters(m_module), maxNorm);
@@ -184,6 +207,10 @@ SftResult SftLoop::run()
     const auto plan = schedule();
     const auto total = m_plan.totalSteps();
     m_result.totalSteps = total;
+    m_shards = trainingShards(m_module.device());
+    std::optional<model::SingleIntraOpThread> oneThread;
+    if (m_shards > 1)
+        oneThread.emplace();
     for (; step < total; ++step) {
         if (m_context.stopRequested()) {
             checkpoint(step, loss);
