@@ -76,12 +76,25 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
         k = Rotary::apply(k.transpose(1, 2), cos, sin); // [B,Hk,T,K]
     }
     v = v.transpose(1, 2);                              // [B,Hk,T,K]
-    if (cache)
+    const double scale = 1.0 / std::sqrt(static_cast<double>(m_headDim));
+    if (cache && cache->sharesPrefix()) { // n samples of each prompt, the prompt's positions held once
+        if (t == 1 && !torch::GradMode::is_enabled()) {
+            const auto history = cache->appendShared(layer, k, v);
+            if (sharedPrefixAttentionApplies(q, history))
+                return applyLinear(o_proj, sharedPrefixAttention(q, history, allowed, scale), lora_o);
+            // Not for the kernel: the rows' whole histories, gathered, for the paths below.
+            const auto rows = torch::tensor(*history.prefixOf, torch::kInt64).to(k.device());
+            k = torch::cat({history.prefixKeys.index_select(0, rows), history.keys}, 2);
+            v = torch::cat({history.prefixValues.index_select(0, rows), history.values}, 2);
+        } else {
+            std::tie(k, v) = cache->append(layer, k, v); // [B,Hk,S,K]
+        }
+    } else if (cache) {
         std::tie(k, v) = cache->append(layer, k, v); // [B,Hk,S,K]
+    }
     const auto s = k.size(2);
     if (cachedAttentionApplies(q, k, v)) // decoding on the CPU: one pass over the cache
-        return applyLinear(o_proj, cachedAttention(q, k, v, allowed, 1.0 / std::sqrt(static_cast<double>(m_headDim))),
-                           lora_o);
+        return applyLinear(o_proj, cachedAttention(q, k, v, allowed, scale), lora_o);
 
 #if TORCH_VERSION_MAJOR >= 2
     // LibTorch 2.x: its fused attention (flash or memory-efficient kernels on

@@ -15,6 +15,8 @@
 
 #include <torch/torch.h>
 
+#include "model/kv_cache.h"
+
 namespace rlrf::model {
 
 // Whether cachedAttention() serves these inputs: CPU, float32, no gradient
@@ -29,5 +31,15 @@ bool cachedAttentionApplies(const torch::Tensor &q, const torch::Tensor &k, cons
 // S values, as a softmax over equal scores gives (a padding query).
 torch::Tensor cachedAttention(const torch::Tensor &q, const torch::Tensor &k, const torch::Tensor &v,
                               const torch::Tensor &allowed, double scale);
+
+// The same for one new position per row over a shared cache (KvCache::shareRows):
+// each row's history is its prompt's positions, then its own. The rows of one
+// prompt are served together, so each of the prompt's keys and values is read
+// once for all its samples, not once per sample: decoding reads the cache from
+// memory at every step, and the prompt is most of it. Each row gets exactly what
+// cachedAttention() gives it over the gathered history.
+bool sharedPrefixAttentionApplies(const torch::Tensor &q, const KvCache::SharedHistory &history);
+torch::Tensor sharedPrefixAttention(const torch::Tensor &q, const KvCache::SharedHistory &history,
+                                    const torch::Tensor &allowed, double scale);
 
 } // namespace rlrf::model

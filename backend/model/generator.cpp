@@ -101,7 +101,12 @@ void GenerationRun::prefill(const std::vector<std::vector<std::int64_t>> &prompt
     // n samples of a prompt share its prefill: expand the cache instead of recomputing.
     const auto n = m_options.numSamples;
     if (n > 1) {
-        m_cache.repeatRows(n);
+        // On the CPU in float32 the samples read their prompt's positions from one
+        // copy (cached_attention.h); elsewhere each sample gets its own copy.
+        if (device.is_cpu() && m_model.dtype() == torch::kFloat32)
+            m_cache.shareRows(n);
+        else
+            m_cache.repeatRows(n);
         m_keyMask = m_keyMask.repeat_interleave(n, 0);
         m_lastLogits = m_lastLogits.repeat_interleave(n, 0);
         m_nextPositions = m_nextPositions.repeat_interleave(n, 0);

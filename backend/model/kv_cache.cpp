@@ -19,6 +19,8 @@ KvCache::KvCache(std::int64_t numLayers, std::int64_t capacity)
 
 std::int64_t KvCache::batchSize() const
 {
+    if (m_shared)
+        return static_cast<std::int64_t>(m_prefixOf.size());
     return (m_keys.empty() || !m_keys[0].defined()) ? 0 : m_keys[0].size(0);
 }
 
@@ -33,32 +35,66 @@ void KvCache::ensureCapacity(std::int64_t layer, const torch::Tensor &like, std:
         capacity = std::max(capacity, 2 * keys.size(2));
     auto grownKeys = torch::zeros({like.size(0), like.size(1), capacity, like.size(3)}, like.options());
     auto grownValues = torch::zeros_like(grownKeys);
-    if (keys.defined() && m_length > 0) {
-        grownKeys.narrow(2, 0, m_length).copy_(keys.narrow(2, 0, m_length));
-        grownValues.narrow(2, 0, m_length).copy_(values.narrow(2, 0, m_length));
+    const auto held = m_length - m_prefixLength;
+    if (keys.defined() && held > 0) {
+        grownKeys.narrow(2, 0, held).copy_(keys.narrow(2, 0, held));
+        grownValues.narrow(2, 0, held).copy_(values.narrow(2, 0, held));
     }
     keys = grownKeys;
     values = grownValues;
 }
 
-std::pair<torch::Tensor, torch::Tensor> KvCache::append(std::int64_t layer, const torch::Tensor &keys,
-                                                        const torch::Tensor &values)
+void KvCache::store(std::int64_t layer, const torch::Tensor &keys, const torch::Tensor &values)
 {
     if (layer < 0 || layer >= static_cast<std::int64_t>(m_keys.size()))
         throw Error("KV cache has no layer " + std::to_string(layer));
-    const std::int64_t newLength = m_length + keys.size(2);
-    ensureCapacity(layer, keys, newLength);
+    const auto own = m_length - m_prefixLength; // positions held per row before this step
+    ensureCapacity(layer, keys, own + keys.size(2));
     auto &cachedKeys = m_keys[static_cast<size_t>(layer)];
     auto &cachedValues = m_values[static_cast<size_t>(layer)];
     if (cachedKeys.size(0) != keys.size(0))
         throw Error("KV cache holds " + std::to_string(cachedKeys.size(0)) + " rows, the input has "
                     + std::to_string(keys.size(0)));
-    cachedKeys.narrow(2, m_length, keys.size(2)).copy_(keys);
-    cachedValues.narrow(2, m_length, values.size(2)).copy_(values);
-    auto result = std::make_pair(cachedKeys.narrow(2, 0, newLength), cachedValues.narrow(2, 0, newLength));
+    cachedKeys.narrow(2, own, keys.size(2)).copy_(keys);
+    cachedValues.narrow(2, own, values.size(2)).copy_(values);
+}
+
+std::pair<torch::Tensor, torch::Tensor> KvCache::append(std::int64_t layer, const torch::Tensor &keys,
+                                                        const torch::Tensor &values)
+{
+    store(layer, keys, values);
+    const std::int64_t newLength = m_length + keys.size(2);
+    const auto own = newLength - m_prefixLength;
+    auto &cachedKeys = m_keys[static_cast<size_t>(layer)];
+    auto &cachedValues = m_values[static_cast<size_t>(layer)];
+    std::pair<torch::Tensor, torch::Tensor> result;
+    if (m_shared) { // whole histories for attention that reads one tensor: gathered
+        const auto rows = torch::tensor(m_prefixOf, torch::kInt64).to(cachedKeys.device());
+        result = {torch::cat({m_prefixKeys[static_cast<size_t>(layer)].index_select(0, rows),
+                              cachedKeys.narrow(2, 0, own)}, 2),
+                  torch::cat({m_prefixValues[static_cast<size_t>(layer)].index_select(0, rows),
+                              cachedValues.narrow(2, 0, own)}, 2)};
+    } else {
+        result = {cachedKeys.narrow(2, 0, newLength), cachedValues.narrow(2, 0, newLength)};
+    }
     if (layer + 1 == static_cast<std::int64_t>(m_keys.size()))
         m_length = newLength;
     return result;
+}
+
+KvCache::SharedHistory KvCache::appendShared(std::int64_t layer, const torch::Tensor &keys, const torch::Tensor &values)
+{
+    if (!m_shared)
+        throw Error("KV cache: appendShared before shareRows"); // a caller bug
+    store(layer, keys, values);
+    const std::int64_t newLength = m_length + keys.size(2);
+    const auto own = newLength - m_prefixLength;
+    const auto i = static_cast<size_t>(layer);
+    SharedHistory history{m_prefixKeys[i], m_prefixValues[i], m_keys[i].narrow(2, 0, own),
+                          m_values[i].narrow(2, 0, own), &m_prefixOf};
+    if (layer + 1 == static_cast<std::int64_t>(m_keys.size()))
+        m_length = newLength;
+    return history;
 }
 
 void KvCache::repeatRows(std::int64_t times)
@@ -69,6 +105,40 @@ void KvCache::repeatRows(std::int64_t times)
         m_keys[i] = m_keys[i].repeat_interleave(times, 0);
         m_values[i] = m_values[i].repeat_interleave(times, 0);
     }
+    if (m_shared) {
+        std::vector<std::int64_t> prefixOf;
+        for (const auto p : m_prefixOf)
+            for (std::int64_t k = 0; k < times; ++k)
+                prefixOf.push_back(p);
+        m_prefixOf = std::move(prefixOf);
+    }
+}
+
+void KvCache::shareRows(std::int64_t times)
+{
+    if (m_shared) { // once shared, more samples repeat the rows' own parts
+        repeatRows(times);
+        return;
+    }
+    const auto prompts = batchSize();
+    m_prefixKeys.assign(m_keys.size(), {});
+    m_prefixValues.assign(m_values.size(), {});
+    for (size_t i = 0; i < m_keys.size(); ++i) {
+        if (!m_keys[i].defined())
+            continue;
+        // The prefill's buffers, cut to what they hold, become the prompts' part.
+        m_prefixKeys[i] = m_keys[i].narrow(2, 0, m_length);
+        m_prefixValues[i] = m_values[i].narrow(2, 0, m_length);
+        m_keys[i] = torch::Tensor();
+        m_values[i] = torch::Tensor();
+    }
+    m_prefixOf.clear();
+    for (std::int64_t p = 0; p < prompts; ++p)
+        for (std::int64_t k = 0; k < times; ++k)
+            m_prefixOf.push_back(p);
+    m_prefixLength = m_length;
+    m_shared = true;
+    m_initialCapacity = std::max<std::int64_t>(16, m_initialCapacity - m_length);
 }
 
 namespace {
@@ -118,13 +188,20 @@ void KvCache::selectRows(const torch::Tensor &rows)
         if (!m_keys[i].defined())
             continue;
         if (inPlace) {
-            m_keys[i] = compactRows(m_keys[i], keep, m_length);
-            m_values[i] = compactRows(m_values[i], keep, m_length);
+            m_keys[i] = compactRows(m_keys[i], keep, m_length - m_prefixLength);
+            m_values[i] = compactRows(m_values[i], keep, m_length - m_prefixLength);
             continue;
         }
         const auto index = rows.to(m_keys[i].device());
         m_keys[i] = m_keys[i].index_select(0, index);
         m_values[i] = m_values[i].index_select(0, index);
+    }
+    if (m_shared) {
+        std::vector<std::int64_t> prefixOf;
+        prefixOf.reserve(keep.size());
+        for (const auto row : keep)
+            prefixOf.push_back(m_prefixOf.at(static_cast<size_t>(row)));
+        m_prefixOf = std::move(prefixOf);
     }
 }
 
