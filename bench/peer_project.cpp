@@ -197,8 +197,7 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
     const double sft = best(repeats, [&] {
         optimizer->zero_grad();
         const auto b = train::makeSftBatch(examples, indices, vocab, model.config().maxPositionEmbeddings);
-        const auto loss = train::maskedNllSum(train::batchLogits(model, b), b.targets.to(g_device),
-                                              b.lossMask.to(g_device))
+        const auto loss = train::nllSum(train::answerLogits(model, b), train::answerTargets(b))
                           / static_cast<double>(b.answerTokens);
         loss.backward();
         finishStep();

@@ -78,19 +78,33 @@ SftBatch makeSftBatch(const std::vector<SftExample> &examples, const std::vector
     return b;
 }
 
-torch::Tensor maskedNllSum(const torch::Tensor &logits, const torch::Tensor &targets, const torch::Tensor &lossMask)
+namespace {
+
+torch::Tensor answerPositions(const SftBatch &batch) // [N] flat indices into [B*T]
 {
-    const auto logProbs = torch::log_softmax(logits.to(torch::kFloat32), -1);        // [B,T,V]
-    const auto picked = logProbs.gather(-1, targets.unsqueeze(-1)).squeeze(-1);      // [B,T]
-    // masked_fill, not a multiplication: a padded position's value must not reach
-    // the sum even if it is not finite.
-    return -picked.masked_fill(lossMask.logical_not(), 0.0).sum();
+    return batch.lossMask.reshape({-1}).nonzero().squeeze(-1);
 }
 
-torch::Tensor batchLogits(model::LlamaModelImpl &model, const SftBatch &batch)
+} // namespace
+
+torch::Tensor answerLogits(model::LlamaModelImpl &model, const SftBatch &batch)
 {
     const auto device = model.device();
-    return model.forward(batch.inputIds.to(device), batch.positions.to(device), batch.keyMask.to(device));
+    const auto hidden = model.hiddenStates(batch.inputIds.to(device), batch.positions.to(device),
+                                           batch.keyMask.to(device));                  // [B,T,D]
+    const auto picked = hidden.reshape({-1, hidden.size(-1)}).index_select(0, answerPositions(batch).to(device));
+    return model.logitsFrom(picked);                                                    // [N,V]
+}
+
+torch::Tensor answerTargets(const SftBatch &batch)
+{
+    return batch.targets.reshape({-1}).index_select(0, answerPositions(batch));
+}
+
+torch::Tensor nllSum(const torch::Tensor &logits, const torch::Tensor &targets)
+{
+    const auto logProbs = torch::log_softmax(logits.to(torch::kFloat32), -1);           // [N,V]
+    return -logProbs.gather(-1, targets.to(logits.device()).unsqueeze(-1)).sum();
 }
 
 } // namespace rlrf::train

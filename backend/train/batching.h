@@ -40,11 +40,16 @@ void checkSftExamples(const std::vector<SftExample> &examples, std::int64_t voca
 SftBatch makeSftBatch(const std::vector<SftExample> &examples, const std::vector<std::size_t> &indices,
                       std::int64_t vocabSize, std::int64_t maxLength);
 
-// Sum of -log p(target) over masked positions (float32 scalar); divide by the
-// answer-token count of the whole optimizer step for the mean token NLL.
-torch::Tensor maskedNllSum(const torch::Tensor &logits, const torch::Tensor &targets, const torch::Tensor &lossMask);
+// The logits [N,V] of the N positions whose target is an answer token (row by
+// row), and those targets [N]: only they reach the loss. The LM head and the
+// softmax over the vocabulary are a large part of a small model's step, and the
+// prompt's positions are most of a row.
+torch::Tensor answerLogits(model::LlamaModelImpl &model, const SftBatch &batch);
+torch::Tensor answerTargets(const SftBatch &batch);
 
-// The model's logits for a batch (moved to the model's device).
-torch::Tensor batchLogits(model::LlamaModelImpl &model, const SftBatch &batch);
+// Sum of -log p(target) over the rows of logits [N,V], targets [N] (float32
+// scalar); divide by the answer-token count of the whole optimizer step for the
+// mean token NLL.
+torch::Tensor nllSum(const torch::Tensor &logits, const torch::Tensor &targets);
 
 } // namespace rlrf::train

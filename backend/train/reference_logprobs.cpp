@@ -4,6 +4,7 @@
 #include "core/error.h"
 #include "core/json_io.h"
 #include "core/logging.h"
+#include "model/ordered_jobs.h"
 #include "model/policy.h"
 
 #include <nlohmann/json.hpp>
@@ -13,7 +14,9 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <numeric>
+#include <optional>
 
 namespace fs = std::filesystem;
 
@@ -99,24 +102,35 @@ nlohmann::json readCache(const fs::path &file, const std::string &identity)
 void computeMissing(const model::Policy &reference, const std::vector<DpoPair> &pairs,
                     const std::vector<std::size_t> &missing, std::size_t batchSize, nlohmann::json &entries)
 {
-    for (std::size_t start = 0; start < missing.size(); start += batchSize) {
-        const auto end = std::min(missing.size(), start + batchSize);
-        std::vector<std::vector<std::int64_t>> prompts, completions;
-        for (std::size_t i = start; i < end; ++i) {
-            const auto &pair = pairs[missing[i]];
-            prompts.push_back(pair.prompt);
-            completions.push_back(pair.chosen);
-            prompts.push_back(pair.prompt);
-            completions.push_back(pair.rejected);
-        }
-        const auto rows = reference.scoreCompletions(prompts, completions);
-        for (std::size_t i = start; i < end; ++i) {
-            const auto &c = rows[2 * (i - start)];
-            const auto &r = rows[2 * (i - start) + 1];
-            entries[pairKey(pairs[missing[i]])] = {std::accumulate(c.begin(), c.end(), 0.0),
-                                                   std::accumulate(r.begin(), r.end(), 0.0)};
-        }
-    }
+    // Batches score side by side on a CPU (model/ordered_jobs.h); the entries
+    // are filled in batch order on this thread.
+    std::size_t start = 0;
+    model::runJobsInOrder(model::concurrentBatches(reference.device()), [&]() -> std::optional<model::Job> {
+        if (start >= missing.size())
+            return std::nullopt;
+        const auto first = start, end = std::min(missing.size(), start + batchSize);
+        start = end;
+        return model::Job([&, first, end]() -> model::JobFinish {
+            std::vector<std::vector<std::int64_t>> prompts, completions;
+            for (std::size_t i = first; i < end; ++i) {
+                const auto &pair = pairs[missing[i]];
+                prompts.push_back(pair.prompt);
+                completions.push_back(pair.chosen);
+                prompts.push_back(pair.prompt);
+                completions.push_back(pair.rejected);
+            }
+            auto rows = std::make_shared<std::vector<std::vector<float>>>(reference.scoreCompletions(prompts, completions));
+            return [&, rows, first, end] {
+                for (std::size_t i = first; i < end; ++i) {
+                    const auto &c = (*rows)[2 * (i - first)];
+                    const auto &r = (*rows)[2 * (i - first) + 1];
+                    entries[pairKey(pairs[missing[i]])] = {std::accumulate(c.begin(), c.end(), 0.0),
+                                                           std::accumulate(r.begin(), r.end(), 0.0)};
+                }
+                return true;
+            };
+        });
+    });
 }
 
 } // namespace

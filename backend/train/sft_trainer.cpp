@@ -134,11 +134,9 @@ StepOutcome SftLoop::trainStep(std::int64_t step)
             torch::Tensor logits;
             {
                 compat::Bf16Autocast bf16(autocast, m_module.device().is_cuda());
-                logits = batchLogits(m_module, batch).to(torch::kFloat32);
+                logits = answerLogits(m_module, batch).to(torch::kFloat32);
             }
-            const auto loss = maskedNllSum(logits, batch.targets.to(m_module.device()),
-                                           batch.lossMask.to(m_module.device()))
-                              / static_cast<double>(answerTokens);
+            const auto loss = nllSum(logits, answerTargets(batch)) / static_cast<double>(answerTokens);
             losses[s] = loss.item<double>();
             requireFinite(losses[s], "loss", step + 1);
             tokens[s] = batch.keyMask.sum().item<std::int64_t>() + static_cast<std::int64_t>(batch.keyMask.size(0));
@@ -172,9 +170,7 @@ double SftLoop::evalLoss()
         for (std::size_t i = begin; i < std::min(size, begin + batchSize); ++i)
             indices.push_back(i);
         const auto batch = makeSftBatch(m_data.validation, indices, vocab, maxLength);
-        sum += maskedNllSum(batchLogits(m_module, batch), batch.targets.to(m_module.device()),
-                            batch.lossMask.to(m_module.device()))
-                   .item<double>();
+        sum += nllSum(answerLogits(m_module, batch), answerTargets(batch)).item<double>();
         tokens += batch.answerTokens;
     }
     return sum / static_cast<double>(tokens);

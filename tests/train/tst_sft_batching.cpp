@@ -72,7 +72,7 @@ private Q_SLOTS:
         torch::NoGradGuard noGrad;
         auto &module = m_policy.module();
         const auto b = makeSftBatch(kExamples, {0, 1, 2}, 512, 512);
-        const double loss = (maskedNllSum(batchLogits(module, b), b.targets, b.lossMask) / b.answerTokens).item<double>();
+        const double loss = (nllSum(answerLogits(module, b), answerTargets(b)) / b.answerTokens).item<double>();
         rlrf::model::TokenRows prompts, answers;
         for (const auto &e : kExamples) {
             prompts.push_back(e.promptIds);
@@ -88,12 +88,14 @@ private Q_SLOTS:
         torch::NoGradGuard noGrad;
         auto &module = m_policy.module();
         const auto b = makeSftBatch(kExamples, {0, 1, 2}, 512, 512);
-        const auto logits = batchLogits(module, b);
-        const auto before = maskedNllSum(logits, b.targets, b.lossMask).item<double>();
+        const auto logits = answerLogits(module, b);
+        const auto before = nllSum(logits, answerTargets(b)).item<double>();
         // Every target outside the mask (prompt and padding) replaced by other ids.
-        const auto scrambled = torch::where(b.lossMask, b.targets, (b.targets * 7 + 13) % 512);
-        QVERIFY(!torch::equal(scrambled, b.targets));
-        QCOMPARE(maskedNllSum(logits, scrambled, b.lossMask).item<double>(), before);
+        auto scrambled = b;
+        scrambled.targets = torch::where(b.lossMask, b.targets, (b.targets * 7 + 13) % 512);
+        QVERIFY(!torch::equal(scrambled.targets, b.targets));
+        QCOMPARE(nllSum(answerLogits(module, scrambled), answerTargets(scrambled)).item<double>(), before);
+        QCOMPARE(logits.size(0), b.answerTokens); // only the answer positions reach the LM head
         QVERIFY(before > 0.0);
     }
 
@@ -102,14 +104,16 @@ private Q_SLOTS:
         auto &module = m_policy.module();
         const auto b = makeSftBatch(kExamples, {0, 1, 2}, 512, 512);
         module.zero_grad();
-        const auto loss = maskedNllSum(batchLogits(module, b), b.targets, torch::zeros_like(b.lossMask));
+        auto promptOnly = b;
+        promptOnly.lossMask = torch::zeros_like(b.lossMask);
+        const auto loss = nllSum(answerLogits(module, promptOnly), answerTargets(promptOnly));
         loss.backward();
         QCOMPARE(loss.item<double>(), 0.0);
         for (const auto &p : module.parameters())
             QVERIFY(!p.grad().defined() || p.grad().abs().max().item<double>() == 0.0);
         // And the real mask does produce a gradient, so the check above is not vacuous.
         module.zero_grad();
-        maskedNllSum(batchLogits(module, b), b.targets, b.lossMask).backward();
+        nllSum(answerLogits(module, b), answerTargets(b)).backward();
         QVERIFY(module.named_parameters()["model.embed_tokens.weight"].grad().abs().max().item<double>() > 0.0);
         module.zero_grad();
     }
