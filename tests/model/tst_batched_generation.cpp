@@ -2,7 +2,10 @@
 // The one batched generation loop (model/batched_generation.h) on the real
 // stories260K model: its batches are exactly what generate() gives for the same
 // prompts and seeds, every prompt's samples come back together and in order,
-// and a stop request ends it between batches or drops the batch it cut short.
+// batches that run side by side on two threads give what one thread gives, and
+// a stop request ends it between batches or drops the batch it cut short.
+#include <torch/torch.h>
+
 #include "model/batched_generation.h"
 
 #include "common/stories_fixture.h"
@@ -68,6 +71,34 @@ private Q_SLOTS:
         QCOMPARE(direct.size(), std::size_t(4));
         for (std::size_t k = 0; k < 4; ++k)
             QCOMPARE(direct[k].text, all[4 + k].text);
+    }
+
+    void sideBySideBatchesGiveWhatOneThreadGives()
+    {
+        model::BatchSettings batches;
+        batches.promptsPerBatch = 1;
+        batches.seedOfBatch = [](std::size_t first) { return 77 + first; };
+        auto run = [&](int threads) {
+            at::set_num_threads(threads);
+            std::vector<std::vector<std::int64_t>> ids;
+            std::vector<std::size_t> order;
+            const bool finished = model::generateInBatches(
+                *m_model, m_prompts.size(), [this](std::size_t i) { return m_prompts[i]; }, sampling(), batches,
+                nullptr, [&](std::size_t first, const std::vector<std::vector<std::int64_t>> &, std::vector<model::TextSample> samples) {
+                    order.push_back(first);
+                    for (auto &s : samples)
+                        ids.push_back(s.ids);
+                });
+            [&] { QVERIFY(finished); }();
+            [&] { QCOMPARE(order, (std::vector<std::size_t>{0, 1, 2, 3, 4})); }();
+            return ids;
+        };
+        const int threads = at::get_num_threads();
+        const auto one = run(1);
+        const auto two = run(2);
+        at::set_num_threads(threads);
+        QCOMPARE(one.size(), std::size_t(10));
+        QCOMPARE(two, one);
     }
 
     void aStopRequestEndsItBetweenBatches()

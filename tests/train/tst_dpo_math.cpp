@@ -89,16 +89,22 @@ private Q_SLOTS:
     {
         QTest::addColumn<QString>("type");
         QTest::addColumn<double>("nllWeight");
-        QTest::newRow("sigmoid") << QStringLiteral("sigmoid") << 0.0;
-        QTest::newRow("sigmoid+nll") << QStringLiteral("sigmoid") << 0.3;
-        QTest::newRow("ipo") << QStringLiteral("ipo") << 0.0;
-        QTest::newRow("hinge") << QStringLiteral("hinge") << 0.0;
+        QTest::addColumn<int>("shards");
+        QTest::newRow("sigmoid") << QStringLiteral("sigmoid") << 0.0 << 1;
+        QTest::newRow("sigmoid+nll") << QStringLiteral("sigmoid") << 0.3 << 1;
+        QTest::newRow("ipo") << QStringLiteral("ipo") << 0.0 << 1;
+        QTest::newRow("hinge") << QStringLiteral("hinge") << 0.0 << 1;
+        // The pairs split over threads (sharded_backward.h): the same loss and
+        // gradient, the NLL term still over the whole micro-batch's chosen tokens.
+        QTest::newRow("sigmoid+nll, 2 shards") << QStringLiteral("sigmoid") << 0.3 << 2;
+        QTest::newRow("ipo, 3 shards") << QStringLiteral("ipo") << 0.0 << 3;
     }
 
     void stepMatchesDirectComputation()
     {
         QFETCH(QString, type);
         QFETCH(double, nllWeight);
+        QFETCH(int, shards);
         const double beta = 0.5;
         const auto pairs = fixedPairs();
         const auto reference = model::Policy::load(m_model);
@@ -124,6 +130,7 @@ private Q_SLOTS:
         DpoStepOptions options;
         options.loss = {preferenceLossFromString(type.toStdString()), beta, 0.0};
         options.nllWeight = nllWeight;
+        options.shards = static_cast<std::size_t>(shards);
         net.zero_grad();
         const auto sums = dpoMicroStep(net, batch, options);
         std::vector<torch::Tensor> stepGrads;

@@ -157,6 +157,36 @@ private Q_SLOTS:
         QVERIFY(std::abs(a["sft/grad_norm"].at(1) - b["sft/grad_norm"].at(1)) < 1e-4 * a["sft/grad_norm"].at(1));
     }
 
+    void shardsOnTwoThreadsTrainLikeOneThread()
+    {
+        // On a CPU each micro-batch is split into one shard per intra-op thread
+        // (sharded_backward.h): the same steps up to float rounding, and the same
+        // weights on every run with the same thread count.
+        auto config = smallConfig();
+        config.batchSize = 4;
+        config.gradientAccumulation = 1;
+        config.maxSteps = 3;
+        const SftData data{idExamples(), {}};
+        const int threads = at::get_num_threads();
+        MetricLog one, two, again;
+        at::set_num_threads(1);
+        const auto oneOut = m_dir.filePath(QStringLiteral("one-thread")).toStdString();
+        QVERIFY(runSft(config, m_model, data, oneOut, recordingContext(one)).outcome == rlrf::Outcome::Succeeded);
+        at::set_num_threads(2);
+        const auto twoOut = m_dir.filePath(QStringLiteral("two-threads")).toStdString();
+        const auto againOut = m_dir.filePath(QStringLiteral("two-threads-again")).toStdString();
+        QVERIFY(runSft(config, m_model, data, twoOut, recordingContext(two)).outcome == rlrf::Outcome::Succeeded);
+        QVERIFY(runSft(config, m_model, data, againOut, recordingContext(again)).outcome == rlrf::Outcome::Succeeded);
+        at::set_num_threads(threads);
+        for (std::int64_t step = 1; step <= 3; ++step) {
+            QVERIFY(std::abs(one["sft/loss"].at(step) - two["sft/loss"].at(step)) < 1e-4);
+            QVERIFY(std::abs(one["sft/grad_norm"].at(step) - two["sft/grad_norm"].at(step))
+                    < 1e-3 * one["sft/grad_norm"].at(step));
+            QCOMPARE(two["sft/loss"].at(step), again["sft/loss"].at(step));
+        }
+        compareWeights(twoOut + "/final", againOut + "/final");
+    }
+
     void nonFiniteValuesNameTheStep()
     {
         try {
