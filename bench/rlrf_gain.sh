@@ -10,7 +10,8 @@
 #   e.g. bench/rlrf_gain.sh build/bin/rlrf resources/models/arith-demo /tmp/gain "1 2 3" 2
 # EVAL_N (default 500) sets the held-out problems evaluated per model, TRAIN_N
 # (default 4096, as in the demo project) the training prompts imported, MODES
-# (default "rlrf baseline") which runs to make.
+# (default "rlrf baseline") which runs to make, TRAIN_SEED and TEST_SEED (default
+# 11 and 12, the demo project's) the seeds its train and test problems are drawn with.
 set -eu
 
 rlrf=$1
@@ -25,8 +26,8 @@ model=$(cd "$model" && pwd)
 
 mkdir -p "$out"
 cd "$out"
-"$rlrf" task sample --task arith --split train --n "${TRAIN_N:-4096}" --seed 11 > train.jsonl
-"$rlrf" task sample --task arith --split test --n 500 --seed 12 > test.jsonl
+"$rlrf" task sample --task arith --split train --n "${TRAIN_N:-4096}" --seed "${TRAIN_SEED:-11}" > train.jsonl
+"$rlrf" task sample --task arith --split test --n 500 --seed "${TEST_SEED:-12}" > test.jsonl
 
 for seed in $seeds; do
   for mode in ${MODES:-rlrf baseline}; do
