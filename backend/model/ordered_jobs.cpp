@@ -26,20 +26,27 @@ struct Slot {
     bool done = false;
 };
 
-// The threads and their queue. The destructor drops the jobs not yet started,
-// waits for those under way and gives the calling thread's intra-op thread count
-// back to every thread started later: it runs before any exception leaves
-// runJobsInOrder, so no thread outlives what it refers to.
+// The threads and their queue. The destructor drops the jobs not yet started and
+// waits for those under way (then the intra-op thread count of before comes
+// back): it runs before any exception leaves runJobsInOrder, so no thread
+// outlives what it refers to.
 class Workers {
 public:
     explicit Workers(std::size_t count)
         : m_differentiableOnly(DifferentiableOpsOnly::active())
     {
-        for (std::size_t i = 0; i < count; ++i)
-            m_threads.emplace_back([this] { work(); });
+        try {
+            for (std::size_t i = 0; i < count; ++i)
+                m_threads.emplace_back([this] { work(); });
+        } catch (...) { // no thread to be had: stop those that started
+            close();
+            throw;
+        }
     }
 
-    ~Workers()
+    ~Workers() { close(); }
+
+    void close()
     {
         {
             std::lock_guard<std::mutex> lock(m_mutex);
@@ -48,7 +55,8 @@ public:
         }
         m_wake.notify_all();
         for (auto &t : m_threads)
-            t.join();
+            if (t.joinable())
+                t.join();
     }
 
     void push(const std::shared_ptr<Slot> &slot)
