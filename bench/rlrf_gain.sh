@@ -12,6 +12,10 @@
 # (default 4096, as in the demo project) the training prompts imported, MODES
 # (default "rlrf baseline") which runs to make, TRAIN_SEED and TEST_SEED (default
 # 11 and 12, the demo project's) the seeds its train and test problems are drawn with.
+# Modes: rlrf (every default), baseline (reward-only: --baseline), and RLRF's
+# ablations, each leaving one part out: no-refine (--refinements 0 --samples 6,
+# the same six answers per prompt, all sampled), no-dpo (--no-dpo: the supervised
+# pass alone), no-sft (--sft-epochs 0: DPO alone).
 set -eu
 
 rlrf=$1
@@ -36,20 +40,26 @@ for seed in $seeds; do
     "$rlrf" project new "$project" --model "$model" --task arith --rubric "$here/rubrics/math.json" > /dev/null
     "$rlrf" import "$project" --format jsonl --input train.jsonl --split train --answer-field answer > /dev/null 2>&1
     "$rlrf" import "$project" --format jsonl --input test.jsonl --split test --answer-field answer > /dev/null 2>&1
-    flag=""
-    [ "$mode" = baseline ] && flag="--baseline"
+    case $mode in
+      rlrf) flag="" ;;
+      baseline) flag="--baseline" ;;
+      no-refine) flag="--refinements 0 --samples 6" ;;
+      no-dpo) flag="--no-dpo" ;;
+      no-sft) flag="--sft-epochs 0" ;;
+      *) echo "unknown mode '$mode' (rlrf, baseline, no-refine, no-dpo, no-sft)" >&2; exit 2 ;;
+    esac
     nice -n 5 "$rlrf" run "$project" --iterations "$iterations" --auto-approve --seed "$seed" --eval-n "${EVAL_N:-500}" $flag "$@" \
       > "$mode-$seed.json" 2> "$mode-$seed.log" || echo "rlrf run failed: see $out/$mode-$seed.log" >&2
     cat "$mode-$seed.json"
   done
 done
 
-python3 - "$iterations" $seeds <<'PY'
+python3 - "$iterations" "${MODES:-rlrf baseline}" $seeds <<'PY'
 import json, sys
-iterations = int(sys.argv[1]); seeds = sys.argv[2:]
+iterations = int(sys.argv[1]); modes = sys.argv[2].split(); seeds = sys.argv[3:]
 print("\nheld-out accuracy (the project's test problems, greedy)")
 print("mode      seed  " + "  ".join(f"M{i:<5}" for i in range(iterations + 1)) + "  s/iteration")
-for mode in ("rlrf", "baseline"):
+for mode in modes:
     for seed in seeds:
         try:
             r = json.load(open(f"{mode}-{seed}.json"))

@@ -84,6 +84,7 @@ nlohmann::json summaryLine(const rlrf::pipeline::PipelineResult &r)
     const std::string outcome = r.waitingForReview ? "waiting_for_review" : rlrf::toString(r.outcome);
     return {{"run", r.runId},
             {"mode", rlrf::pipeline::toString(r.options.mode)},
+            {"variant", rlrf::pipeline::variantName(r.options)},
             {"outcome", outcome},
             {"message", r.message},
             {"resumed", r.resumed},

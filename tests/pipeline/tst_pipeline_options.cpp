@@ -82,6 +82,34 @@ private Q_SLOTS:
         QCOMPARE(pipeline::pipelineOptionsFromJson(pipeline::toJson(off), "run 5").sft.epochs, 0.0);
     }
 
+    // The ablations: no refinement (refinements 0) and no DPO (the supervised
+    // pass alone) round-trip, a run stored before "dpo_pass" ran DPO, and each
+    // variant has the name the window compares runs by.
+    void ablationsRoundTripAndHaveNames()
+    {
+        pipeline::PipelineOptions o;
+        QVERIFY(o.dpoPass);
+        QVERIFY(pipeline::refinesAnswers(o));
+        QCOMPARE(pipeline::variantName(o), std::string("RLRF"));
+        o.refinements = 0;
+        o.dpoPass = false;
+        QVERIFY(!pipeline::refinesAnswers(o));
+        const auto back = pipeline::pipelineOptionsFromJson(pipeline::toJson(o), "run 2");
+        QCOMPARE(back.refinements, std::int64_t(0));
+        QVERIFY(!back.dpoPass);
+        QCOMPARE(pipeline::variantName(back), std::string("RLRF without refinement, DPO"));
+        auto old = pipeline::toJson(pipeline::PipelineOptions{});
+        old.erase("dpo_pass");
+        QVERIFY(pipeline::pipelineOptionsFromJson(old, "run 3").dpoPass);
+        pipeline::PipelineOptions dpoOnly;
+        dpoOnly.sft.epochs = 0;
+        QCOMPARE(pipeline::variantName(dpoOnly), std::string("RLRF without supervised pass"));
+        pipeline::PipelineOptions baseline;
+        baseline.mode = pipeline::PipelineMode::RewardOnly;
+        QVERIFY(!pipeline::refinesAnswers(baseline));
+        QCOMPARE(pipeline::variantName(baseline), std::string("baseline"));
+    }
+
     void badValuesNameTheirKey_data()
     {
         QTest::addColumn<QString>("json");
@@ -104,6 +132,10 @@ private Q_SLOTS:
         QTest::newRow("sft unknown") << R"({"sft": {"epoch": 1}})" << "run 7 (sft): 'epoch': unknown SFT setting";
         QTest::newRow("sft source") << R"({"sft_source": "all"})" << "'sft_source': must be pairs or pool";
         QTest::newRow("greedy type") << R"({"greedy_candidate": 1})" << "'greedy_candidate': wrong type";
+        QTest::newRow("negative refinements") << R"({"refinements": -1})" << "'refinements': must not be negative";
+        QTest::newRow("nothing trains") << R"({"dpo_pass": false, "sft": {"epochs": 0}})"
+                                        << "'dpo_pass': without DPO the supervised pass must run";
+        QTest::newRow("dpo_pass type") << R"({"dpo_pass": "no"})" << "'dpo_pass': wrong type";
         QTest::newRow("dpo unknown") << R"({"dpo": {"betta": 1}})" << "'betta': unknown setting";
     }
 

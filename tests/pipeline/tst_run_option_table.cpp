@@ -97,6 +97,8 @@ private Q_SLOTS:
         QCOMPARE(values.at("pair-rule"), std::string("best_worst,refined_vs_original"));
         QCOMPARE(values.at("verified-chosen"), std::string("1"));
         QCOMPARE(values.at("baseline"), std::string("0"));
+        QCOMPARE(values.at("no-dpo"), std::string("0"));
+        QCOMPARE(values.at("refinements"), std::string("2"));
     }
 
     void valuesReachTheOptions()
@@ -120,6 +122,9 @@ private Q_SLOTS:
         QCOMPARE(o.sft.dtype, std::string("bfloat16"));
         QCOMPARE(o.dpo.learningRate, 2e-5);
         QCOMPARE(o.seed, std::uint64_t(7));
+        const auto ablation = pipeline::runOptionsFromValues({{"refinements", "0"}, {"no-dpo", "1"}});
+        QCOMPARE(ablation.refinements, std::int64_t(0));
+        QVERIFY(!ablation.dpoPass);
         // And back: the values of a stored run fill a form with what it ran with.
         QCOMPARE(pipeline::toJson(pipeline::runOptionsFromValues(pipeline::runOptionValues(o))).dump(),
                  pipeline::toJson(o).dump());
@@ -137,6 +142,8 @@ private Q_SLOTS:
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"pair-rule", " , "}}), "'--pair-rule': needs at least one");
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"colour", "blue"}}), "'--colour': unknown setting");
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"seed", "-1"}}), "'--seed': must be at least 0");
+        RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"no-dpo", "1"}, {"sft-epochs", "0"}}),
+                                "without DPO the supervised pass must run");
         try {
             pipeline::runOptionsFromValues({{"delta", "2"}});
             QFAIL("delta 2 accepted");

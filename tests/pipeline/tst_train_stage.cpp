@@ -376,6 +376,73 @@ private Q_SLOTS:
         QVERIFY(!std::filesystem::exists(folder + "-sft"));
     }
 
+    // The "supervised pass only" ablation: no DPO run, M1 is the pass's model,
+    // registered with the pass's run, handed back in memory with its folder's
+    // weights; done is done.
+    void withoutDpoTheSupervisedPassesModelIsTheNextModel()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto fixture = test::makePipelineProject(dir.path(), QStringLiteral("nodpo"), 2, 0);
+        auto options = test::tinyOptions();
+        options.dpoPass = false;
+        options.sftSource = "pairs";
+        options.sft.learningRate = 1e-3;
+        const auto setup = test::makeStageSetup(fixture, options);
+        auto &project = setup->project;
+        const auto runId = setup->run.runId;
+        const auto base = setup->base;
+        store::PromptRepository prompts(project.db());
+        store::CandidateRepository candidates(project.db());
+        store::CritiqueRepository critiques(project.db());
+        store::PairRepository pairs(project.db());
+        store::StageRepository progress(project.db());
+        for (const auto &p : prompts.page({0, 10, "id", false, std::nullopt})) {
+            store::Transaction tx(project.db());
+            const auto goodText = tasks::ArithTask::problemFromPrompt(p.text).canonical();
+            store::PairRecord pair;
+            pair.promptId = p.id;
+            pair.chosenCandidateId = candidates.insert({0, p.id, 0, base, goodText, 2, "{}", 1, {}, {}, {}});
+            pair.rejectedCandidateId = candidates.insert({0, p.id, 0, base, "Answer: 1000", 2, "{}", 1, {}, {}, {}});
+            pair.chosenCritiqueId = critiques.insert(
+                {pair.chosenCandidateId, std::nullopt, setup->judge->judge({p.text, goodText, p.referenceAnswer}, setup->rubric)});
+            pair.rule = "best_worst";
+            pair.gap = 1.0;
+            const auto id = pairs.insert(pair);
+            pairs.setReviewState(id, store::ReviewState::Approved, "tester");
+            progress.record({runId, 0, stages::kPairs}, p.id, id);
+            tx.commit();
+        }
+        const auto folder = pipeline::iterationFolder(project, runId, 1);
+        const auto dpoPairs = pipeline::approvedDpoPairs(setup->env());
+        const auto m0Scores = pairScores(setup->model, dpoPairs);
+        const auto trained = pipeline::runTrainStage(setup->env(), fixture.modelDir, folder);
+        QVERIFY2(trained.outcome == Outcome::Succeeded, trained.message.c_str());
+        QCOMPARE(trained.checkpointPath, folder + "-sft/final");
+        QVERIFY(!std::filesystem::exists(folder + "/final"));
+        QVERIFY(trained.model.has_value());
+        const auto m1Scores = pairScores(model::TextModel::load(trained.checkpointPath), dpoPairs);
+        QCOMPARE(pairScores(*trained.model, dpoPairs), m1Scores);
+        QVERIFY(m1Scores != m0Scores);
+        store::RunRepository runs(project.db());
+        for (const auto &r : runs.list())
+            QVERIFY(r.kind != store::RunKind::Dpo);
+        store::CheckpointRepository checkpoints(project.db());
+        const auto m1 = checkpoints.byId(trained.checkpointId);
+        QCOMPARE(m1.iteration, 1);
+        QCOMPARE(m1.parentId.value_or(-1), base);
+        QVERIFY(m1.runId.has_value());
+        QVERIFY(runs.byId(*m1.runId).kind == store::RunKind::Sft);
+        QVERIFY(progress.isDone({runId, 0, stages::kTrain}));
+
+        const auto runCount = runs.list().size();
+        const auto again = pipeline::runTrainStage(setup->env(), fixture.modelDir, folder);
+        QVERIFY2(again.outcome == Outcome::Succeeded, again.message.c_str());
+        QCOMPARE(again.checkpointId, trained.checkpointId);
+        QCOMPARE(again.checkpointPath, trained.checkpointPath);
+        QCOMPARE(runs.list().size(), runCount);
+    }
+
     // The rule judge cites the slipped step's line; DPO then sees the rejected
     // answer up to that line, without EOS. Not for an edited pair, not with the
     // option off, not in the reward-only baseline.

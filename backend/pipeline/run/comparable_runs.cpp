@@ -57,12 +57,16 @@ std::vector<ComparableRun> comparableRuns(store::Database &db, const std::string
             // The mode alone first: a run whose other settings no longer read
             // is still named for what it was.
             c.baseline = json.is_object() && json.value("mode", std::string()) == toString(PipelineMode::RewardOnly);
-            c.settings = settingsText(pipelineOptionsFromJson(json, "run " + std::to_string(run.id)));
+            c.kind = c.baseline ? "baseline" : "RLRF";
+            const auto options = pipelineOptionsFromJson(json, "run " + std::to_string(run.id));
+            c.kind = variantName(options); // an ablation says which part it leaves out
+            c.settings = settingsText(options);
         } catch (const std::exception &e) {
             // Still comparable by its results; the list says why its settings are missing.
             c.settings = std::string("settings unreadable: ") + e.what();
         }
-        c.kind = c.baseline ? "baseline" : "RLRF";
+        if (c.kind.empty())
+            c.kind = c.baseline ? "baseline" : "RLRF";
         list.push_back(std::move(c));
     }
     return list;

@@ -22,7 +22,7 @@ struct ComparableRun {
     std::int64_t id = 0;
     bool baseline = false;       // mode "reward_only" (rlrf run --baseline)
     store::RunStatus status = store::RunStatus::Running;
-    std::string kind;            // "RLRF" or "baseline"
+    std::string kind;            // "RLRF", "baseline", or an ablation: "RLRF without DPO"
     std::string settings;        // "2 iterations × 2048 prompts, 4 samples, δ 0.1, β 0.1, lr 5e-07, seed 1"
     bool evaluated = false;      // has evaluation results on the split asked for
 

@@ -57,6 +57,28 @@ train::DpoConfig PipelineOptions::defaultDpo()
     return dpo;
 }
 
+bool refinesAnswers(const PipelineOptions &options)
+{
+    return options.mode == PipelineMode::Rlrf && options.refinements > 0;
+}
+
+std::string variantName(const PipelineOptions &options)
+{
+    if (options.mode == PipelineMode::RewardOnly)
+        return "baseline";
+    std::vector<std::string> without;
+    if (options.refinements == 0)
+        without.push_back("refinement");
+    if (options.sft.epochs == 0.0 && options.sft.maxSteps == 0)
+        without.push_back("supervised pass");
+    if (!options.dpoPass)
+        without.push_back("DPO");
+    std::string name = "RLRF";
+    for (std::size_t i = 0; i < without.size(); ++i)
+        name += (i == 0 ? " without " : ", ") + without[i];
+    return name;
+}
+
 const std::vector<std::string> &knownPairRules()
 {
     static const std::vector<std::string> rules = {"best_worst", "refined_vs_original", "all_above_delta", "pareto"};
@@ -89,6 +111,7 @@ nlohmann::json toJson(const PipelineOptions &o)
             {"sft", train::toJson(o.sft)},
             {"sft_source", o.sftSource},
             {"dpo", train::toJson(o.dpo)},
+            {"dpo_pass", o.dpoPass},
             {"eval_split", o.evalSplit},
             {"eval_n", o.evalN},
             {"eval_max_new_tokens", o.evalMaxNewTokens},
@@ -179,6 +202,7 @@ PipelineOptions pipelineOptionsFromJson(const nlohmann::json &object, const std:
     json::readOptional(object, "sft_source", o.sftSource, source);
     if (const auto it = object.find("dpo"); it != object.end())
         o.dpo = train::dpoConfigFromJson(*it, source + " (dpo)");
+    json::readOptional(object, "dpo_pass", o.dpoPass, source);
     json::readOptional(object, "eval_split", o.evalSplit, source);
     json::readOptional(object, "eval_n", o.evalN, source);
     json::readOptional(object, "eval_max_new_tokens", o.evalMaxNewTokens, source);
@@ -210,7 +234,7 @@ void validate(const PipelineOptions &o, const std::string &source)
     require(o.generatorRequests >= 1 && o.generatorRequests <= 256, "must be between 1 and 256", source,
             "generator_requests");
     require(o.selectTopK >= 1, "must be at least 1", source, "select_top_k");
-    require(o.refinements >= 1, "must be at least 1", source, "refinements");
+    require(o.refinements >= 0, "must not be negative (0: no refinement)", source, "refinements");
     require(std::isfinite(o.refineTemperature) && o.refineTemperature >= 0.0 && o.refineTemperature <= 5.0,
             "must be between 0 and 5", source, "refine_temperature");
     require(!o.pairRules.empty(), "name at least one pair rule", source, "pair_rules");
@@ -232,6 +256,9 @@ void validate(const PipelineOptions &o, const std::string &source)
         train::validate(o.sft, source + " (sft)");
     require(o.sftSource == "pairs" || o.sftSource == "pool", "must be pairs or pool", source, "sft_source");
     train::validate(o.dpo, source + " (dpo)");
+    require(o.dpoPass || o.sft.epochs > 0.0 || o.sft.maxSteps > 0,
+            "without DPO the supervised pass must run (sft.epochs above 0): nothing would train", source,
+            "dpo_pass");
     validateLora(o, source);
 }
 

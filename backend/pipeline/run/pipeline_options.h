@@ -57,7 +57,9 @@ struct PipelineOptions {
 
     // select + refine (D_z)
     std::int64_t selectTopK = 1;            // best imperfect candidates per prompt that get refined
-    std::int64_t refinements = 2;           // m refinements per selected candidate
+    // m refinements per selected candidate; 0 turns refinement off (the
+    // "without refinement" ablation: pairs and the pass from the samples alone).
+    std::int64_t refinements = 2;
     double refineTemperature = 0.8;
 
     // pairs + review
@@ -84,6 +86,9 @@ struct PipelineOptions {
     train::SftConfig sft = defaultSft();
     std::string sftSource = "pool";
     train::DpoConfig dpo = defaultDpo();
+    // Off: M_{i+1} is the supervised pass's model, no DPO (the "supervised pass
+    // only" ablation, which shows what DPO adds on top of the pass).
+    bool dpoPass = true;
     // LoRA (sft.lora == dpo.lora, validate() holds them equal) and gradient
     // checkpointing live in the trainers' settings, which store them only when
     // set: a run stored before them reads back as full fine-tuning, as it ran.
@@ -101,6 +106,13 @@ struct PipelineOptions {
     static train::SftConfig defaultSft();
     static train::DpoConfig defaultDpo();
 };
+
+/// Whether a run refines answers: RLRF mode with at least one refinement.
+bool refinesAnswers(const PipelineOptions &options);
+
+/// What a run is, for people comparing runs: "RLRF", "baseline", or RLRF
+/// with its parts named that it leaves out ("RLRF without refinement, DPO").
+std::string variantName(const PipelineOptions &options);
 
 /// Every pair rule the pair stage knows (pair_rules.h).
 const std::vector<std::string> &knownPairRules();

@@ -177,21 +177,22 @@ Outcome Driver::iterate(int i, PipelineResult &result)
     const auto &o = m_run.options;
     const auto prompts = iterationPrompts(m_project, m_run.runId, i, o);
     const bool rlrf = o.mode == PipelineMode::Rlrf;
+    const bool refine = refinesAnswers(o);
     // Same budget for the baseline: as many answers per prompt as RLRF samples and refines.
     const auto samples = rlrf ? o.samples : o.samples + o.selectTopK * o.refinements;
     store::StageRepository progress(m_project.db());
     // With a generator endpoint M_i is still loaded here: it is trained in this
     // iteration, and its tokenizer counts the server's answers as DPO will read them.
     auto needsModel = [&](const char *stage) { return !progress.isDone({m_run.runId, i, stage}); };
-    if (needsModel(stages::kSample) || (rlrf && needsModel(stages::kRefine)) || needsModel(stages::kTrain))
+    if (needsModel(stages::kSample) || (refine && needsModel(stages::kRefine)) || needsModel(stages::kTrain))
         policy();
     const auto e = env(i);
     Outcome out = runSampleStage(e, prompts, samples);
     if (out == Outcome::Succeeded)
         out = runCritiqueStage(e, stages::kCritique, stages::kSample, prompts);
-    if (rlrf && out == Outcome::Succeeded)
+    if (refine && out == Outcome::Succeeded)
         out = runRefineStage(e, prompts);
-    if (rlrf && out == Outcome::Succeeded)
+    if (refine && out == Outcome::Succeeded)
         out = runCritiqueStage(e, stages::kCritiqueRefined, stages::kRefine, prompts);
     if (out == Outcome::Succeeded)
         out = runPairStage(e, prompts);

@@ -123,7 +123,8 @@ std::vector<RunOptionField> makeFields()
     f.push_back(textField("judge", "SPEC", "judge",
                           "rule:arith, verifier:TASK, model:DIR, endpoint:URL#MODEL (none: the task's)", Kind::Text, {},
                           [](O &o) -> std::string & { return o.judge; }));
-    f.push_back(integerField("refinements", "refinements", "refinements of the best imperfect answer per prompt", 1,
+    f.push_back(integerField("refinements", "refinements",
+                             "refinements of the best imperfect answer per prompt; 0 = none (an ablation)", 0,
                              kNoLimit, [](O &o) -> std::int64_t & { return o.refinements; }));
     {
         RunOptionField rules;
@@ -166,6 +167,9 @@ std::vector<RunOptionField> makeFields()
                           "what the pass learns: pairs (the approved pairs' fully right chosen answers) or pool (every "
                           "fully right answer of the iteration too)",
                           Kind::Choice, {"pairs", "pool"}, [](O &o) -> std::string & { return o.sftSource; }));
+    f.push_back(switchField("no-dpo", "dpo_pass",
+                            "no DPO: M_{i+1} is the supervised pass's model (an ablation; needs --sft-epochs above 0)",
+                            [](const O &o) { return !o.dpoPass; }, [](O &o, bool on) { o.dpoPass = !on; }));
     f.push_back(realField("beta", "B", "dpo.beta", "DPO beta", 0, kNoLimit, true,
                           [](O &o) -> double & { return o.dpo.beta; }));
     f.push_back(realField("lr", "X", "dpo.learning_rate", "DPO peak learning rate", 0, kNoLimit, true,

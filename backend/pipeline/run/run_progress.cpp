@@ -118,13 +118,16 @@ RunProgress readRlrf(store::Database &db, const store::RunRecord &run)
     } catch (const std::exception &) {
         // A run whose settings do not read still shows what the store holds.
     }
-    const bool rlrf = options.mode == PipelineMode::Rlrf;
+    const bool refine = refinesAnswers(options);
     p.method = toString(options.mode);
     p.iterations = options.iterations;
     p.columns = {stages::kSample, stages::kCritique};
-    if (rlrf)
+    if (refine)
         p.columns.insert(p.columns.end(), {stages::kRefine, stages::kCritiqueRefined});
-    p.columns.insert(p.columns.end(), {stages::kPairs, kReview, stages::kSft, stages::kTrain, stages::kEvaluate});
+    p.columns.insert(p.columns.end(), {stages::kPairs, kReview, stages::kSft});
+    if (options.dpoPass) // without DPO the pass's model is M_{i+1}: no column to fill
+        p.columns.push_back(stages::kTrain);
+    p.columns.push_back(stages::kEvaluate);
 
     store::RunProgressRepository facts(db);
     const bool running = run.status == store::RunStatus::Running;

@@ -9,6 +9,7 @@
 #include "pipeline/train/sft_stage.h"
 #include "store/checkpoint_repository.h"
 #include "store/pair_repository.h"
+#include "store/transaction.h"
 #include "train/dpo_resume.h"
 #include "train/dpo_trainer.h"
 #include "train/sft_example.h"
@@ -39,6 +40,37 @@ std::optional<std::int64_t> stepOfCheckpoint(const std::string &folder)
     } catch (const std::exception &) {
         return std::nullopt;
     }
+}
+
+// The "supervised pass only" ablation: M_{i+1} is the pass's model, registered
+// as the iteration's checkpoint together with the stage's end. A pass that had
+// nothing rated fully right to learn leaves M_i as M_{i+1}.
+TrainStageResult finishWithoutDpo(const StageEnv &env, const SftStageResult &sft, const std::string &policyFolder,
+                                  const model::Policy *trainedInPlace, std::int64_t pairCount)
+{
+    store::StageRepository progress(env.project.db());
+    const auto key = env.key(stages::kTrain);
+    if (sft.modelFolder == policyFolder) {
+        log::get("pipeline")->warn("iteration {}: no DPO and no supervised pass ran; M{} is M{}", env.iteration,
+                                   env.iteration + 1, env.iteration);
+        progress.markDone(key);
+        return {Outcome::Succeeded, {}, env.checkpointId.value_or(0), policyFolder, pairCount, std::nullopt};
+    }
+    store::Transaction tx(env.project.db());
+    store::CheckpointRecord checkpoint;
+    checkpoint.path = sft.modelFolder;
+    checkpoint.parentId = env.checkpointId;
+    checkpoint.iteration = env.iteration + 1;
+    checkpoint.runId = sft.runId;
+    const auto id = store::CheckpointRepository(env.project.db()).add(checkpoint);
+    progress.markDone(key);
+    tx.commit();
+    log::get("pipeline")->info("iteration {} train: no DPO; M{} is the supervised pass's model {}", env.iteration,
+                               env.iteration + 1, sft.modelFolder);
+    TrainStageResult out{Outcome::Succeeded, {}, id, sft.modelFolder, pairCount, std::nullopt};
+    if (sft.trainedInPlace && trainedInPlace)
+        out.model = model::TextModel::withPolicy(sft.modelFolder, *trainedInPlace);
+    return out;
 }
 
 } // namespace
@@ -80,11 +112,18 @@ bool trainsInPlace(const PipelineOptions &options)
 
 TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFolder, const std::string &outputFolder)
 {
+    const auto &o = env.options;
     const std::string finalFolder = (std::filesystem::path(outputFolder) / "final").string();
+    const auto sftFolder = outputFolder + "-sft";
     store::StageRepository progress(env.project.db());
     const auto key = env.key(stages::kTrain);
     if (progress.isDone(key)) {
-        const auto c = checkpointAt(env.project, finalFolder);
+        // Without DPO, M_{i+1} is the supervised pass's folder, or M_i's when
+        // the pass had nothing to learn.
+        auto c = checkpointAt(env.project,
+                              o.dpoPass ? finalFolder : (std::filesystem::path(sftFolder) / "final").string());
+        if (!c && !o.dpoPass)
+            c = checkpointAt(env.project, policyFolder);
         if (!c)
             throw Error("train stage of iteration " + std::to_string(env.iteration)
                             + " is done but its checkpoint is not registered",
@@ -94,27 +133,27 @@ TrainStageResult runTrainStage(const StageEnv &env, const std::string &policyFol
     const auto approved = approvedPairs(env);
     auto pairs = tokensOf(approved);
     const auto pairCount = static_cast<std::int64_t>(pairs.size());
-    if (pairs.empty())
+    if (pairs.empty() && o.dpoPass)
         throw Error("iteration " + std::to_string(env.iteration)
                         + " has no approved pairs to train on; lower --delta, raise --samples, or approve pairs",
                     {env.project.path(), 0, "pairs"});
 
     // M_i as the driver loaded it, when DPO (and the supervised pass, when its
     // device and dtype are the same) can train it in place.
-    const auto &o = env.options;
     const model::Policy *inPlace = trainsInPlace(o) ? &env.policy->policy() : nullptr;
     const bool sftInPlace = inPlace && o.sft.device == o.dpo.device && o.sft.dtype == o.dpo.dtype;
 
     // The supervised pass over the promising chosen answers, when asked for,
     // comes first; DPO then starts from its model and holds it as the frozen
     // reference.
-    const auto sftFolder = outputFolder + "-sft";
     std::vector<train::SftExample> examples;
     if (supervisedPassEnabled(o))
         examples = o.sftSource == "pool" ? poolExamples(env, approved) : promisingExamples(env, approved);
     const auto sft = runSftStage(env, examples, policyFolder, sftFolder, sftInPlace ? inPlace : nullptr);
     if (sft.outcome == Outcome::Cancelled)
         return {Outcome::Cancelled, sft.message, 0, {}, pairCount, std::nullopt};
+    if (!o.dpoPass)
+        return finishWithoutDpo(env, sft, policyFolder, sftInPlace ? inPlace : nullptr, pairCount);
     const auto &dpoStart = sft.modelFolder;
     StageTimer timer(env, stages::kTrain);
 

@@ -155,7 +155,8 @@ SftStageResult runSftStage(const StageEnv &env, const std::vector<train::SftExam
         throw Error("supervised pass of iteration " + std::to_string(env.iteration) + " failed: " + result.message,
                     {env.project.path(), 0, "sft"});
     progress.markDone(key);
-    return {Outcome::Succeeded, {}, result.modelFolder, static_cast<std::int64_t>(data.train.size()), policy != nullptr};
+    return {Outcome::Succeeded, {}, result.modelFolder, static_cast<std::int64_t>(data.train.size()), policy != nullptr,
+            run.id()};
 }
 
 } // namespace rlrf::pipeline

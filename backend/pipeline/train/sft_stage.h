@@ -25,6 +25,7 @@
 #include "train/dpo_trainer_pairs.h"
 #include "train/sft_example.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,7 @@ struct SftStageResult {
     std::string modelFolder; // what DPO starts from: the fine-tuned model, or M_i when off
     std::int64_t examples = 0;
     bool trainedInPlace = false; // this call trained `policy` (below) into modelFolder's weights
+    std::optional<std::int64_t> runId = std::nullopt; // the pass's run record, when this call trained
 };
 
 /// Whether the run's settings ask for the pass.
