@@ -99,7 +99,7 @@ std::vector<rlrf::cli::OptionSpec> dpoOptions()
      {"out", "DIR", "output folder: checkpoint-N/, final/, reference_cache/"},
      {"config", "FILE", "a DPO config JSON (TRL's names); options below override it"},
      {"beta", "B", "DPO beta (default 0.1)"},
-     {"loss", "NAME", "sigmoid, ipo or hinge (default sigmoid)"},
+     {"loss", "NAME", "sigmoid, ipo, hinge, apo_zero or apo_down (default sigmoid)"},
      {"lr", "X", "peak learning rate (default 5e-7)"},
      {"epochs", "N", "passes over the pairs (default 1)"},
      {"batch-size", "N", "pairs per micro-batch (default 4)"},
@@ -121,7 +121,7 @@ std::vector<rlrf::cli::OptionSpec> dpoOptions()
 const rlrf::cli::RegisterCommand reg{{
     "dpo",
     "Direct Preference Optimization of a model on preference pairs",
-    "rlrf dpo --model DIR [--ref DIR] --pairs F.jsonl --out DIR [--beta B] [--loss sigmoid|ipo|hinge] [--lr X] "
+    "rlrf dpo --model DIR [--ref DIR] --pairs F.jsonl --out DIR [--beta B] [--loss sigmoid|ipo|hinge|apo_zero|apo_down] [--lr X] "
     "[--epochs N] [--batch-size N] [--seed S] [--lora-r N] [--resume CHECKPOINT_DIR]",
     dpoOptions(),
     0, 0,

@@ -128,7 +128,7 @@ const rlrf::cli::RegisterCommand reg{{
     "run",
     "run the RLRF loop (sample, critique, refine, pairs, DPO, evaluate) for K iterations; resumable",
     "rlrf run FILE --iterations K [--auto-approve] [--baseline] [--prompts N] [--samples N] [--temperature T] "
-    "[--generator SPEC] [--judge SPEC] [--pair-rule R[,R]] [--delta D] [--sft-epochs N] [--sft-source S] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
+    "[--generator SPEC] [--judge SPEC] [--pair-rule R[,R]] [--delta D] [--refinements N] [--sft-epochs N] [--sft-source S] [--no-dpo] [--beta B] [--lr X] [--epochs N] [--loss L] [--seed S] "
     "[--eval-n N] [--lora-r N [--lora-alpha A] [--lora-dropout P] [--lora-targets LIST]] [--gradient-checkpointing]",
     rlrf::cli::optionSpecs(rlrf::pipeline::runOptionFields(),
                            {{"new", "", "start a new run even if an unfinished one of the same mode exists"}}),

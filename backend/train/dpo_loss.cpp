@@ -25,6 +25,13 @@ PreferenceLossOutput preferenceLoss(const torch::Tensor &policyChosen, const tor
     case PreferenceLoss::Hinge:
         out.losses = torch::relu(1.0 - beta * h);
         break;
+    case PreferenceLoss::ApoZero:
+        out.losses = (1.0 - torch::sigmoid(beta * (policyChosen - referenceChosen)))
+                     + torch::sigmoid(beta * (policyRejected - referenceRejected));
+        break;
+    case PreferenceLoss::ApoDown:
+        out.losses = torch::sigmoid(beta * (policyChosen - referenceChosen)) + (1.0 - torch::sigmoid(beta * h));
+        break;
     }
     out.chosenRewards = (beta * (policyChosen - referenceChosen)).detach();
     out.rejectedRewards = (beta * (policyRejected - referenceRejected)).detach();

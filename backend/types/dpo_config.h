@@ -15,7 +15,7 @@ namespace rlrf::train {
 
 struct DpoConfig {
     double beta = 0.1;
-    std::string lossType = "sigmoid";  // "sigmoid", "ipo", "hinge"
+    std::string lossType = "sigmoid";  // "sigmoid", "ipo", "hinge", "apo_zero", "apo_down"
     double labelSmoothing = 0.0;       // sigmoid only (conservative DPO)
     double learningRate = 5e-7;
     std::string schedule = "cosine";   // "constant", "linear", "cosine"

@@ -34,7 +34,11 @@ PreferenceLoss preferenceLossFromString(const std::string &name)
         return PreferenceLoss::Ipo;
     if (name == "hinge")
         return PreferenceLoss::Hinge;
-    throw Error("unknown preference loss '" + name + "' (sigmoid, ipo, hinge)", {"", 0, "loss_type"});
+    if (name == "apo_zero")
+        return PreferenceLoss::ApoZero;
+    if (name == "apo_down")
+        return PreferenceLoss::ApoDown;
+    throw Error("unknown preference loss '" + name + "' (sigmoid, ipo, hinge, apo_zero, apo_down)", {"", 0, "loss_type"});
 }
 
 std::string toString(PreferenceLoss loss)
@@ -43,6 +47,8 @@ std::string toString(PreferenceLoss loss)
     case PreferenceLoss::Sigmoid: return "sigmoid";
     case PreferenceLoss::Ipo: return "ipo";
     case PreferenceLoss::Hinge: return "hinge";
+    case PreferenceLoss::ApoZero: return "apo_zero";
+    case PreferenceLoss::ApoDown: return "apo_down";
     }
     return "sigmoid";
 }

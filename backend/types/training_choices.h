@@ -14,7 +14,7 @@ enum class ScheduleKind { Constant, Linear, Cosine };
 ScheduleKind scheduleKindFromString(const std::string &name); // throws rlrf::Error
 std::string toString(ScheduleKind kind);
 
-enum class PreferenceLoss { Sigmoid, Ipo, Hinge };
+enum class PreferenceLoss { Sigmoid, Ipo, Hinge, ApoZero, ApoDown };
 
 PreferenceLoss preferenceLossFromString(const std::string &name); // throws rlrf::Error
 std::string toString(PreferenceLoss loss);

@@ -13,8 +13,11 @@
 #include "eval/paired_comparison.h"
 #include "eval/run_comparison.h"
 #include "pipeline/run/comparable_runs.h"
+#include "pipeline/run/pipeline_options.h"
+#include "store/run_repository.h"
 
 #include <QTemporaryDir>
+
 #include <QtTest/QtTest>
 
 #include <cmath>
@@ -159,6 +162,16 @@ private Q_SLOTS:
                      && label.contains(QStringLiteral("4 samples")),
                  qPrintable(label));
         QVERIFY(runs[0].evaluated && runs[1].evaluated && !runs[2].evaluated);
+
+        // An ablation is named for the part it leaves out.
+        pipeline::PipelineOptions ablation;
+        ablation.refinements = 0;
+        ablation.dpoPass = false;
+        const auto id = store::RunRepository(project.db()).start(store::RunKind::Rlrf, 0, pipeline::toJson(ablation).dump());
+        const auto withAblation = pipeline::comparableRuns(project.db());
+        QCOMPARE(QString::fromStdString(withAblation.back().name()),
+                 QStringLiteral("run %1 · RLRF without refinement, DPO").arg(id));
+        QVERIFY(!withAblation.back().baseline);
     }
 };
 

@@ -105,12 +105,12 @@ private Q_SLOTS:
         const QStringList expected = {
             QStringLiteral("train prompts per iteration (default %1)").arg(defaults.promptsPerIteration),
             QStringLiteral("answers sampled per prompt (default %1)").arg(defaults.samples),
-            QStringLiteral("per prompt (default %1)").arg(defaults.refinements),
+            QStringLiteral("0 = none (an ablation) (default %1)").arg(defaults.refinements),
             QStringLiteral("before DPO; 0 = none (default %1)").arg(defaults.sft.epochs),
             QStringLiteral("default %1)").arg(QString::fromStdString(defaults.sftSource)),
             QStringLiteral("DPO beta (default %1)").arg(defaults.dpo.beta),
             QStringLiteral("DPO epochs per iteration (default %1)").arg(defaults.dpo.epochs),
-            QStringLiteral("(sigmoid, ipo, hinge; default %1)").arg(QString::fromStdString(defaults.dpo.lossType)),
+            QStringLiteral("(sigmoid, ipo, hinge, apo_zero, apo_down; default %1)").arg(QString::fromStdString(defaults.dpo.lossType)),
             QStringLiteral("chosen answers (default %1)").arg(defaults.dpo.nllWeight),
             QStringLiteral("0 = no evaluation (default %1)").arg(defaults.evalN),
         };

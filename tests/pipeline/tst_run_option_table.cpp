@@ -137,7 +137,7 @@ private Q_SLOTS:
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"prompts", "many"}}), "'--prompts': expects a whole number");
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"temperature", "nan"}}), "'--temperature'");
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"loss", "square"}}),
-                                "'--loss': must be one of sigmoid, ipo, hinge");
+                                "'--loss': must be one of sigmoid, ipo, hinge, apo_zero, apo_down");
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"pair-rule", "best_worst,nearest"}}), "'nearest' is not one of best_worst, refined_vs_original");
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"pair-rule", " , "}}), "'--pair-rule': needs at least one");
         RLRF_VERIFY_THROWS_WITH(pipeline::runOptionsFromValues({{"colour", "blue"}}), "'--colour': unknown setting");

@@ -91,6 +91,27 @@ private Q_SLOTS:
                                 "has finished; start a new run instead");
     }
 
+    // The ablations run end to end: without refinement the refine stages are
+    // neither run nor shown, without DPO the pass's model is M1 and the DPO
+    // column is gone; every stage shown is done.
+    void ablationRunShowsOnlyTheStagesItRuns()
+    {
+        auto options = smallRun();
+        options.refinements = 0;
+        options.dpoPass = false;
+        const auto result = pipeline::runPipeline({m_project.path, options, true, {}}, RunContext{});
+        QVERIFY2(result.outcome == Outcome::Succeeded, result.message.c_str());
+        QCOMPARE(result.iterationsDone, 1);
+        const auto view = readView(m_project.path, result.runId);
+        QCOMPARE(view.columns, (std::vector<std::string>{"sample", "critique", "pairs", "review", "sft", "evaluate"}));
+        for (const auto &c : view.rows[0].cells)
+            QVERIFY2(c.state == StageState::Done, (c.stage + " is " + toString(c.state)).c_str());
+        QVERIFY(view.training && view.training->kind == store::RunKind::Sft);
+        for (const auto &t : result.times)
+            QVERIFY2(t.stage != "refine" && t.stage != "critique_refined", t.stage.c_str());
+        QVERIFY(cell(view, 1, "evaluate").state == StageState::Done);
+    }
+
     void reviewGateShowsAndContinues()
     {
         auto options = smallRun();

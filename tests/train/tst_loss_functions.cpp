@@ -50,6 +50,8 @@ private Q_SLOTS:
         QTest::newRow("sigmoid beta 0.5 smoothed") << int(PreferenceLoss::Sigmoid) << 0.5 << 0.1;
         QTest::newRow("ipo beta 0.1") << int(PreferenceLoss::Ipo) << 0.1 << 0.0;
         QTest::newRow("hinge beta 0.5") << int(PreferenceLoss::Hinge) << 0.5 << 0.0;
+        QTest::newRow("apo_zero beta 0.5") << int(PreferenceLoss::ApoZero) << 0.5 << 0.0;
+        QTest::newRow("apo_down beta 0.1") << int(PreferenceLoss::ApoDown) << 0.1 << 0.0;
     }
 
     void lossesAndGradientsMatchDirectComputation()
@@ -65,6 +67,10 @@ private Q_SLOTS:
         for (const auto &p : kPairs) {
             const double h = (p.pc - p.rc) - (p.pr - p.rr);
             double loss = 0, dh = 0; // dloss/dh
+            // The anchored losses are not functions of h alone: their gradients
+            // by the chosen and the rejected log-prob, written out.
+            double dpc = 0, dpr = 0;
+            const double c = p.pc - p.rc, r = p.pr - p.rr;
             switch (PreferenceLoss(type)) {
             case PreferenceLoss::Sigmoid:
                 loss = -(1 - smoothing) * std::log(sigmoid(beta * h)) - smoothing * std::log(sigmoid(-beta * h));
@@ -78,10 +84,26 @@ private Q_SLOTS:
                 loss = std::max(0.0, 1 - beta * h);
                 dh = 1 - beta * h > 0 ? -beta : 0.0;
                 break;
+            case PreferenceLoss::ApoZero:
+                loss = (1 - sigmoid(beta * c)) + sigmoid(beta * r);
+                dpc = -beta * sigmoid(beta * c) * (1 - sigmoid(beta * c));
+                dpr = beta * sigmoid(beta * r) * (1 - sigmoid(beta * r));
+                break;
+            case PreferenceLoss::ApoDown:
+                loss = sigmoid(beta * c) + (1 - sigmoid(beta * h));
+                dh = -beta * sigmoid(beta * h) * (1 - sigmoid(beta * h));
+                dpc = beta * sigmoid(beta * c) * (1 - sigmoid(beta * c)) + dh;
+                dpr = -dh;
+                break;
             }
             QVERIFY(std::abs(out.losses[i].item<double>() - loss) < 1e-12);
-            QVERIFY(std::abs(pc.grad()[i].item<double>() - dh) < 1e-12);  // dh/dpc = 1
-            QVERIFY(std::abs(pr.grad()[i].item<double>() + dh) < 1e-12);  // dh/dpr = -1
+            const bool anchored = PreferenceLoss(type) == PreferenceLoss::ApoZero || PreferenceLoss(type) == PreferenceLoss::ApoDown;
+            if (!anchored) {
+                dpc = dh;  // dh/dpc = 1
+                dpr = -dh; // dh/dpr = -1
+            }
+            QVERIFY(std::abs(pc.grad()[i].item<double>() - dpc) < 1e-12);
+            QVERIFY(std::abs(pr.grad()[i].item<double>() - dpr) < 1e-12);
             QVERIFY(std::abs(out.chosenRewards[i].item<double>() - beta * (p.pc - p.rc)) < 1e-12);
             QVERIFY(std::abs(out.rejectedRewards[i].item<double>() - beta * (p.pr - p.rr)) < 1e-12);
             ++i;

@@ -32,7 +32,8 @@ DpoSettingsForm::DpoSettingsForm(QWidget *parent)
     m_beta->setSingleStep(0.05);
     m_epochs->setRange(0, 1000);
     m_batch->setRange(0, 4096);
-    m_loss->addItems({QStringLiteral("sigmoid"), QStringLiteral("ipo"), QStringLiteral("hinge")});
+    m_loss->addItems({QStringLiteral("sigmoid"), QStringLiteral("ipo"), QStringLiteral("hinge"),
+                      QStringLiteral("apo_zero"), QStringLiteral("apo_down")});
     m_iteration->setRange(1, 1000);
     m_reference->setPlaceholderText(tr("the policy's own folder"));
     m_error->setObjectName(QStringLiteral("settings.error"));

@@ -186,7 +186,8 @@ std::vector<RunOptionField> makeFields()
         epochs.set = [](O &o, const std::string &t) { o.dpo.epochs = static_cast<int>(integer(t)); };
         f.push_back(epochs);
     }
-    f.push_back(textField("loss", "L", "dpo.loss_type", "DPO loss", Kind::Choice, {"sigmoid", "ipo", "hinge"},
+    f.push_back(textField("loss", "L", "dpo.loss_type", "DPO loss", Kind::Choice,
+                          {"sigmoid", "ipo", "hinge", "apo_zero", "apo_down"},
                           [](O &o) -> std::string & { return o.dpo.lossType; }));
     f.push_back(realField("nll-weight", "W", "dpo.nll_weight", "weight of an NLL term on the chosen answers", 0,
                           kNoLimit, false, [](O &o) -> double & { return o.dpo.nllWeight; }));
