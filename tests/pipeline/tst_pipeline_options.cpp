@@ -108,6 +108,12 @@ private Q_SLOTS:
         baseline.mode = pipeline::PipelineMode::RewardOnly;
         QVERIFY(!pipeline::refinesAnswers(baseline));
         QCOMPARE(pipeline::variantName(baseline), std::string("baseline"));
+        // From a run's stored settings, as the Run area names runs; settings
+        // that do not read are named by their mode.
+        QCOMPARE(pipeline::variantNameOfStored(pipeline::toJson(back).dump()),
+                 std::string("RLRF without refinement, DPO"));
+        QCOMPARE(pipeline::variantNameOfStored(R"({"mode": "reward_only", "colour": 1})"), std::string("baseline"));
+        QCOMPARE(pipeline::variantNameOfStored("not json"), std::string("RLRF"));
     }
 
     void badValuesNameTheirKey_data()

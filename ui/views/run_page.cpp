@@ -90,8 +90,9 @@ QString methodOf(const store::RunRecord &run)
 {
     if (run.kind == store::RunKind::Rrr)
         return QObject::tr("Reflect-Retry-Reward");
-    return run.hyperParametersJson.find("\"reward_only\"") != std::string::npos ? QObject::tr("reward-only baseline")
-                                                                                 : QObject::tr("RLRF");
+    // An ablation is named for the part it leaves out ("RLRF without DPO").
+    const auto name = pipeline::variantNameOfStored(run.hyperParametersJson);
+    return name == "baseline" ? QObject::tr("reward-only baseline") : QString::fromStdString(name);
 }
 
 std::string lossKeyOf(store::RunKind kind)

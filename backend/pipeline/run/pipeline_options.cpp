@@ -79,6 +79,17 @@ std::string variantName(const PipelineOptions &options)
     return name;
 }
 
+std::string variantNameOfStored(const std::string &settingsJson)
+{
+    const auto json = nlohmann::json::parse(settingsJson, nullptr, false);
+    try {
+        return variantName(pipelineOptionsFromJson(json, "run settings"));
+    } catch (const std::exception &) {
+        const bool baseline = json.is_object() && json.value("mode", std::string()) == toString(PipelineMode::RewardOnly);
+        return baseline ? "baseline" : "RLRF";
+    }
+}
+
 const std::vector<std::string> &knownPairRules()
 {
     static const std::vector<std::string> rules = {"best_worst", "refined_vs_original", "all_above_delta", "pareto"};

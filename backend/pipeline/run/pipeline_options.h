@@ -114,6 +114,10 @@ bool refinesAnswers(const PipelineOptions &options);
 /// with its parts named that it leaves out ("RLRF without refinement, DPO").
 std::string variantName(const PipelineOptions &options);
 
+/// variantName() of a run's stored settings; settings that do not read are
+/// named by their mode alone ("baseline" or "RLRF").
+std::string variantNameOfStored(const std::string &settingsJson);
+
 /// Every pair rule the pair stage knows (pair_rules.h).
 const std::vector<std::string> &knownPairRules();
 
