@@ -82,6 +82,7 @@ void initTorchRuntime(int threads)
     // process make every step many times slower (bench/threads_under_load.sh).
     const auto choice = chooseThreads(threads);
     torch::set_num_threads(choice.threads);
+    setSideBySideJobs(choice.sideBySideJobs);
     g_threadsReason = choice.reason;
     spdlog::debug("threads: {} ({})", choice.threads, choice.reason);
 }

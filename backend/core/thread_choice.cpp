@@ -4,6 +4,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <fstream>
@@ -62,17 +63,26 @@ int usableCores()
     return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
+namespace {
+std::atomic<int> g_sideBySideJobs{0};
+}
+
+int sideBySideJobs() { return g_sideBySideJobs.load(); }
+
+void setSideBySideJobs(int jobs) { g_sideBySideJobs.store(std::max(0, jobs)); }
+
 ThreadChoice chooseThreads(int requested, std::chrono::milliseconds window)
 {
     ThreadChoice choice;
     choice.cores = usableCores();
+    choice.sideBySideJobs = choice.cores;
     if (requested > 0) {
-        choice.threads = requested;
+        choice.threads = choice.sideBySideJobs = requested;
         choice.reason = "as asked";
         return choice;
     }
     if (const char *env = std::getenv("RLRF_THREADS"); env && std::atoi(env) > 0) {
-        choice.threads = std::atoi(env);
+        choice.threads = choice.sideBySideJobs = std::atoi(env);
         choice.reason = "from RLRF_THREADS";
         return choice;
     }

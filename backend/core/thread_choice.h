@@ -16,11 +16,21 @@ struct ThreadChoice {
     int cores = 1;           // the cores this process may run on
     double idleCores = -1.0; // measured at start; negative when not measured
     std::string reason;      // in words, for the log and `rlrf --version`
+    // Independent one-thread jobs side by side (whole generation batches,
+    // training shards): the threads asked for, else every usable core. Such jobs
+    // never wait for each other inside an operation, so a busy machine only takes
+    // its share of their time; under load two beat one (docs/performance.md).
+    int sideBySideJobs = 1;
 };
 
 /// `requested` > 0 wins, then RLRF_THREADS, then the idle cores measured over
 /// `window` (at least one thread, at most the cores).
 ThreadChoice chooseThreads(int requested = 0, std::chrono::milliseconds window = std::chrono::milliseconds(60));
+
+/// The jobs to run side by side, as the last initTorchRuntime() chose them;
+/// 0 before any choice (callers then follow LibTorch's thread count).
+int sideBySideJobs();
+void setSideBySideJobs(int jobs);
 
 /// Idle cores between two readings of /proc/stat's first ("cpu") line, given the
 /// number of cores: idle and iowait time over all time. Negative when unreadable.

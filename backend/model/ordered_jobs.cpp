@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/ordered_jobs.h"
 
+#include "core/thread_choice.h"
 #include "model/inference_kernels.h"
 
 #include <ATen/Parallel.h>
@@ -164,7 +165,10 @@ std::size_t concurrentBatches(const std::string &device)
 {
     if (device.rfind("cpu", 0) != 0 || t_insideJob)
         return 1;
-    return static_cast<std::size_t>(std::max(1, at::get_num_threads()));
+    // The process's choice (core/thread_choice.h): every usable core unless
+    // asked otherwise, since side-by-side jobs do not stall each other under load.
+    const int chosen = sideBySideJobs();
+    return static_cast<std::size_t>(std::max(1, chosen > 0 ? chosen : at::get_num_threads()));
 }
 
 SingleIntraOpThread::SingleIntraOpThread()

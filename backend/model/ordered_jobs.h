@@ -30,7 +30,8 @@ using NextJob = std::function<std::optional<Job>()>;
 void runJobsInOrder(std::size_t workers, const NextJob &next);
 
 /// How many batches of generation to run side by side on a model on `device`:
-/// the intra-op thread count on a CPU, one elsewhere (a GPU runs one batch best)
+/// on a CPU the process's side-by-side job count (core/thread_choice.h; LibTorch's
+/// thread count before any choice), one elsewhere (a GPU runs one batch best)
 /// and inside a job (its thread already is one of the side-by-side ones).
 std::size_t concurrentBatches(const std::string &device);
 

@@ -31,11 +31,15 @@ private Q_SLOTS:
         const int cores = rlrf::usableCores();
         QVERIFY(rlrf::runtimeInfo().threads >= 1 && rlrf::runtimeInfo().threads <= cores);
         QVERIFY(cores == 1 || rlrf::runtimeInfo().threadsReason.find("idle at start") != std::string::npos);
+        // Side-by-side jobs take every usable core, however busy the machine.
+        QCOMPARE(rlrf::sideBySideJobs(), cores);
         rlrf::initTorchRuntime(3);
         QCOMPARE(rlrf::runtimeInfo().threads, 3);
+        QCOMPARE(rlrf::sideBySideJobs(), 3);
         qputenv("RLRF_THREADS", "1");
         rlrf::initTorchRuntime();
         QCOMPARE(rlrf::runtimeInfo().threads, 1);
+        QCOMPARE(rlrf::sideBySideJobs(), 1);
         if (callerThreads.isNull())
             qunsetenv("RLRF_THREADS");
         else

@@ -6,6 +6,7 @@
 // caller's intra-op thread count comes back.
 #include <torch/torch.h>
 
+#include "core/thread_choice.h"
 #include "model/ordered_jobs.h"
 
 #include <QtTest/QtTest>
@@ -86,6 +87,14 @@ private Q_SLOTS:
         QCOMPARE(at::get_num_threads(), 2); // the caller's count came back
         QCOMPARE(concurrentBatches("cpu"), std::size_t(2));
         QCOMPARE(concurrentBatches("cuda:0"), std::size_t(1));
+        // Once the process chose its side-by-side jobs, they count, not
+        // LibTorch's intra-op threads (one under load).
+        rlrf::setSideBySideJobs(2);
+        at::set_num_threads(1);
+        QCOMPARE(concurrentBatches("cpu"), std::size_t(2));
+        rlrf::setSideBySideJobs(0);
+        QCOMPARE(concurrentBatches("cpu"), std::size_t(1));
+        at::set_num_threads(2);
     }
 
     void aJobsExceptionReachesTheCallerInItsTurn()
