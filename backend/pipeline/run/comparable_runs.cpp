@@ -57,7 +57,6 @@ std::vector<ComparableRun> comparableRuns(store::Database &db, const std::string
             // The mode alone first: a run whose other settings no longer read
             // is still named for what it was.
             c.baseline = json.is_object() && json.value("mode", std::string()) == toString(PipelineMode::RewardOnly);
-            c.kind = c.baseline ? "baseline" : "RLRF";
             const auto options = pipelineOptionsFromJson(json, "run " + std::to_string(run.id));
             c.kind = variantName(options); // an ablation says which part it leaves out
             c.settings = settingsText(options);

@@ -57,6 +57,11 @@ train::DpoConfig PipelineOptions::defaultDpo()
     return dpo;
 }
 
+bool supervisedPassEnabled(const PipelineOptions &options)
+{
+    return options.sft.epochs > 0.0 || options.sft.maxSteps > 0;
+}
+
 bool refinesAnswers(const PipelineOptions &options)
 {
     return options.mode == PipelineMode::Rlrf && options.refinements > 0;
@@ -69,7 +74,7 @@ std::string variantName(const PipelineOptions &options)
     std::vector<std::string> without;
     if (options.refinements == 0)
         without.push_back("refinement");
-    if (options.sft.epochs == 0.0 && options.sft.maxSteps == 0)
+    if (!supervisedPassEnabled(options))
         without.push_back("supervised pass");
     if (!options.dpoPass)
         without.push_back("DPO");
@@ -263,11 +268,11 @@ void validate(const PipelineOptions &o, const std::string &source)
     require(o.evalMaxNewTokens >= 1, "must be at least 1", source, "eval_max_new_tokens");
     // epochs 0 (and no max_steps) turns the supervised pass off.
     require(std::isfinite(o.sft.epochs) && o.sft.epochs >= 0.0, "must not be negative", source, "sft.epochs");
-    if (o.sft.epochs > 0.0 || o.sft.maxSteps > 0)
+    if (supervisedPassEnabled(o))
         train::validate(o.sft, source + " (sft)");
     require(o.sftSource == "pairs" || o.sftSource == "pool", "must be pairs or pool", source, "sft_source");
     train::validate(o.dpo, source + " (dpo)");
-    require(o.dpoPass || o.sft.epochs > 0.0 || o.sft.maxSteps > 0,
+    require(o.dpoPass || supervisedPassEnabled(o),
             "without DPO the supervised pass must run (sft.epochs above 0): nothing would train", source,
             "dpo_pass");
     validateLora(o, source);

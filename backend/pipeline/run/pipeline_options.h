@@ -107,6 +107,10 @@ struct PipelineOptions {
     static train::DpoConfig defaultDpo();
 };
 
+/// Whether the run's settings ask for the supervised pass (epochs 0 and no
+/// max_steps turn it off).
+bool supervisedPassEnabled(const PipelineOptions &options);
+
 /// Whether a run refines answers: RLRF mode with at least one refinement.
 bool refinesAnswers(const PipelineOptions &options);
 

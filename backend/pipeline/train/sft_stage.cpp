@@ -53,11 +53,6 @@ std::vector<train::SftExample> chosenExamples(const std::vector<train::DpoPair> 
     return distinct(examples);
 }
 
-bool supervisedPassEnabled(const PipelineOptions &options)
-{
-    return options.sft.epochs > 0.0 || options.sft.maxSteps > 0;
-}
-
 bool isPromising(PipelineMode mode, const feedback::Critique &critique)
 {
     if (critique.parseStatus != feedback::ParseStatus::Ok)

@@ -40,9 +40,6 @@ struct SftStageResult {
     std::optional<std::int64_t> runId = std::nullopt; // the pass's run record, when this call trained
 };
 
-/// Whether the run's settings ask for the pass.
-bool supervisedPassEnabled(const PipelineOptions &options);
-
 /// `policy`, when given, is M_i loaded from `policyFolder` with options.sft's
 /// device and dtype: the pass trains it in place instead of loading the folder
 /// again (the same run and files either way). Throws rlrf::Error when the
