@@ -11,8 +11,9 @@
 # (from the project's rrr_eval_queries); over the seeds, the larger of the seeds'
 # spread (sd / sqrt(seeds)) and the pooled paired one. Needs python3 (bench only).
 #
-#   bench/rrr_gain.sh RLRF MODEL_DIR OUT_DIR [SEEDS] [-- extra rlrf rrr options]
+#   [TASK=arith|countdown] bench/rrr_gain.sh RLRF MODEL_DIR OUT_DIR [SEEDS] [-- extra rlrf rrr options]
 #   e.g. bench/rrr_gain.sh build/bin/rlrf resources/models/arith-reflect-demo /tmp/rrr "1 2 3" -- --test-seed 1
+#        TASK=countdown bench/rrr_gain.sh build/bin/rlrf resources/models/countdown-demo /tmp/rrr-cd "1 2 3"
 # The last line is JSON: {"second_gain", "second_gain_se", "first_change", "seeds"}.
 set -eu
 
@@ -21,6 +22,7 @@ model=$(cd "$2" && pwd)
 out=$3
 here=$(cd "$(dirname "$0")/.." && pwd)
 seeds=${4:-"1 2 3"}
+task=${TASK:-arith}
 shift $(( $# < 4 ? $# : 4 ))
 [ "${1:-}" = "--" ] && shift
 
@@ -29,9 +31,9 @@ cd "$out"
 for seed in $seeds; do
   project="rrr-$seed.rlrf"
   rm -rf "$project" "$project-wal" "$project-shm" "$project.runs"
-  "$rlrf" project new "$project" --model "$model" --task arith --rubric "$here/rubrics/math.json" \
+  "$rlrf" project new "$project" --model "$model" --task "$task" --rubric "$here/rubrics/math.json" \
     > /dev/null 2> "rrr-$seed.setup.log" || { cat "rrr-$seed.setup.log" >&2; exit 1; }
-  nice -n 5 "$rlrf" rrr "$project" --task arith --seed "$seed" --json "$@" > "rrr-$seed.json" 2> "rrr-$seed.log" \
+  nice -n 5 "$rlrf" rrr "$project" --task "$task" --seed "$seed" --json "$@" > "rrr-$seed.json" 2> "rrr-$seed.log" \
     || echo "rlrf rrr failed: see $out/rrr-$seed.log" >&2
   tail -n 1 "rrr-$seed.json"
 done

@@ -1,25 +1,27 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// How much a reflection can do for the retry on the arith demo (Reflect, Retry,
+// How much a reflection can do for the retry on a demo task (Reflect, Retry,
 // Reward): for the held-out problems a model's greedy first try fails, the share
 // the greedy retry solves with each kind of reflection in context —
 //   model     the model's own greedy reflection (what evaluation uses);
 //   none      an empty reflection;
 //   generic   "I made a mistake. I will solve it again step by step.";
-//   oracle    the task's perfect reflection (Task::oracleReflection): the first
-//             wrong step and its kind, then the chain worked out again;
-//   diagnosis the first wrong step and its kind alone (the form the shipped
-//             arith-demo model learned);
+//   oracle    the task's perfect reflection (Task::oracleReflection): on arith
+//             the first wrong step and its kind, then the chain worked out
+//             again; on Countdown an equation that reaches the target;
+//   diagnosis (arith only) the first wrong step and its kind alone (the form
+//             the shipped arith-demo model learned);
 //   sampled   G reflections sampled at temperature 1, each with a greedy retry:
 //             their mean, and the share where at least one of the G works.
 // If the oracle row is far above the model row, better reflections are worth
 // learning; the sampled rows say how often GRPO can see a reflection that works.
 // The last line is JSON for scripts: {"oracle": a, "own": b, "n": N}, the
 // oracle's and the model's own (greedy) share of the N first-try failures.
-// Usage: [SHOW=K] bench_rrr_reflection_headroom MODEL_DIR [N=500] [G=8] [TEST_SEED=0] [REFLECTION_TOKENS=64]
+// Usage: [SHOW=K] [TASK=arith|countdown] bench_rrr_reflection_headroom MODEL_DIR [N=500] [G=8] [TEST_SEED=0] [REFLECTION_TOKENS=64]
 #include "model/text_model.h"
 #include "pipeline/rrr/policy_sampler.h"
 #include "tasks/arith/arith_reflection.h"
 #include "tasks/arith/arith_task.h"
+#include "tasks/task_registry.h"
 #include "types/prompt_formats.h"
 
 #include <algorithm>
@@ -45,7 +47,7 @@ std::size_t shownExamples()
     return show ? std::strtoul(show, nullptr, 10) : 0;
 }
 
-double solvedShare(const rrr::PolicySampler &sampler, const tasks::ArithTask &task,
+double solvedShare(const rrr::PolicySampler &sampler, const tasks::Task &task,
                    const std::vector<Failure> &failures, const std::vector<std::string> &reflections,
                    const char *label)
 {
@@ -69,7 +71,8 @@ double solvedShare(const rrr::PolicySampler &sampler, const tasks::ArithTask &ta
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: %s MODEL_DIR [N=500] [G=8] [TEST_SEED=0] [REFLECTION_TOKENS=64]\n", argv[0]);
+        std::fprintf(stderr, "usage: [TASK=arith|countdown] %s MODEL_DIR [N=500] [G=8] [TEST_SEED=0] [REFLECTION_TOKENS=64]\n",
+                     argv[0]);
         return 2;
     }
     const std::size_t n = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 500;
@@ -78,7 +81,10 @@ int main(int argc, char **argv)
     const std::int64_t reflectionTokens = argc > 5 ? std::strtol(argv[5], nullptr, 10) : 64;
     const auto policy = model::TextModel::load(argv[1]);
     const rrr::PolicySampler sampler(policy, 64);
-    const tasks::ArithTask task;
+    const char *taskName = std::getenv("TASK");
+    const auto taskPointer = tasks::makeTask(taskName && *taskName ? taskName : "arith");
+    const tasks::Task &task = *taskPointer;
+    const bool arith = task.name() == "arith";
     const auto problems = task.problems(tasks::Split::Test, n, seed);
 
     std::vector<prompts::Messages> first;
@@ -100,9 +106,10 @@ int main(int argc, char **argv)
     for (std::size_t i = 0; i < failures.size(); ++i) {
         own.push_back(greedy[i].text);
         generic[i] = "I made a mistake. I will solve it again step by step.";
-        const auto problem = tasks::ArithTask::problemFromPrompt(failures[i].problem.prompt);
         oracle.push_back(task.oracleReflection(failures[i].problem, failures[i].attempt).value_or(""));
-        diagnosis.push_back(demo::arithReflection(problem, failures[i].attempt));
+        if (arith)
+            diagnosis.push_back(
+                demo::arithReflection(tasks::ArithTask::problemFromPrompt(failures[i].problem.prompt), failures[i].attempt));
     }
     std::printf("model %s: %zu held-out problems, %zu failed at the first (greedy) try\n\n", argv[1], problems.size(),
                 failures.size());
@@ -111,10 +118,11 @@ int main(int argc, char **argv)
     std::printf("%-34s %.3f\n", "model (greedy)", ownShare);
     std::printf("%-34s %.3f\n", "none (empty)", solvedShare(sampler, task, failures, none, "none"));
     std::printf("%-34s %.3f\n", "generic", solvedShare(sampler, task, failures, generic, "generic"));
-    std::printf("%-34s %.3f\n", "diagnosis (step and kind only)",
-                solvedShare(sampler, task, failures, diagnosis, "diagnosis"));
+    if (arith)
+        std::printf("%-34s %.3f\n", "diagnosis (step and kind only)",
+                    solvedShare(sampler, task, failures, diagnosis, "diagnosis"));
     const double oracleShare = solvedShare(sampler, task, failures, oracle, "oracle");
-    std::printf("%-34s %.3f\n", "oracle (chain worked again)", oracleShare);
+    std::printf("%-34s %.3f\n", arith ? "oracle (chain worked again)" : "oracle (a working equation)", oracleShare);
 
     // Sampled reflections: one greedy retry each.
     std::vector<Failure> repeated;

@@ -58,6 +58,9 @@ rlrf::demo::DemoRecipe recipeFrom(const rlrf::cli::ParsedArgs &args)
     recipe.data.reflections = static_cast<std::size_t>(std::lround(double(recipe.data.reflections) * scale));
     recipe.data.extraRetries = static_cast<std::size_t>(std::lround(double(recipe.data.extraRetries) * scale));
     if (args.has("reflection-form")) {
+        if (recipe.data.taskKind != rlrf::demo::DemoTask::Arith)
+            throw UsageError("--reflection-form is for the arith recipes; " + recipe.name
+                             + " writes the Countdown task's own reflection form");
         try {
             recipe.data.reflectionForm = rlrf::demo::parseReflectionForm(args.value("reflection-form"));
         } catch (const std::exception &e) {
@@ -116,11 +119,11 @@ int runTrainDemo(const rlrf::cli::ParsedArgs &args)
 
 static rlrf::cli::RegisterCommand registerTrainDemo{{
     "train-demo",
-    "train the arith demo model from scratch (data, tokenizer, init, SFT)",
+    "train a shipped demo model from its recipe (data, tokenizer, init, SFT)",
     "rlrf train-demo [--recipe NAME] [--from DIR] [--out DIR] [--work DIR] [--steps N] [--steps2 N] [--seed S] [--data-scale X] [--reflection-form F] [--resume] [--dump-data FILE]",
     {
-        {"recipe", "NAME", "arith-demo (from scratch, the default) or arith-reflect-demo (fine-tunes arith-demo)"},
-        {"from", "DIR", "arith-reflect-demo: the arith-demo model it starts from (default resources/models/arith-demo)"},
+        {"recipe", "NAME", "arith-demo (from scratch, the default), arith-reflect-demo or countdown-demo (both fine-tune arith-demo)"},
+        {"from", "DIR", "arith-reflect-demo, countdown-demo: the arith-demo model they start from (default resources/models/arith-demo)"},
         {"out", "DIR", "where the finished model goes (default ./NAME)"},
         {"work", "DIR", "tokenizer, initial weights and checkpoints (default <out>.work)"},
         {"steps", "N", "SFT optimizer steps of phase 1 (default: the recipe's 900)"},
@@ -136,8 +139,10 @@ static rlrf::cli::RegisterCommand registerTrainDemo{{
     0,
     "The recipe (backend/demo/demo_recipe.h) is written next to the model as\n"
     "recipe.json. With the defaults this rebuilds resources/models/arith-demo;\n"
-    "--recipe arith-reflect-demo rebuilds resources/models/arith-reflect-demo from it.\n"
-    "then `rlrf eval --model DIR --task arith --split test --n 500` measures it.\n"
+    "--recipe arith-reflect-demo rebuilds resources/models/arith-reflect-demo from it,\n"
+    "--recipe countdown-demo resources/models/countdown-demo (Countdown, for rlrf rrr).\n"
+    "Then `rlrf eval --model DIR --task arith --split test --n 500` (or --task countdown)\n"
+    "measures it.\n"
     "Ctrl+C stops after the current step with a checkpoint that --resume continues.\n",
     runTrainDemo,
 }};

@@ -2,9 +2,11 @@
 #include "demo/demo_data.h"
 
 #include "core/error.h"
+#include "demo/countdown_demo_data.h"
 #include "tasks/arith/arith_flaws.h"
 #include "tasks/arith/arith_reflection.h"
 #include "tasks/arith/arith_rule_judge.h"
+#include "tasks/countdown/countdown_task.h"
 #include "types/critique_text.h"
 
 #include <algorithm>
@@ -44,6 +46,8 @@ RetryForm parseRetryForm(const std::string &text)
 
 std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
 {
+    if (options.taskKind == DemoTask::Countdown)
+        return makeCountdownDemoExamples(options);
     const std::size_t total = options.answers + options.refinements + options.reflections + options.extraRetries;
     const auto problems = trainProblems(options, total);
     std::mt19937_64 rng(options.seed * 0x9E3779B97F4A7C15ull + 17);
@@ -78,6 +82,15 @@ std::vector<DemoExample> makeDemoExamples(const DemoDataOptions &options)
 
 nlohmann::json toJson(const DemoDataOptions &options)
 {
+    if (options.taskKind == DemoTask::Countdown) {
+        const tasks::CountdownConfig countdown; // the task's defaults, as `rlrf rrr --task countdown` uses
+        return {{"answers", options.answers},
+                {"reflections", options.reflections},
+                {"extra_retries", options.extraRetries},
+                {"seed", options.seed},
+                {"task", {{"name", "countdown"}, {"numbers", countdown.maxNumbers}, {"max_number", countdown.maxNumber},
+                          {"max_target", countdown.maxTarget}}}};
+    }
     nlohmann::json json = {{"answers", options.answers},
             {"refinements", options.refinements},
             {"reflections", options.reflections},

@@ -29,7 +29,12 @@ const char *toString(RetryForm form);
 /// Throws rlrf::Error naming the text for anything but "full" or "answer-line".
 RetryForm parseRetryForm(const std::string &text);
 
+/// Which task's problems the data is made of: arith (demo_data.cpp) or the
+/// task's default Countdown (countdown_demo_data.h).
+enum class DemoTask { Arith, Countdown };
+
 struct DemoDataOptions {
+    DemoTask taskKind = DemoTask::Arith;
     std::size_t answers = 16000;
     std::size_t refinements = 4000;
     std::size_t reflections = 2000; // each gives a reflection and a retry example
@@ -37,7 +42,7 @@ struct DemoDataOptions {
     ReflectionForm reflectionForm = ReflectionForm::Diagnosis;
     RetryForm retryForm = RetryForm::Full;
     std::uint64_t seed = 1;
-    tasks::ArithConfig task;
+    tasks::ArithConfig task; // arith only
 };
 
 struct DemoExample {

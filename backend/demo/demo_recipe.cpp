@@ -68,11 +68,35 @@ DemoRecipe reflectDemoRecipe()
     return r;
 }
 
+DemoRecipe countdownDemoRecipe()
+{
+    DemoRecipe r;
+    r.name = "countdown-demo";
+    // The tokenizer splits digits, and arith-demo already writes "a op b = c":
+    // a start that knows numbers and operators.
+    r.startsFrom = "arith-demo";
+    r.data.taskKind = DemoTask::Countdown;
+    r.data.answers = 16000;
+    r.data.refinements = 0;
+    r.data.reflections = 12000;
+    r.data.extraRetries = 4000;
+    r.data.seed = 3;
+    train::SftConfig c = DemoRecipe::defaultSftConfig();
+    c.learningRate = 1e-3;
+    c.warmupSteps = 30;
+    c.maxSteps = 1800;
+    c.seed = 17;
+    c.checkpointEvery = 150;
+    r.sft = c;
+    r.sft2.maxSteps = 0;
+    return r;
+}
+
 } // namespace
 
 const std::vector<std::string> &demoRecipeNames()
 {
-    static const std::vector<std::string> names{"arith-demo", "arith-reflect-demo"};
+    static const std::vector<std::string> names{"arith-demo", "arith-reflect-demo", "countdown-demo"};
     return names;
 }
 
@@ -82,7 +106,9 @@ DemoRecipe demoRecipe(const std::string &name)
         return DemoRecipe{};
     if (name == "arith-reflect-demo")
         return reflectDemoRecipe();
-    throw Error("unknown demo recipe '" + name + "': choose arith-demo or arith-reflect-demo");
+    if (name == "countdown-demo")
+        return countdownDemoRecipe();
+    throw Error("unknown demo recipe '" + name + "': choose arith-demo, arith-reflect-demo or countdown-demo");
 }
 
 const std::vector<std::string> &demoSpecialTokens()

@@ -128,6 +128,33 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("diagnosis or worked"), r.err.constData());
     }
 
+    // The Countdown recipe fine-tunes the first model on Countdown puzzles; it has
+    // no reflection forms to choose.
+    void countdownRecipeFineTunesTheFirstModel()
+    {
+        const QString out = m_tmp.filePath(QStringLiteral("countdown"));
+        auto r = runCli({QStringLiteral("train-demo"), QStringLiteral("--recipe"), QStringLiteral("countdown-demo"),
+                         QStringLiteral("--from"), m_model, QStringLiteral("--out"), out, QStringLiteral("--steps"),
+                         QStringLiteral("2"), QStringLiteral("--data-scale"), QStringLiteral("0.005")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(lastJsonLine(r.out)["steps"].get<int>(), 2);
+        QFile recipeFile(out + QStringLiteral("/recipe.json"));
+        QVERIFY(recipeFile.open(QIODevice::ReadOnly));
+        const auto recipe = nlohmann::json::parse(recipeFile.readAll().toStdString());
+        QCOMPARE(recipe.at("name").get<std::string>(), std::string("countdown-demo"));
+        QCOMPARE(recipe.at("data").at("task").at("name").get<std::string>(), std::string("countdown"));
+        r = runCli({QStringLiteral("eval"), QStringLiteral("--model"), out, QStringLiteral("--task"),
+                    QStringLiteral("countdown"), QStringLiteral("--split"), QStringLiteral("test"),
+                    QStringLiteral("--n"), QStringLiteral("4"), QStringLiteral("--json")});
+        QVERIFY2(r.exitCode == 0, r.err.constData());
+        QCOMPARE(lastJsonLine(r.out)["n"].get<int>(), 4);
+
+        r = runCli({QStringLiteral("train-demo"), QStringLiteral("--recipe"), QStringLiteral("countdown-demo"),
+                    QStringLiteral("--reflection-form"), QStringLiteral("worked")});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("Countdown"), r.err.constData());
+    }
+
     void evalPrintsTheContractLine()
     {
         const QStringList base{QStringLiteral("eval"), QStringLiteral("--model"), m_model, QStringLiteral("--task"),

@@ -116,6 +116,11 @@ void expect(const std::string &text, std::size_t &pos, const std::string &part, 
 
 } // namespace
 
+std::string countdownReflection(const std::string &equation)
+{
+    return "My equation did not reach the target with each number used once. One that does: " + equation;
+}
+
 std::string countdownPuzzleKey(const CountdownProblem &problem)
 {
     auto numbers = problem.numbers;
@@ -242,7 +247,7 @@ std::optional<std::string> CountdownTask::oracleReflection(const Problem &proble
         const auto solution = solveCountdown(problemFromPrompt(problem.prompt));
         if (!solution)
             return std::nullopt;
-        return "My equation did not reach the target with each number used once. One that does: " + *solution;
+        return countdownReflection(*solution);
     } catch (const std::exception &) {
         return std::nullopt; // a prompt in another form
     }

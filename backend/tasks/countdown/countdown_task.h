@@ -67,6 +67,11 @@ private:
     std::set<std::string> m_fileKeys; // puzzleKey of every real problem
 };
 
+/// The reflection that hands the retry a working equation: the oracle's, and the
+/// one the countdown-demo model is trained to write ("My equation did not reach
+/// the target with each number used once. One that does: (a + b) * c").
+std::string countdownReflection(const std::string &equation);
+
 /// "n1,n2,...|target" with the numbers sorted: the identity of a puzzle.
 std::string countdownPuzzleKey(const CountdownProblem &problem);
 
