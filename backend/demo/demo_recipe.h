@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Everything that defines a shipped demo model: the data mix, the tokenizer, the
 // architecture and the SFT settings. `rlrf train-demo` reproduces the model from
-// its recipe alone. Two recipes:
+// its recipe alone. Three recipes:
 //   arith-demo         (resources/models/arith-demo) from scratch: tokenizer,
 //                      random init, two SFT phases; reflections of the diagnosis
 //                      form;
 //   arith-reflect-demo (resources/models/arith-reflect-demo) one SFT phase from
 //                      arith-demo on a mix rich in worked reflections whose retry
 //                      is the Answer line: the model for Reflect, Retry, Reward,
-//                      where a better reflection makes a better retry.
+//                      where a better reflection makes a better retry;
+//   countdown-demo     (resources/models/countdown-demo) one SFT phase from
+//                      arith-demo on Countdown puzzles (countdown_demo_data.h):
+//                      the same method on the task with an equation verifier.
 // Torch-free.
 #pragma once
 
@@ -48,7 +51,7 @@ struct DemoRecipe {
     static train::SftConfig secondPhaseConfig();
 };
 
-/// "arith-demo" and "arith-reflect-demo".
+/// "arith-demo", "arith-reflect-demo" and "countdown-demo".
 const std::vector<std::string> &demoRecipeNames();
 /// The recipe of that name; throws rlrf::Error listing the names for another.
 DemoRecipe demoRecipe(const std::string &name);
