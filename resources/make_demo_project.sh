@@ -28,6 +28,6 @@ echo "==> two short RLRF iterations and a short Reflect-Retry-Reward run (about 
 # Its per-step metric lines are kept out of the console unless the run fails.
 # The Reflect-Retry-Reward run trains arith-reflect-demo, the model whose retry
 # follows its reflection, so the RRR area's Headroom tab has a gap to show.
-"$rlrf" rrr "$out" --task arith --model "$here/resources/models/arith-reflect-demo" --train-queries 64 --mine-samples 2 --test-queries 50 --group-size 4 \
+"$rlrf" rrr "$out" --task arith --model "$here/resources/models/arith-reflect-demo" --train-queries 64 --mine-samples 2 --mine-temperature 1 --test-queries 50 --group-size 4 \
         --failures-per-step 4 --max-steps 6 > /dev/null 2> "$tmp/rrr.log" || { cat "$tmp/rrr.log" >&2; exit 1; }
 echo "==> demo project: $out"

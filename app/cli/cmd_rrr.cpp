@@ -119,8 +119,9 @@ const rlrf::cli::RegisterCommand reg{{
          {"json", "",
           "end with a JSON summary line and {\"before\": {\"first\", \"second\", \"headroom\"}, \"after\": {...}}"}}),
     1, 1,
-    "The run: first- and second-try accuracy (greedy) on held-out test queries; each training query sampled\n"
-    "--mine-samples times, failed attempts kept; per step G reflections per failed attempt, one retry each,\n"
+    "The run: first- and second-try accuracy (greedy) on held-out test queries; each training query tried\n"
+    "--mine-samples times at --mine-temperature (default: once, greedy, like the evaluation's first try),\n"
+    "failed attempts kept; per step G reflections per failed attempt, one retry each,\n"
     "reward 1 when the retry passes the verifier, group-normalised advantages, clipped policy-gradient loss\n"
     "on the reflection tokens only plus KL to the starting model; accuracy again after training. The run,\n"
     "its metrics, failures, reflections, results and the trained model are recorded in the project FILE.\n"

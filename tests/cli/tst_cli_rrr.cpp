@@ -40,7 +40,7 @@ QStringList tiny(const QString &project, const QString &task)
 {
     return {QStringLiteral("rrr"), project, QStringLiteral("--task"), task, QStringLiteral("--seed"),
             QStringLiteral("2"), QStringLiteral("--train-queries"), QStringLiteral("3"), QStringLiteral("--mine-samples"),
-            QStringLiteral("2"), QStringLiteral("--test-queries"), QStringLiteral("3"), QStringLiteral("--group-size"),
+            QStringLiteral("2"), QStringLiteral("--mine-temperature"), QStringLiteral("1"), QStringLiteral("--test-queries"), QStringLiteral("3"), QStringLiteral("--group-size"),
             QStringLiteral("2"), QStringLiteral("--failures-per-step"), QStringLiteral("2"), QStringLiteral("--max-steps"),
             QStringLiteral("2")};
 }

@@ -52,7 +52,7 @@ class TestCliRrrLora : public QObject {
     {
         return {QStringLiteral("rrr"), m_project, QStringLiteral("--task"), QStringLiteral("arith"),
                 QStringLiteral("--seed"), QStringLiteral("2"), QStringLiteral("--train-queries"), QStringLiteral("8"),
-                QStringLiteral("--mine-samples"), QStringLiteral("2"), QStringLiteral("--test-queries"),
+                QStringLiteral("--mine-samples"), QStringLiteral("2"), QStringLiteral("--mine-temperature"), QStringLiteral("1"), QStringLiteral("--test-queries"),
                 QStringLiteral("4"), QStringLiteral("--group-size"), QStringLiteral("4"),
                 QStringLiteral("--failures-per-step"), QStringLiteral("2"), QStringLiteral("--max-steps"),
                 QStringLiteral("4"), QStringLiteral("--lr"), QStringLiteral("1e-3"), QStringLiteral("--beta"),

@@ -167,12 +167,23 @@ private Q_SLOTS:
     void rrrValues()
     {
         rrr::RrrRunRequest request;
-        rrr::applyRrrValues({{"task", "countdown"}, {"group-size", "4"}, {"lr", "1e-4"}, {"out", "models/x"}}, request);
+        rrr::applyRrrValues({{"task", "countdown"}, {"group-size", "4"}, {"lr", "2e-4"}, {"out", "models/x"}}, request);
         QCOMPARE(request.task, std::string("countdown"));
         QCOMPARE(request.config.groupSize, 4);
-        QCOMPARE(request.config.learningRate, 1e-4);
+        QCOMPARE(request.config.learningRate, 2e-4);
         QCOMPARE(request.outputDir, std::string("models/x"));
         QCOMPARE(request.config.trainQueries, rrr::RrrConfig{}.trainQueries);
+        // Failures are mined greedily by default, like the evaluation's first try;
+        // several attempts per query only make sense when they are sampled.
+        QCOMPARE(request.config.mineTemperature, 0.0);
+        QCOMPARE(request.config.mineSamples, 1);
+        rrr::validate(request.config);
+        rrr::RrrRunRequest sampled;
+        rrr::applyRrrValues({{"task", "arith"}, {"mine-samples", "4"}, {"mine-temperature", "1"}}, sampled);
+        rrr::validate(sampled.config);
+        rrr::RrrConfig greedyFour;
+        greedyFour.mineSamples = 4;
+        RLRF_VERIFY_THROWS_WITH(rrr::validate(greedyFour, "cfg.json"), "1 when mine_temperature is 0");
         rrr::RrrRunRequest none;
         RLRF_VERIFY_THROWS_WITH(rrr::applyRrrValues({}, none), "'--task': choose a task");
         RLRF_VERIFY_THROWS_WITH(rrr::applyRrrValues({{"task", "chess"}}, none), "'--task': must be one of arith");

@@ -81,6 +81,7 @@ class TestRrrHeadroom : public QObject {
         c.seed = 2;
         c.trainQueries = 4;
         c.mineSamples = 2;
+        c.mineTemperature = 1.0;
         c.testQueries = 6;
         c.groupSize = 2;
         c.failuresPerStep = 1;

@@ -102,6 +102,7 @@ class TestRrrLora : public QObject {
         c.seed = 2;
         c.trainQueries = 8;
         c.mineSamples = 2;
+        c.mineTemperature = 1.0;
         c.testQueries = 4;
         c.groupSize = 4;
         c.failuresPerStep = 2;

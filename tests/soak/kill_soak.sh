@@ -46,7 +46,7 @@ run_args() { # the command under test, on project $1
   if [ "$mode" = RLRF ]; then
     echo run "$1" --iterations 2 --auto-approve --prompts 32 --eval-n 40 --batch-prompts 8 --seed 7
   else
-    echo rrr "$1" --task arith --seed 7 --train-queries 48 --mine-samples 2 --test-queries 40 \
+    echo rrr "$1" --task arith --seed 7 --train-queries 48 --mine-samples 2 --mine-temperature 1 --test-queries 40 \
          --group-size 4 --failures-per-step 4 --max-steps 8 --checkpoint-every 2
   fi
 }

@@ -345,6 +345,7 @@ private Q_SLOTS:
                                    {"seed", "2"},
                                    {"train-queries", "6"},
                                    {"mine-samples", "2"},
+                                   {"mine-temperature", "1"},
                                    {"test-queries", "3"},
                                    {"group-size", "2"},
                                    {"failures-per-step", "2"},

@@ -80,7 +80,11 @@ void validate(const RrrConfig &c, const std::string &source)
 {
     require(c.trainQueries >= 1, "train_queries", "at least 1", source);
     require(c.mineSamples >= 1, "mine_samples", "at least 1", source);
-    require(c.mineTemperature > 0.0, "mine_temperature", "positive (failures are found by sampling)", source);
+    require(c.mineTemperature >= 0.0, "mine_temperature", "0 (greedy) or more", source);
+    require(c.mineTemperature > 0.0 || c.mineSamples == 1, "mine_samples",
+            "1 when mine_temperature is 0 (greedy attempts at one query are all the same; "
+            "sample with a positive mine_temperature)",
+            source);
     require(c.failuresPerQuery >= 1, "failures_per_query", "at least 1", source);
     require(c.testQueries >= 1, "test_queries", "at least 1", source);
     require(c.groupSize >= 2, "group_size", "at least 2 (advantages compare reflections within a group)", source);

@@ -93,6 +93,9 @@ std::vector<RrrOptionField> makeFields()
                              [](RrrConfig &c) -> std::int64_t & { return c.trainQueries; }));
     f.push_back(integerField("mine-samples", "N", "mine_samples", "attempts per training query", 1,
                              [](RrrConfig &c) -> std::int64_t & { return c.mineSamples; }));
+    f.push_back(realField("mine-temperature", "T", "mine_temperature",
+                          "sampling temperature of those attempts; 0 = greedy, the failures the evaluation sees", 0,
+                          false, [](RrrConfig &c) -> double & { return c.mineTemperature; }));
     f.push_back(integerField("test-queries", "N", "test_queries", "held-out queries for before/after", 1,
                              [](RrrConfig &c) -> std::int64_t & { return c.testQueries; }));
     {
