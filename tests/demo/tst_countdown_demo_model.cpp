@@ -5,12 +5,11 @@
 // failed attempt, and its retry follows the reflection it is given: the task's
 // perfect reflection makes most failures right, its own far fewer. That gap is
 // what GRPO on reflection tokens can close.
+#include "common/reflection_headroom.h"
 #include "common/test_paths.h"
 
 #include "model/text_model.h"
-#include "pipeline/rrr/policy_sampler.h"
 #include "tasks/countdown/countdown_task.h"
-#include "types/prompt_formats.h"
 
 #include <QtTest/QtTest>
 
@@ -29,47 +28,23 @@ private Q_SLOTS:
 
     void perfectReflectionsLeadToRightRetriesAndItsOwnLessOften()
     {
-        const rrr::PolicySampler sampler(*m_model, 64);
         const tasks::CountdownTask task;
         const auto problems = task.problems(tasks::Split::Test, 100, 0);
-        std::vector<prompts::Messages> first;
-        for (const auto &p : problems)
-            first.push_back(prompts::answerMessages(p.prompt));
-        const auto attempts = sampler.sample(first, {1, 0.0, 96, 0});
-        std::vector<std::size_t> failed;
-        for (std::size_t i = 0; i < problems.size(); ++i)
-            if (!task.verify(problems[i], attempts[i].text).correct)
-                failed.push_back(i);
-        const double firstTry = 1.0 - double(failed.size()) / double(problems.size());
-        qInfo("first try %.2f on 100 test puzzles", firstTry);
-        QVERIFY2(firstTry >= 0.2, qPrintable(QString::number(firstTry)));
-
-        std::vector<prompts::Messages> reflect, oracleRetry;
-        for (const auto i : failed) {
-            reflect.push_back(prompts::reflectionMessages(problems[i].prompt, attempts[i].text));
-            const auto oracle = task.oracleReflection(problems[i], attempts[i].text);
-            QVERIFY(oracle.has_value()); // generated puzzles are solvable
-            oracleRetry.push_back(prompts::retryMessages(problems[i].prompt, attempts[i].text, *oracle));
+        const auto h = test::measureReflectionHeadroom(
+            *m_model, task, problems, [&task](const tasks::Problem &problem, const std::string &attempt) {
+                return task.oracleReflection(problem, attempt).value_or("");
+            });
+        qInfo("first try %.2f on 100 test puzzles", h.firstTry);
+        QVERIFY2(h.firstTry >= 0.2, qPrintable(QString::number(h.firstTry)));
+        for (const auto &oracle : h.oracleReflections)
+            QVERIFY(!oracle.empty()); // generated puzzles are solvable
+        for (const auto &own : h.ownReflections) {
+            QVERIFY2(own.rfind("My equation did not reach the target", 0) == 0, own.c_str());
+            QVERIFY2(own.find("One that does: ") != std::string::npos, own.c_str());
         }
-        const auto own = sampler.sample(reflect, {1, 0.0, 96, 0});
-        std::vector<prompts::Messages> ownRetry;
-        for (std::size_t k = 0; k < failed.size(); ++k) {
-            QVERIFY2(own[k].text.rfind("My equation did not reach the target", 0) == 0, own[k].text.c_str());
-            QVERIFY2(own[k].text.find("One that does: ") != std::string::npos, own[k].text.c_str());
-            ownRetry.push_back(prompts::retryMessages(problems[failed[k]].prompt, attempts[failed[k]].text, own[k].text));
-        }
-        const auto solvedShare = [&](const std::vector<prompts::Messages> &retry) {
-            const auto out = sampler.sample(retry, {1, 0.0, 96, 0});
-            std::size_t solved = 0;
-            for (std::size_t k = 0; k < failed.size(); ++k)
-                solved += task.verify(problems[failed[k]], out[k].text).correct ? 1 : 0;
-            return double(solved) / double(failed.size());
-        };
-        const double oracle = solvedShare(oracleRetry);
-        const double ownShare = solvedShare(ownRetry);
-        qInfo("of %zu failures: perfect reflection %.2f, own %.2f", failed.size(), oracle, ownShare);
-        QVERIFY2(oracle >= 0.6, qPrintable(QString::number(oracle)));
-        QVERIFY2(oracle - ownShare >= 0.4, qPrintable(QString::number(ownShare)));
+        qInfo("of %zu failures: perfect reflection %.2f, own %.2f", h.failed.size(), h.oracle, h.own);
+        QVERIFY2(h.oracle >= 0.6, qPrintable(QString::number(h.oracle)));
+        QVERIFY2(h.oracle - h.own >= 0.4, qPrintable(QString::number(h.own)));
     }
 
 private:
