@@ -10,6 +10,7 @@
 #include "pipeline/rrr/rrr_checkpoint.h"
 #include "pipeline/rrr/rrr_models.h"
 #include "pipeline/rrr/rrr_task_factory.h"
+#include "pipeline/rrr/seen_training_queries.h"
 #include "pipeline/run/recorded_run.h"
 #include "pipeline/run/run_setup.h"
 #include "store/project_file.h"
@@ -250,6 +251,8 @@ RrrRunResult Runner::run()
         m_result.resumed = true;
         log::get("rrr")->info("resuming Reflect-Retry-Reward run {} with the settings it started with", previous->id);
     } else {
+        if (const auto warning = seenTrainingQueriesWarning(m_modelDir, m_task, m_config.seed))
+            log::get("rrr")->warn("{}", *warning);
         m_record.emplace(m_project, store::RunKind::Rrr, 1,
                          storedSettings(m_config, m_task, m_data, m_modelDir, m_outputDir));
         m_result.runId = m_record->id();
