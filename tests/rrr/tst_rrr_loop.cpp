@@ -175,7 +175,7 @@ private Q_SLOTS:
         RLRF_VERIFY_THROWS_WITH(rrr::rrrConfigFromJson({{"group_size", 1}}, "cfg.json"), "group_size must be");
         RLRF_VERIFY_THROWS_WITH(rrr::rrrConfigFromJson({{"clip_epsilon", 1.5}}, "cfg.json"), "clip_epsilon");
         RLRF_VERIFY_THROWS_WITH(rrr::rrrConfigFromJson(nlohmann::json::array(), "cfg.json"), "JSON object");
-        QCOMPARE(rrr::plannedSteps(rrr::RrrConfig{}, 20), std::int64_t{2}); // ceil(20 / 16)
+        QCOMPARE(rrr::plannedSteps(rrr::RrrConfig{}, 40), std::int64_t{2}); // ceil(40 / 32)
         rrr::RrrConfig eight;
         eight.failuresPerStep = 8;
         QCOMPARE(rrr::plannedSteps(eight, 20), std::int64_t{3}); // ceil(20 / 8)
