@@ -4,8 +4,8 @@
 // seed and task their recipes name warn, every other seed or task does not; the
 // reason holds (a generated task's training problems for one seed are a prefix
 // of a longer draw with that seed, so the first queries are fine-tuning
-// problems); a folder without a recipe, with a broken one or with one of
-// another shape warns of nothing and never throws.
+// problems); a recipe of other task sizes, a folder without a recipe, with a
+// broken one or with one of another shape warns of nothing and never throws.
 #include "pipeline/rrr/seen_training_queries.h"
 
 #include "common/test_paths.h"
@@ -93,7 +93,16 @@ private Q_SLOTS:
             write(recipe, text);
             QVERIFY2(!rrr::seenTrainingQueriesWarning(folder, "countdown", 3), text.constData());
         }
-        write(recipe, "{\"data\": {\"seed\": 3, \"task\": {\"name\": \"countdown\"}}}");
+        // Other sizes draw other problems from the same seed.
+        write(recipe, "{\"data\": {\"seed\": 3, \"task\": {\"name\": \"countdown\", \"numbers\": 4, "
+                      "\"max_number\": 100, \"max_target\": 100}}}");
+        QVERIFY(!rrr::seenTrainingQueriesWarning(folder, "countdown", 3));
+        write(recipe, "{\"data\": {\"seed\": 2, \"task\": {\"min_steps\": 2, \"max_steps\": 6, \"max_value\": 100}}}");
+        QVERIFY(!rrr::seenTrainingQueriesWarning(folder, "arith", 2));
+        write(recipe, "{\"data\": {\"seed\": 2, \"task\": {\"min_steps\": 2, \"max_steps\": 4, \"max_value\": 100}}}");
+        QVERIFY(rrr::seenTrainingQueriesWarning(folder, "arith", 2).has_value());
+        write(recipe, "{\"data\": {\"seed\": 3, \"task\": {\"name\": \"countdown\", \"numbers\": 3, "
+                      "\"max_number\": 100, \"max_target\": 100}}}");
         QVERIFY(rrr::seenTrainingQueriesWarning(folder, "countdown", 3).has_value());
     }
 };

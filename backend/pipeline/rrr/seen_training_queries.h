@@ -16,7 +16,8 @@ namespace rlrf::rrr {
 
 /// A warning naming the recipe, task and seed when `modelDir`'s recipe.json (as
 /// train-demo writes it) says the model was fine-tuned on `task`'s training
-/// problems drawn with `seed`; nothing when it did not, or when there is no
+/// problems, of the sizes the run's task draws, drawn with `seed`; nothing when
+/// it did not (another task, seed or size), or when there is no
 /// readable recipe (the file is a description, not an input of the run).
 std::optional<std::string> seenTrainingQueriesWarning(const std::string &modelDir, const std::string &task,
                                                       std::uint64_t seed);
