@@ -2,6 +2,7 @@
 // dispatches to a registered subcommand; no pipeline logic lives here.
 #include "cli/command_registry.h"
 
+#include "core/allocator_tuning.h"
 #include "core/error.h"
 #include "core/logging.h"
 #include "core/runtime_info.h"
@@ -31,6 +32,7 @@ void printGeneralHelp(std::ostream &out)
 int main(int argc, char **argv)
 {
     using namespace rlrf::cli;
+    rlrf::keepFreedMemoryForReuse();
     rlrf::log::init(spdlog::level::info);
 
     if (argc < 2) {

@@ -4,6 +4,7 @@
 #include "main_window.h"
 #include "screenshot.h"
 
+#include "core/allocator_tuning.h"
 #include "core/logging.h"
 
 #include <QApplication>
@@ -11,6 +12,7 @@
 
 int main(int argc, char *argv[])
 {
+    rlrf::keepFreedMemoryForReuse();
     QApplication app(argc, argv);
     QApplication::setOrganizationName(QStringLiteral("RLRF Workbench"));
     QApplication::setApplicationName(QStringLiteral("rlrf-workbench"));
