@@ -8,6 +8,7 @@
 #include "model/inference_kernels.h"
 #include "model/kv_cache.h"
 #include "model/rotary.h"
+#include "model/training_kernels.h"
 
 #include <cmath>
 #include <limits>
@@ -66,22 +67,35 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
         q = q_norm(q);
         k = k_norm(k);
     }
+    const double scale = 1.0 / std::sqrt(static_cast<double>(m_headDim));
+    // With a graph on CPU float32 the rotation is one differentiable kernel, and
+    // on LibTorch 1.13 the queries carry the score scale from there (four times
+    // fewer multiplications than scaling the scores, and one op less each way).
+    const bool fused = trainingKernelsApply(q) && k.scalar_type() == torch::kFloat32;
+#if TORCH_VERSION_MAJOR >= 2
+    const double queryScale = 1.0; // the fused attention below scales
+#else
+    const double queryScale = fused ? scale : 1.0;
+#endif
+    const double scoreScale = scale / queryScale; // what the scores still need
     if (inferenceKernelsApply(x)) { // rotate the fresh projections where they lie
         rotateHeadsInPlace(q, cos, sin);
         rotateHeadsInPlace(k, cos, sin);
         q = q.transpose(1, 2);
         k = k.transpose(1, 2);
+    } else if (fused) {
+        q = rotateHeadsTraining(q, cos, sin, queryScale); // [B,H,T,K]
+        k = rotateHeadsTraining(k, cos, sin, 1.0);        // [B,Hk,T,K]
     } else {
         q = Rotary::apply(q.transpose(1, 2), cos, sin); // [B,H,T,K]
         k = Rotary::apply(k.transpose(1, 2), cos, sin); // [B,Hk,T,K]
     }
     v = v.transpose(1, 2);                              // [B,Hk,T,K]
-    const double scale = 1.0 / std::sqrt(static_cast<double>(m_headDim));
     if (cache && cache->sharesPrefix()) { // n samples of each prompt, the prompt's positions held once
         if (t == 1 && !torch::GradMode::is_enabled()) {
             const auto history = cache->appendShared(layer, k, v);
             if (sharedPrefixAttentionApplies(q, history))
-                return applyLinear(o_proj, sharedPrefixAttention(q, history, allowed, scale), lora_o);
+                return applyLinear(o_proj, sharedPrefixAttention(q, history, allowed, scoreScale), lora_o);
             // Not for the kernel: the rows' whole histories, gathered, for the paths below.
             const auto rows = torch::tensor(*history.prefixOf, torch::kInt64).to(k.device());
             k = torch::cat({history.prefixKeys.index_select(0, rows), history.keys}, 2);
@@ -94,7 +108,7 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     }
     const auto s = k.size(2);
     if (cachedAttentionApplies(q, k, v)) // decoding on the CPU: one pass over the cache
-        return applyLinear(o_proj, cachedAttention(q, k, v, allowed, scale), lora_o);
+        return applyLinear(o_proj, cachedAttention(q, k, v, allowed, scoreScale), lora_o);
 
 #if TORCH_VERSION_MAJOR >= 2
     // LibTorch 2.x: its fused attention (flash or memory-efficient kernels on
@@ -116,6 +130,17 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     // Query heads of one group share a key/value head: fold the group into the
     // query length instead of copying keys and values G times.
     const auto qGrouped = q.reshape({b, m_numKvHeads, groups * t, m_headDim});        // [B,Hk,G*T,K]
+    if (fused) { // the queries are scaled already; mask and softmax in one kernel
+        const auto weights = maskedSoftmaxTraining(torch::matmul(qGrouped, k.transpose(2, 3))
+                                                       .view({b, m_numKvHeads, groups, t, s}),
+                                                   allowed)
+                                 .view({b, m_numKvHeads, groups * t, s});                 // [B,Hk,G*T,S]
+        const auto context = torch::matmul(weights, v)                                     // [B,Hk,G*T,K]
+                                 .view({b, m_numHeads, t, m_headDim})
+                                 .transpose(1, 2)
+                                 .reshape({b, t, m_numHeads * m_headDim});                 // [B,T,H*K]
+        return applyLinear(o_proj, context, lora_o);
+    }
     auto scores = torch::matmul(qGrouped, k.transpose(2, 3)).to(torch::kFloat32);      // [B,Hk,G*T,S]
     scores = scores.mul_(1.0 / std::sqrt(static_cast<double>(m_headDim)))
                  .view({b, m_numKvHeads, groups, t, s});

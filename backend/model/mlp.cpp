@@ -4,6 +4,7 @@
 #include <torch/torch.h>
 
 #include "model/inference_kernels.h"
+#include "model/training_kernels.h"
 
 #include "core/error.h"
 
@@ -25,8 +26,12 @@ torch::Tensor MlpImpl::forward(const torch::Tensor &x)
     if (inferenceKernelsApply(x))
         return applyLinear(down_proj, swigluInference(applyLinear(gate_proj, x, lora_gate), applyLinear(up_proj, x, lora_up)),
                            lora_down);
-    return applyLinear(down_proj,
-                       torch::silu(applyLinear(gate_proj, x, lora_gate)) * applyLinear(up_proj, x, lora_up), lora_down);
+    const auto gate = applyLinear(gate_proj, x, lora_gate);
+    const auto up = applyLinear(up_proj, x, lora_up);
+    // Under bfloat16 autocast the projections are bfloat16: the op chain.
+    if (trainingKernelsApply(gate) && up.scalar_type() == torch::kFloat32)
+        return applyLinear(down_proj, swigluTraining(gate, up), lora_down);
+    return applyLinear(down_proj, torch::silu(gate) * up, lora_down);
 }
 
 } // namespace rlrf::model
