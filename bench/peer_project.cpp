@@ -20,6 +20,7 @@
 #include <c10/cuda/CUDACachingAllocator.h>
 #endif
 
+#include "core/allocator_tuning.h"
 #include "core/runtime_info.h"
 #include "core/torch_compat.h"
 #include "model/generator.h"
@@ -347,6 +348,7 @@ double peakGpuMib()
 
 int main(int argc, char **argv)
 {
+    rlrf::keepFreedMemoryForReuse(); // as rlrf and rlrf-workbench do
     std::vector<std::string> positional;
     std::string deviceName = "cpu", dtypeName = "float32";
     for (int i = 1; i < argc; ++i) {
