@@ -6,7 +6,7 @@
 // (one token per row) every op costs more in dispatch and allocation than in
 // arithmetic, so fewer ops is most of the speed of a step. Same arithmetic as the
 // op chains, in the same order where it matters (RMSNorm in float32, then weight).
-// Training keeps the differentiable op chains.
+// With a graph, model/training_kernels.h has their differentiable counterparts.
 // Shape legend: B batch, T sequence, N heads, K head size, D width, F MLP width.
 #pragma once
 

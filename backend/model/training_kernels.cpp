@@ -27,7 +27,11 @@ using torch::autograd::tensor_list;
 // (as cached_attention.cpp does). Without trapping math GCC turns fastExp's
 // clamps into vector selects; nothing here reads floating-point exception flags.
 #define RLRF_ALWAYS_INLINE inline __attribute__((always_inline))
+#if defined(__clang__)
+#define RLRF_FLOAT_KERNEL // clang does not trap on floating point by default, nor knows optimize()
+#else
 #define RLRF_FLOAT_KERNEL __attribute__((optimize("no-trapping-math")))
+#endif
 #define RLRF_WIDE_TARGET __attribute__((target("avx2,fma")))
 
 bool wideKernels()
@@ -365,32 +369,43 @@ RLRF_ALWAYS_INLINE void softmaxRowsBody(const float *x, const bool *allowed, flo
         const float *xr = x + r * s;
         const bool *mask = allowed + ((r / rowsPerBatch) * t + r % t) * s;
         float *yr = y + r * s;
+        // The allowed keys lie in [first, last]: a causal query's are a prefix,
+        // so the exponentials need not run over the keys after it. (No std::max
+        // here: the kernels' optimize attribute keeps GCC from inlining it.)
         float top = -std::numeric_limits<float>::infinity();
+        std::int64_t first = s, last = -1;
         for (std::int64_t j = 0; j < s; ++j)
-            if (mask[j])
-                top = std::max(top, xr[j]);
-        if (top == -std::numeric_limits<float>::infinity()) {
+            if (mask[j]) {
+                top = xr[j] > top ? xr[j] : top;
+                first = j < first ? j : first;
+                last = j;
+            }
+        if (last < 0) {
             none[r] = 1;
             for (std::int64_t j = 0; j < s; ++j)
                 yr[j] = 1.0f / static_cast<float>(s);
             continue;
         }
         none[r] = 0;
+        for (std::int64_t j = 0; j < first; ++j)
+            yr[j] = 0.0f;
+        for (std::int64_t j = last + 1; j < s; ++j)
+            yr[j] = 0.0f;
         const auto *keep = reinterpret_cast<const std::uint8_t *>(mask); // bytes vectorize, bools do not
-        for (std::int64_t j = 0; j < s; ++j)
+        for (std::int64_t j = first; j <= last; ++j)
             yr[j] = fastExp(xr[j] - top) * static_cast<float>(keep[j]);
         float partial[8] = {};
-        std::int64_t j = 0;
-        for (; j + 8 <= s; j += 8)
+        std::int64_t j = first;
+        for (; j + 8 <= last + 1; j += 8)
             for (int l = 0; l < 8; ++l)
                 partial[l] += yr[j + l];
         float total = 0.0f;
-        for (; j < s; ++j)
+        for (; j <= last; ++j)
             total += yr[j];
         for (int l = 0; l < 8; ++l)
             total += partial[l];
         const float inv = 1.0f / total;
-        for (std::int64_t k = 0; k < s; ++k)
+        for (std::int64_t k = first; k <= last; ++k)
             yr[k] *= inv;
     }
 }
