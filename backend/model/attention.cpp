@@ -130,26 +130,21 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor &x, const torch::Tensor
     // Query heads of one group share a key/value head: fold the group into the
     // query length instead of copying keys and values G times.
     const auto qGrouped = q.reshape({b, m_numKvHeads, groups * t, m_headDim});        // [B,Hk,G*T,K]
+    torch::Tensor weights; // [B,Hk,G*T,S]
     if (fused) { // the queries are scaled already; mask and softmax in one kernel
-        const auto weights = maskedSoftmaxTraining(torch::matmul(qGrouped, k.transpose(2, 3))
-                                                       .view({b, m_numKvHeads, groups, t, s}),
-                                                   allowed)
-                                 .view({b, m_numKvHeads, groups * t, s});                 // [B,Hk,G*T,S]
-        const auto context = torch::matmul(weights, v)                                     // [B,Hk,G*T,K]
-                                 .view({b, m_numHeads, t, m_headDim})
-                                 .transpose(1, 2)
-                                 .reshape({b, t, m_numHeads * m_headDim});                 // [B,T,H*K]
-        return applyLinear(o_proj, context, lora_o);
+        weights = maskedSoftmaxTraining(torch::matmul(qGrouped, k.transpose(2, 3)).view({b, m_numKvHeads, groups, t, s}),
+                                        allowed)
+                      .view({b, m_numKvHeads, groups * t, s});
+    } else {
+        auto scores = torch::matmul(qGrouped, k.transpose(2, 3)).to(torch::kFloat32);  // [B,Hk,G*T,S]
+        scores = scores.mul_(1.0 / std::sqrt(static_cast<double>(m_headDim)))
+                     .view({b, m_numKvHeads, groups, t, s});
+        // A masked score is set to the lowest float rather than -inf, so a row with no
+        // allowed key (a padding query) gets a harmless uniform softmax instead of NaN.
+        scores = scores.masked_fill(allowed.logical_not().view({b, 1, 1, t, s}),
+                                    std::numeric_limits<float>::lowest());
+        weights = torch::softmax(scores, -1).to(v.scalar_type()).view({b, m_numKvHeads, groups * t, s});
     }
-    auto scores = torch::matmul(qGrouped, k.transpose(2, 3)).to(torch::kFloat32);      // [B,Hk,G*T,S]
-    scores = scores.mul_(1.0 / std::sqrt(static_cast<double>(m_headDim)))
-                 .view({b, m_numKvHeads, groups, t, s});
-    // A masked score is set to the lowest float rather than -inf, so a row with no
-    // allowed key (a padding query) gets a harmless uniform softmax instead of NaN.
-    scores = scores.masked_fill(allowed.logical_not().view({b, 1, 1, t, s}),
-                                std::numeric_limits<float>::lowest());
-    const auto weights = torch::softmax(scores, -1).to(v.scalar_type())
-                             .view({b, m_numKvHeads, groups * t, s});                 // [B,Hk,G*T,S]
     const auto context = torch::matmul(weights, v)                                     // [B,Hk,G*T,K]
                              .view({b, m_numHeads, t, m_headDim})
                              .transpose(1, 2)
