@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/cached_attention.h"
 
+#include "model/float_sums.h"
 #include "model/inference_kernels.h"
 
 #include <ATen/Parallel.h>
@@ -19,23 +20,6 @@ namespace {
 #else
 #define RLRF_INLINE inline
 #endif
-
-// Eight independent partial sums, so the compiler can keep them in one vector
-// register without reordering a single sum.
-RLRF_INLINE float dot(const float *a, const float *b, std::int64_t n)
-{
-    float partial[8] = {};
-    std::int64_t i = 0;
-    for (; i + 8 <= n; i += 8)
-        for (int j = 0; j < 8; ++j)
-            partial[j] += a[i + j] * b[i + j];
-    float sum = 0.f;
-    for (; i < n; ++i)
-        sum += a[i] * b[i];
-    for (int j = 0; j < 8; ++j)
-        sum += partial[j];
-    return sum;
-}
 
 RLRF_INLINE void axpy(float w, const float *x, float *y, std::int64_t n)
 {

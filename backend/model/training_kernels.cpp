@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/training_kernels.h"
 
+#include "model/float_sums.h"
 #include "model/inference_kernels.h"
 
 #include <ATen/Parallel.h>
@@ -394,17 +395,7 @@ RLRF_ALWAYS_INLINE void softmaxRowsBody(const float *x, const bool *allowed, flo
         const auto *keep = reinterpret_cast<const std::uint8_t *>(mask); // bytes vectorize, bools do not
         for (std::int64_t j = first; j <= last; ++j)
             yr[j] = fastExp(xr[j] - top) * static_cast<float>(keep[j]);
-        float partial[8] = {};
-        std::int64_t j = first;
-        for (; j + 8 <= last + 1; j += 8)
-            for (int l = 0; l < 8; ++l)
-                partial[l] += yr[j + l];
-        float total = 0.0f;
-        for (; j <= last; ++j)
-            total += yr[j];
-        for (int l = 0; l < 8; ++l)
-            total += partial[l];
-        const float inv = 1.0f / total;
+        const float inv = 1.0f / sum(yr + first, last + 1 - first);
         for (std::int64_t k = first; k <= last; ++k)
             yr[k] *= inv;
     }
@@ -425,18 +416,9 @@ RLRF_ALWAYS_INLINE void softmaxBackwardRowsBody(const float *y, const float *dy,
             continue;
         }
         const float *yr = y + r * s, *dyr = dy + r * s;
-        float partial[8] = {};
-        std::int64_t j = 0;
-        for (; j + 8 <= s; j += 8)
-            for (int l = 0; l < 8; ++l)
-                partial[l] += dyr[j + l] * yr[j + l];
-        float dot = 0.0f;
-        for (; j < s; ++j)
-            dot += dyr[j] * yr[j];
-        for (int l = 0; l < 8; ++l)
-            dot += partial[l];
+        const float both = dot(dyr, yr, s);
         for (std::int64_t k = 0; k < s; ++k)
-            dxr[k] = yr[k] * (dyr[k] - dot);
+            dxr[k] = yr[k] * (dyr[k] - both);
     }
 }
 RLRF_DISPATCHED(softmaxBackwardRows,
