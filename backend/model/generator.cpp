@@ -69,7 +69,10 @@ private:
     KvCache m_cache;
     std::vector<GeneratedSequence> m_rows;
     std::vector<size_t> m_active;   // batch row -> index in m_rows
-    torch::Tensor m_keyMask;        // [A,S] bool
+    // [A,L+maxNewTokens] bool, allocated once and written in place: each step
+    // marks its new position real and passes the first S columns as a view.
+    torch::Tensor m_keyMask;
+    std::int64_t m_length = 0;      // S: the positions the mask covers so far
     torch::Tensor m_nextPositions;  // [A] int64
     torch::Tensor m_lastLogits;     // [A,V] float32
 };
@@ -92,9 +95,13 @@ void GenerationRun::prefill(const std::vector<std::vector<std::int64_t>> &prompt
         keyMask[p].narrow(0, pad, length).fill_(true);
     }
     const auto device = m_model.device();
-    m_cache = m_model.makeCache(longest + m_options.maxNewTokens);
-    m_keyMask = keyMask.to(device);
-    const auto hidden = m_model.hiddenStates(ids.to(device), positions.to(device), m_keyMask, &m_cache);
+    const auto capacity = longest + m_options.maxNewTokens;
+    m_cache = m_model.makeCache(capacity);
+    m_keyMask = torch::zeros({count, capacity}, torch::TensorOptions().dtype(torch::kBool).device(device));
+    m_keyMask.narrow(1, 0, longest).copy_(keyMask);
+    m_length = longest;
+    const auto hidden = m_model.hiddenStates(ids.to(device), positions.to(device), m_keyMask.narrow(1, 0, m_length),
+                                             &m_cache);
     m_lastLogits = m_model.logitsFrom(hidden.select(1, longest - 1));              // [P,V]
     m_nextPositions = positions.select(1, longest - 1).to(device) + 1;             // [P]
 
@@ -176,8 +183,11 @@ GenerationResult GenerationRun::run(const std::vector<std::vector<std::int64_t>>
             input = next.index_select(0, torch::tensor(keep, torch::kInt64).to(next.device()));
         }
         const auto rows = static_cast<std::int64_t>(m_active.size());
-        m_keyMask = torch::cat({m_keyMask, torch::ones({rows, 1}, m_keyMask.options())}, 1);
-        m_lastLogits = m_model.forward(input.view({rows, 1}), m_nextPositions.view({rows, 1}), m_keyMask, &m_cache)
+        m_keyMask.select(1, m_length).fill_(true); // the token fed in now is real
+        ++m_length;
+        m_lastLogits = m_model
+                           .forward(input.view({rows, 1}), m_nextPositions.view({rows, 1}),
+                                    m_keyMask.narrow(1, 0, m_length), &m_cache)
                            .select(1, 0);                                  // [A,V]
         m_nextPositions = m_nextPositions + 1;
     }
