@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The project's side of bench/peer_compare.sh: the same work as bench/peer_torch.py
 // (the PyTorch-eager peer) on a random Llama of the same shape, timed with the
-// project's own code paths: the generator, the DPO micro-step, the SFT batch and
-// loss, the GRPO backward, AdamW. One JSON object a line on stdout; the script
+// project's own code paths: the generator, the DPO micro-step and the SFT batch
+// and loss split into shards side by side as their trainers split them on a CPU,
+// the GRPO backward, AdamW. One JSON object a line on stdout; the script
 // joins both sides into one table. Inputs are the token formula both sides share
 // (benchToken), so both do exactly the same work.
 // Usage: bench_peer_project 5M|100M [threads] [generation|training|check] [--device cpu|cuda]
@@ -26,10 +27,13 @@
 #include "model/generator.h"
 #include "model/llama_model.h"
 #include "model/logprobs.h"
+#include "model/lora.h"
+#include "model/ordered_jobs.h"
 #include "train/batching.h"
 #include "train/dpo_trainer_step.h"
 #include "train/grpo_step.h"
 #include "train/optimizer_factory.h"
+#include "train/sharded_backward.h"
 
 #include <sys/resource.h>
 
@@ -40,6 +44,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 
 using namespace rlrf;
@@ -178,11 +183,19 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
         batch.referenceChosen.push_back(chosen);
         batch.referenceRejected.push_back(rejected);
     }
+    // The DPO and SFT trainers split a micro-batch into one shard per intra-op
+    // thread on a CPU and run each shard on its own thread (sharded_backward.h);
+    // the two rows do the same, so they time the trainers' own path.
+    const auto shards = train::trainingShards(g_device);
+    std::optional<model::SingleIntraOpThread> oneThread;
+    if (shards > 1)
+        oneThread.emplace();
     const double dpo = best(repeats, [&] {
         optimizer->zero_grad();
         train::DpoStepOptions dpoOptions; // bf16 on CUDA under autocast, as the DPO trainer runs it
         dpoOptions.bf16Autocast = g_device.is_cuda() && g_dtype == torch::kBFloat16;
         dpoOptions.autocastOnCuda = g_device.is_cuda();
+        dpoOptions.shards = shards;
         train::dpoMicroStep(model, batch, dpoOptions);
         finishStep();
     });
@@ -195,17 +208,26 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
         examples.push_back({tokens(e, kPrompt, 1, vocab), tokens(e, kNewTokens, 2, vocab)});
         indices.push_back(static_cast<std::size_t>(e));
     }
+    const auto parameters = model::trainableParameters(model);
     const double sft = best(repeats, [&] {
         optimizer->zero_grad();
-        const auto b = train::makeSftBatch(examples, indices, vocab, model.config().maxPositionEmbeddings);
-        const auto loss = train::nllSum(train::answerLogits(model, b), train::answerTargets(b))
-                          / static_cast<double>(b.answerTokens);
-        loss.backward();
+        std::int64_t answerTokens = 0;
+        for (const auto &e : examples)
+            answerTokens += static_cast<std::int64_t>(e.answerIds.size());
+        const auto parts = std::min<std::size_t>(shards, indices.size());
+        train::backwardInShards(parameters, parts, [&](std::size_t s) {
+            const auto [begin, end] = train::shardRange(indices.size(), parts, s);
+            const std::vector<std::size_t> part(indices.begin() + static_cast<std::ptrdiff_t>(begin),
+                                                indices.begin() + static_cast<std::ptrdiff_t>(end));
+            const auto b = train::makeSftBatch(examples, part, vocab, model.config().maxPositionEmbeddings);
+            return train::nllSum(train::answerLogits(model, b), train::answerTargets(b))
+                   / static_cast<double>(answerTokens);
+        });
         finishStep();
     });
     emit(name, "sft_step", kPairs, sft, double(kPairs * (kPrompt + kNewTokens)));
 
-    // GRPO on reflection tokens: 8 rows, loss on each completion's first 32 tokens,
+    // GRPO on reflection tokens (its trainer does not shard): 8 rows, loss on each completion's first 32 tokens,
     // reference log-probs taken in the step, one update per batch (old = current).
     train::GrpoRows rows;
     for (std::int64_t r = 0; r < kPairs; ++r) {
@@ -214,6 +236,7 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
         rows.lossLengths.push_back(kReflection);
         rows.advantages.push_back(r % 2 == 0 ? 1.0 : -1.0);
     }
+    oneThread.reset();
     const double grpo = best(repeats, [&] {
         optimizer->zero_grad();
         const auto reference = train::rowLogProbs(model, rows, rows.size());
