@@ -5,6 +5,8 @@
 #include <torch/torch.h>
 
 #include "model/llama_model.h"
+#include "model/lora.h"
+#include "train/sharded_backward.h"
 
 #include <algorithm>
 #include <cmath>
@@ -26,6 +28,11 @@ torch::Tensor padded(const std::vector<std::vector<float>> &values, std::size_t 
     }
     return out.to(device);
 }
+
+// A shard's loss that is not a number: the step stops before any of it is added.
+struct NonFiniteLoss {
+    double loss;
+};
 
 model::TokenRows slice(const model::TokenRows &rows, std::size_t first, std::size_t last)
 {
@@ -61,42 +68,63 @@ std::vector<std::vector<float>> rowLogProbs(model::LlamaModelImpl &model, const 
 GrpoStepSums grpoBackward(model::LlamaModelImpl &policy, const GrpoRows &rows,
                           const std::vector<std::vector<float>> &oldLogProbs,
                           const std::vector<std::vector<float>> &refLogProbs, const GrpoLossOptions &options,
-                          std::size_t chunk)
+                          std::size_t chunk, std::size_t shards)
 {
     GrpoStepSums sums;
     const auto total = rows.prompts.size();
     sums.rows = static_cast<std::int64_t>(total);
+    const auto parameters = model::trainableParameters(policy);
     double maskedTokens = 0.0;
-    for (std::size_t first = 0; first < total; first += chunk) {
-        const auto last = std::min(total, first + chunk);
-        const auto current = model::completionLogProbs(policy, slice(rows.prompts, first, last),
-                                                       slice(rows.completions, first, last));
-        const auto columns = current.logProbs.size(1);
-        const auto device = current.logProbs.device();
-        const std::vector<std::size_t> lengths(rows.lossLengths.begin() + static_cast<std::ptrdiff_t>(first),
-                                               rows.lossLengths.begin() + static_cast<std::ptrdiff_t>(last));
-        const std::vector<double> adv(rows.advantages.begin() + static_cast<std::ptrdiff_t>(first),
-                                      rows.advantages.begin() + static_cast<std::ptrdiff_t>(last));
-        GrpoLossInputs inputs{current.logProbs, padded(oldLogProbs, first, last, columns, device),
-                                     padded(refLogProbs, first, last, columns, device),
-                                     torch::tensor(adv, torch::kFloat32).to(device),
-                                     lossPrefixMask(lengths, columns).to(device) & current.mask};
-        const auto out = grpoLoss(inputs, options);
-        const double share = static_cast<double>(last - first) / static_cast<double>(total);
-        const double loss = out.loss.item<double>();
-        if (!std::isfinite(loss)) {
+    // One shard's share of a chunk; shards of a chunk may run on threads of their own.
+    struct Part {
+        double loss = 0.0, tokens = 0.0, kl = 0.0, clipFraction = 0.0, ratioMean = 0.0;
+    };
+    for (std::size_t begin = 0; begin < total; begin += chunk) {
+        const auto end = std::min(total, begin + chunk);
+        const auto count = std::max<std::size_t>(1, std::min(shards, end - begin));
+        std::vector<Part> parts(count);
+        try {
+            backwardInShards(parameters, count, [&](std::size_t s) {
+                const auto [from, to] = shardRange(end - begin, count, s);
+                const auto first = begin + from, last = begin + to;
+                const auto current = model::completionLogProbs(policy, slice(rows.prompts, first, last),
+                                                               slice(rows.completions, first, last));
+                const auto columns = current.logProbs.size(1);
+                const auto device = current.logProbs.device();
+                const std::vector<std::size_t> lengths(rows.lossLengths.begin() + static_cast<std::ptrdiff_t>(first),
+                                                       rows.lossLengths.begin() + static_cast<std::ptrdiff_t>(last));
+                const std::vector<double> adv(rows.advantages.begin() + static_cast<std::ptrdiff_t>(first),
+                                              rows.advantages.begin() + static_cast<std::ptrdiff_t>(last));
+                GrpoLossInputs inputs{current.logProbs, padded(oldLogProbs, first, last, columns, device),
+                                      padded(refLogProbs, first, last, columns, device),
+                                      torch::tensor(adv, torch::kFloat32).to(device),
+                                      lossPrefixMask(lengths, columns).to(device) & current.mask};
+                const auto out = grpoLoss(inputs, options);
+                auto &part = parts[s];
+                part.loss = out.loss.item<double>();
+                if (!std::isfinite(part.loss))
+                    throw NonFiniteLoss{part.loss};
+                part.tokens = inputs.lossMask.sum().item<double>();
+                part.kl = out.kl * part.tokens;
+                part.clipFraction = out.clipFraction * part.tokens;
+                part.ratioMean = out.ratioMean * part.tokens;
+                const double share = static_cast<double>(last - first) / static_cast<double>(total);
+                part.loss *= share;
+                return out.loss * share;
+            });
+        } catch (const NonFiniteLoss &e) {
             sums.finite = false;
-            sums.loss = loss;
+            sums.loss = e.loss;
             return sums;
         }
-        (out.loss * share).backward();
-        const double chunkTokens = inputs.lossMask.sum().item<double>();
-        sums.loss += loss * share;
-        sums.kl += out.kl * chunkTokens;
-        sums.clipFraction += out.clipFraction * chunkTokens;
-        sums.ratioMean += out.ratioMean * chunkTokens;
-        maskedTokens += chunkTokens;
-        for (std::size_t r = first; r < last; ++r)
+        for (const auto &part : parts) {
+            sums.loss += part.loss;
+            sums.kl += part.kl;
+            sums.clipFraction += part.clipFraction;
+            sums.ratioMean += part.ratioMean;
+            maskedTokens += part.tokens;
+        }
+        for (std::size_t r = begin; r < end; ++r)
             sums.tokens += static_cast<std::int64_t>(rows.prompts[r].size() + rows.completions[r].size());
     }
     if (maskedTokens > 0) {

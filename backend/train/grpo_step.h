@@ -34,9 +34,13 @@ struct GrpoStepSums {
 
 /// Accumulates the gradient of the GRPO loss over all rows (chunk by chunk,
 /// each scaled by its share of rows, so the result is the gradient of the mean).
+/// With `shards` above 1 each chunk's rows are split into that many shards
+/// whose forward and backward passes run side by side (sharded_backward.h): the
+/// same gradient up to float rounding. A non-finite loss stops the call before
+/// its chunk's gradient is added (finite false, loss the value found).
 GrpoStepSums grpoBackward(model::LlamaModelImpl &policy, const GrpoRows &rows,
                           const std::vector<std::vector<float>> &oldLogProbs,
                           const std::vector<std::vector<float>> &refLogProbs, const GrpoLossOptions &options,
-                          std::size_t chunk);
+                          std::size_t chunk, std::size_t shards = 1);
 
 } // namespace rlrf::train

@@ -7,10 +7,12 @@
 #include "core/torch_compat.h"
 #include "model/llama_model.h"
 #include "model/lora.h"
+#include "model/ordered_jobs.h"
 #include "model/text_model.h"
 #include "train/grpo_step.h"
 #include "train/lr_schedule.h"
 #include "train/optimizer_factory.h"
+#include "train/sharded_backward.h"
 
 #include <cmath>
 #include <limits>
@@ -77,8 +79,14 @@ GrpoUpdate GrpoTrainer::update(std::int64_t step)
     m.optimizer->zero_grad();
     if (m.rows.size() == 0)
         return out;
+    // On a CPU each chunk's rows train in shards side by side, one intra-op
+    // thread each, as the SFT and DPO trainers do (sharded_backward.h).
+    const auto shards = trainingShards(m.policy.device());
+    std::optional<model::SingleIntraOpThread> oneThread;
+    if (shards > 1)
+        oneThread.emplace();
     const auto sums = grpoBackward(m.policy, m.rows, m.old, m.ref, {m.settings.beta, m.settings.clipEpsilon},
-                                   m.settings.rowsPerForward);
+                                   m.settings.rowsPerForward, shards);
     out.loss = sums.loss;
     out.kl = sums.kl;
     out.clipFraction = sums.clipFraction;

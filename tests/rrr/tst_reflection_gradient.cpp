@@ -24,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QtTest/QtTest>
 
+#include <cmath>
 #include <limits>
 #include <optional>
 
@@ -177,6 +178,56 @@ private Q_SLOTS:
         // Flat groups (all advantages 0) are left out of the rows.
         QCOMPARE(rrr::reflectionRows(withRetry, {{0.0, 0.0}}, true).prompts.size(), std::size_t{0});
         QCOMPARE(rrr::reflectionRows(withRetry, {{0.0, 0.0}}, false).prompts.size(), std::size_t{2});
+    }
+
+    // On a CPU the trainer splits each chunk's rows into shards that run side by
+    // side (sharded_backward.h): the same sums and, up to float rounding, the
+    // same gradient as one pass over the chunk. A NaN in the second shard stops
+    // the call with no gradient added.
+    void shardedBackwardMatchesOnePass()
+    {
+        auto &net = m_model->policy().module();
+        std::vector<rrr::ReflectionGroup> groups(1);
+        groups[0].tries = m_tries;
+        auto rows = rrr::reflectionRows(groups, {{1.0, -0.7}}, true);
+        const auto old = train::rowLogProbs(net, rows, 16);
+        auto ref = old;
+        for (auto &row : ref)
+            for (auto &v : row)
+                v -= 0.2f;
+        auto gradients = [&](std::size_t shards) {
+            net.zero_grad();
+            const auto sums = train::grpoBackward(net, rows, old, ref, {0.001, 0.2}, 16, shards);
+            std::vector<torch::Tensor> grads;
+            for (const auto &p : net.parameters())
+                grads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+            return std::make_pair(sums, grads);
+        };
+        const auto [one, a] = gradients(1);
+        const auto [two, b] = gradients(2);
+        QVERIFY(one.finite && two.finite);
+        QCOMPARE(two.rows, one.rows);
+        QCOMPARE(two.tokens, one.tokens);
+        QVERIFY2(std::abs(two.loss - one.loss) <= 1e-6 * std::max(1.0, std::abs(one.loss)),
+                 qPrintable(QStringLiteral("loss %1 against %2").arg(two.loss).arg(one.loss)));
+        QVERIFY2(std::abs(two.kl - one.kl) <= 1e-6, qPrintable(QStringLiteral("kl %1 against %2").arg(two.kl).arg(one.kl)));
+        double largest = 0.0, diff = 0.0;
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            largest = std::max(largest, a[i].abs().max().item<double>());
+            diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
+        }
+        QVERIFY(largest > 0.0);
+        QVERIFY2(diff < 1e-5 * largest,
+                 qPrintable(QStringLiteral("largest gradient difference %1 of %2").arg(diff).arg(largest)));
+
+        rows.advantages[1] = std::numeric_limits<double>::quiet_NaN();
+        net.zero_grad();
+        const auto stopped = train::grpoBackward(net, rows, old, ref, {0.001, 0.2}, 16, 2);
+        QVERIFY(!stopped.finite);
+        QVERIFY(std::isnan(stopped.loss));
+        for (const auto &p : net.parameters())
+            QVERIFY2(!p.grad().defined() || p.grad().abs().max().item<double>() == 0.0,
+                     "a stopped call added a gradient");
     }
 
     // A row whose advantage is not a number makes the loss NaN; an absurdly large
