@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The project's side of bench/peer_compare.sh: the same work as bench/peer_torch.py
 // (the PyTorch-eager peer) on a random Llama of the same shape, timed with the
-// project's own code paths: the generator, the DPO micro-step and the SFT batch
-// and loss split into shards side by side as their trainers split them on a CPU,
-// the GRPO backward, AdamW. One JSON object a line on stdout; the script
+// project's own code paths: the generator, the DPO micro-step, the SFT batch and
+// loss and the GRPO backward, each split into shards side by side as its trainer
+// splits it on a CPU, AdamW. One JSON object a line on stdout; the script
 // joins both sides into one table. Inputs are the token formula both sides share
 // (benchToken), so both do exactly the same work.
 // Usage: bench_peer_project 5M|100M [threads] [generation|training|check] [--device cpu|cuda]
@@ -183,9 +183,9 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
         batch.referenceChosen.push_back(chosen);
         batch.referenceRejected.push_back(rejected);
     }
-    // The DPO and SFT trainers split a micro-batch into one shard per intra-op
-    // thread on a CPU and run each shard on its own thread (sharded_backward.h);
-    // the two rows do the same, so they time the trainers' own path.
+    // The DPO, SFT and GRPO trainers split a micro-batch into one shard per
+    // intra-op thread on a CPU and run each shard on its own thread
+    // (sharded_backward.h); the rows do the same, so they time the trainers' path.
     const auto shards = train::trainingShards(g_device);
     std::optional<model::SingleIntraOpThread> oneThread;
     if (shards > 1)
@@ -227,7 +227,7 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
     });
     emit(name, "sft_step", kPairs, sft, double(kPairs * (kPrompt + kNewTokens)));
 
-    // GRPO on reflection tokens (its trainer does not shard): 8 rows, loss on each completion's first 32 tokens,
+    // GRPO on reflection tokens: 8 rows, loss on each completion's first 32 tokens,
     // reference log-probs taken in the step, one update per batch (old = current).
     train::GrpoRows rows;
     for (std::int64_t r = 0; r < kPairs; ++r) {
@@ -236,11 +236,16 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
         rows.lossLengths.push_back(kReflection);
         rows.advantages.push_back(r % 2 == 0 ? 1.0 : -1.0);
     }
+    // The trainer takes the reference log-probs on every intra-op thread and
+    // holds one thread per shard only for the update.
     oneThread.reset();
     const double grpo = best(repeats, [&] {
         optimizer->zero_grad();
         const auto reference = train::rowLogProbs(model, rows, rows.size());
-        train::grpoBackward(model, rows, reference, reference, train::GrpoLossOptions{}, rows.size());
+        std::optional<model::SingleIntraOpThread> updateThread;
+        if (shards > 1)
+            updateThread.emplace();
+        train::grpoBackward(model, rows, reference, reference, train::GrpoLossOptions{}, rows.size(), shards);
         finishStep();
     });
     emit(name, "grpo_step", kPairs, grpo, double(kPairs * (kPrompt + kNewTokens)));
