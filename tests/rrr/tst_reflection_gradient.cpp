@@ -38,6 +38,26 @@ std::vector<std::int64_t> concat(std::vector<std::int64_t> a, const std::vector<
     return a;
 }
 
+// A copy of every parameter's gradient (zeros where there is none).
+std::vector<torch::Tensor> gradientCopies(model::LlamaModelImpl &net)
+{
+    std::vector<torch::Tensor> grads;
+    for (const auto &p : net.parameters())
+        grads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
+    return grads;
+}
+
+// The largest gradient entry of `a`, and the largest difference between `a` and `b`.
+std::pair<double, double> largestAndDifference(const std::vector<torch::Tensor> &a, const std::vector<torch::Tensor> &b)
+{
+    double largest = 0.0, diff = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        largest = std::max(largest, a[i].abs().max().item<double>());
+        diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
+    }
+    return {largest, diff};
+}
+
 } // namespace
 
 class TestReflectionGradient : public QObject {
@@ -156,10 +176,7 @@ private Q_SLOTS:
                     v -= 0.2f;
             net.zero_grad();
             const auto sums = train::grpoBackward(net, rows, old, ref, {0.001, 0.2}, 1); // one row per chunk
-            std::vector<torch::Tensor> grads;
-            for (const auto &p : net.parameters())
-                grads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
-            return std::make_pair(sums, grads);
+            return std::make_pair(sums, gradientCopies(net));
         };
         const auto [sumsA, a] = gradients(withRetry);
         const auto [sumsB, b] = gradients(withoutRetry);
@@ -167,11 +184,7 @@ private Q_SLOTS:
         QVERIFY(sumsA.tokens > sumsB.tokens); // the retry went through the model
         // Equal up to float32 rounding (the rows differ in length, so the padded
         // old log-probs and the attention sums are computed in other orders).
-        double largest = 0.0, diff = 0.0;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            largest = std::max(largest, a[i].abs().max().item<double>());
-            diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
-        }
+        const auto [largest, diff] = largestAndDifference(a, b);
         QVERIFY(largest > 0.0);
         QVERIFY2(diff < 1e-4 * largest,
                  qPrintable(QStringLiteral("largest gradient difference %1 of %2").arg(diff).arg(largest)));
@@ -198,10 +211,7 @@ private Q_SLOTS:
         auto gradients = [&](std::size_t shards) {
             net.zero_grad();
             const auto sums = train::grpoBackward(net, rows, old, ref, {0.001, 0.2}, 16, shards);
-            std::vector<torch::Tensor> grads;
-            for (const auto &p : net.parameters())
-                grads.push_back(p.grad().defined() ? p.grad().clone() : torch::zeros_like(p));
-            return std::make_pair(sums, grads);
+            return std::make_pair(sums, gradientCopies(net));
         };
         const auto [one, a] = gradients(1);
         const auto [two, b] = gradients(2);
@@ -211,11 +221,7 @@ private Q_SLOTS:
         QVERIFY2(std::abs(two.loss - one.loss) <= 1e-6 * std::max(1.0, std::abs(one.loss)),
                  qPrintable(QStringLiteral("loss %1 against %2").arg(two.loss).arg(one.loss)));
         QVERIFY2(std::abs(two.kl - one.kl) <= 1e-6, qPrintable(QStringLiteral("kl %1 against %2").arg(two.kl).arg(one.kl)));
-        double largest = 0.0, diff = 0.0;
-        for (std::size_t i = 0; i < a.size(); ++i) {
-            largest = std::max(largest, a[i].abs().max().item<double>());
-            diff = std::max(diff, (a[i] - b[i]).abs().max().item<double>());
-        }
+        const auto [largest, diff] = largestAndDifference(a, b);
         QVERIFY(largest > 0.0);
         QVERIFY2(diff < 1e-5 * largest,
                  qPrintable(QStringLiteral("largest gradient difference %1 of %2").arg(diff).arg(largest)));
