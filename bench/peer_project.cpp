@@ -209,11 +209,11 @@ void benchTraining(const std::string &name, model::LlamaModelImpl &model, int re
         indices.push_back(static_cast<std::size_t>(e));
     }
     const auto parameters = model::trainableParameters(model);
+    std::int64_t answerTokens = 0;
+    for (const auto &e : examples)
+        answerTokens += static_cast<std::int64_t>(e.answerIds.size());
     const double sft = best(repeats, [&] {
         optimizer->zero_grad();
-        std::int64_t answerTokens = 0;
-        for (const auto &e : examples)
-            answerTokens += static_cast<std::int64_t>(e.answerIds.size());
         const auto parts = std::min<std::size_t>(shards, indices.size());
         train::backwardInShards(parameters, parts, [&](std::size_t s) {
             const auto [begin, end] = train::shardRange(indices.size(), parts, s);
